@@ -503,7 +503,9 @@ fn emit_struct(cx: &Cx, t: &TypeDef, s: &Struct, docs: TokenStream, dep: TokenSt
         });
         let extra = s.additional.as_ref().map(|_| quote!(.field("additional_properties", &self.additional_properties)));
         quote! {
+            // Inline like the derive's, so it is compiled where it is used.
             impl ::std::fmt::Debug for #name {
+                #[inline]
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.debug_struct(#tname) #(#entries)* #(#flat)* #extra .finish()
                 }
@@ -594,40 +596,51 @@ fn emit_enum(t: &TypeDef, e: &StringEnum, docs: TokenStream, dep: TokenStream) -
         quote!(#w => Self::#vn)
     });
     let values = e.variants.iter().map(|v| &v.wire);
+    // `#[inline]` on the conversions: a non-generic function that is not
+    // inline is compiled here, for every enum whether a user needs it
+    // or not; inline, it is compiled where it is used, as the derives'
+    // methods are. `Eq` is a plain impl: the derive adds a field check
+    // function that would be compiled per enum.
     quote! {
         #docs
         #dep
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #(#variants,)*
             /// A value this version of the crate does not know; kept verbatim.
             #catch(::std::string::String),
         }
+        impl ::std::cmp::Eq for #name {}
         impl #name {
             /// Every value this version knows, in spec order.
             pub const VALUES: &'static [&'static str] = &[#(#values),*];
             /// The wire value.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self { #(#as_str,)* Self::#catch(other) => other.as_str() }
             }
         }
         impl ::std::convert::From<::std::string::String> for #name {
+            #[inline]
             fn from(value: ::std::string::String) -> Self {
                 match value.as_str() { #(#from,)* _ => Self::#catch(value) }
             }
         }
         impl ::std::convert::From<&str> for #name {
+            #[inline]
             fn from(value: &str) -> Self {
                 Self::from(::std::string::String::from(value))
             }
         }
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
+            #[inline]
             fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
                 ::std::result::Result::Ok(Self::from(value))
             }
         }
         impl ::std::fmt::Display for #name {
+            #[inline]
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }

@@ -173,6 +173,7 @@ pub struct CredentialsIamRole {
     pub role_arn: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsIamRole {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsIamRole")
             .field("role_arn", &super::support::Redacted)
@@ -201,6 +202,7 @@ pub struct CredentialsIamUser {
     pub aws_secret_access_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsIamUser {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsIamUser")
             .field("aws_access_key_id", &super::support::Redacted)
@@ -290,7 +292,7 @@ pub struct FormatJsonLinesNewlineDelimitedJson {
 /// The compression algorithm used to compress data.
 ///
 /// Schema: `#/components/schemas/destination-aws-datalake/properties/format/oneOf/0/properties/compression_codec`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FormatJsonLinesNewlineDelimitedJsonCompressionCodec {
     /// `UNCOMPRESSED`
     Uncompressed,
@@ -299,10 +301,12 @@ pub enum FormatJsonLinesNewlineDelimitedJsonCompressionCodec {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for FormatJsonLinesNewlineDelimitedJsonCompressionCodec {}
 impl FormatJsonLinesNewlineDelimitedJsonCompressionCodec {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["UNCOMPRESSED", "GZIP"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Uncompressed => "UNCOMPRESSED",
@@ -313,6 +317,7 @@ impl FormatJsonLinesNewlineDelimitedJsonCompressionCodec {
 }
 impl ::std::convert::From<::std::string::String>
 for FormatJsonLinesNewlineDelimitedJsonCompressionCodec {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "UNCOMPRESSED" => Self::Uncompressed,
@@ -322,17 +327,20 @@ for FormatJsonLinesNewlineDelimitedJsonCompressionCodec {
     }
 }
 impl ::std::convert::From<&str> for FormatJsonLinesNewlineDelimitedJsonCompressionCodec {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for FormatJsonLinesNewlineDelimitedJsonCompressionCodec {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for FormatJsonLinesNewlineDelimitedJsonCompressionCodec {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -376,7 +384,7 @@ pub struct FormatParquetColumnarStorage {
 /// The compression algorithm used to compress data.
 ///
 /// Schema: `#/components/schemas/destination-aws-datalake/properties/format/oneOf/1/properties/compression_codec`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FormatParquetColumnarStorageCompressionCodec {
     /// `UNCOMPRESSED`
     Uncompressed,
@@ -389,6 +397,7 @@ pub enum FormatParquetColumnarStorageCompressionCodec {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for FormatParquetColumnarStorageCompressionCodec {}
 impl FormatParquetColumnarStorageCompressionCodec {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -398,6 +407,7 @@ impl FormatParquetColumnarStorageCompressionCodec {
         "ZSTD",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Uncompressed => "UNCOMPRESSED",
@@ -410,6 +420,7 @@ impl FormatParquetColumnarStorageCompressionCodec {
 }
 impl ::std::convert::From<::std::string::String>
 for FormatParquetColumnarStorageCompressionCodec {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "UNCOMPRESSED" => Self::Uncompressed,
@@ -421,17 +432,20 @@ for FormatParquetColumnarStorageCompressionCodec {
     }
 }
 impl ::std::convert::From<&str> for FormatParquetColumnarStorageCompressionCodec {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for FormatParquetColumnarStorageCompressionCodec {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for FormatParquetColumnarStorageCompressionCodec {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -456,7 +470,7 @@ impl<'de> ::serde::Deserialize<'de> for FormatParquetColumnarStorageCompressionC
 /// Partition data by cursor fields when a cursor field is a date
 ///
 /// Schema: `#/components/schemas/destination-aws-datalake/properties/partitioning`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Partitioning {
     /// `NO PARTITIONING`
     NoPartitioning,
@@ -475,6 +489,7 @@ pub enum Partitioning {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Partitioning {}
 impl Partitioning {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -487,6 +502,7 @@ impl Partitioning {
         "YEAR/MONTH/DAY",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoPartitioning => "NO PARTITIONING",
@@ -501,6 +517,7 @@ impl Partitioning {
     }
 }
 impl ::std::convert::From<::std::string::String> for Partitioning {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "NO PARTITIONING" => Self::NoPartitioning,
@@ -515,17 +532,20 @@ impl ::std::convert::From<::std::string::String> for Partitioning {
     }
 }
 impl ::std::convert::From<&str> for Partitioning {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Partitioning {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Partitioning {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -550,7 +570,7 @@ impl<'de> ::serde::Deserialize<'de> for Partitioning {
 /// The region of the S3 bucket. See <a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html#concepts-available-regions">here</a> for all region codes.
 ///
 /// Schema: `#/components/schemas/destination-aws-datalake/properties/region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Region {
     /// ``
     Empty,
@@ -623,6 +643,7 @@ pub enum Region {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Region {}
 impl Region {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -662,6 +683,7 @@ impl Region {
         "us-west-2",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Empty => "",
@@ -703,6 +725,7 @@ impl Region {
     }
 }
 impl ::std::convert::From<::std::string::String> for Region {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "" => Self::Empty,
@@ -744,17 +767,20 @@ impl ::std::convert::From<::std::string::String> for Region {
     }
 }
 impl ::std::convert::From<&str> for Region {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Region {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Region {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

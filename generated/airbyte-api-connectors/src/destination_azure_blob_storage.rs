@@ -86,6 +86,7 @@ pub struct Config {
     pub shared_access_signature: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("azure_blob_storage_account_key", &super::support::Redacted)
@@ -186,7 +187,7 @@ pub struct FormatCsvCommaSeparatedValues {
 /// Flattening
 ///
 /// Schema: `#/components/schemas/destination-azure-blob-storage/properties/format/oneOf/0/properties/flattening`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FormatCsvCommaSeparatedValuesFlattening {
     /// `No flattening`
     NoFlattening,
@@ -195,6 +196,7 @@ pub enum FormatCsvCommaSeparatedValuesFlattening {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for FormatCsvCommaSeparatedValuesFlattening {}
 impl FormatCsvCommaSeparatedValuesFlattening {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -202,6 +204,7 @@ impl FormatCsvCommaSeparatedValuesFlattening {
         "Root level flattening",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoFlattening => "No flattening",
@@ -212,6 +215,7 @@ impl FormatCsvCommaSeparatedValuesFlattening {
 }
 impl ::std::convert::From<::std::string::String>
 for FormatCsvCommaSeparatedValuesFlattening {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "No flattening" => Self::NoFlattening,
@@ -221,17 +225,20 @@ for FormatCsvCommaSeparatedValuesFlattening {
     }
 }
 impl ::std::convert::From<&str> for FormatCsvCommaSeparatedValuesFlattening {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for FormatCsvCommaSeparatedValuesFlattening {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for FormatCsvCommaSeparatedValuesFlattening {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -274,7 +281,7 @@ pub struct FormatJsonLinesNewlineDelimitedJson {
 /// Flattening
 ///
 /// Schema: `#/components/schemas/destination-azure-blob-storage/properties/format/oneOf/1/properties/flattening`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FormatJsonLinesNewlineDelimitedJsonFlattening {
     /// `No flattening`
     NoFlattening,
@@ -283,6 +290,7 @@ pub enum FormatJsonLinesNewlineDelimitedJsonFlattening {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for FormatJsonLinesNewlineDelimitedJsonFlattening {}
 impl FormatJsonLinesNewlineDelimitedJsonFlattening {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -290,6 +298,7 @@ impl FormatJsonLinesNewlineDelimitedJsonFlattening {
         "Root level flattening",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoFlattening => "No flattening",
@@ -300,6 +309,7 @@ impl FormatJsonLinesNewlineDelimitedJsonFlattening {
 }
 impl ::std::convert::From<::std::string::String>
 for FormatJsonLinesNewlineDelimitedJsonFlattening {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "No flattening" => Self::NoFlattening,
@@ -309,17 +319,20 @@ for FormatJsonLinesNewlineDelimitedJsonFlattening {
     }
 }
 impl ::std::convert::From<&str> for FormatJsonLinesNewlineDelimitedJsonFlattening {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for FormatJsonLinesNewlineDelimitedJsonFlattening {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for FormatJsonLinesNewlineDelimitedJsonFlattening {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -70,6 +70,7 @@ pub struct Config {
     pub raw_data_dataset: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("cdc_deletion_mode", &self.cdc_deletion_mode)
@@ -88,7 +89,7 @@ impl ::std::fmt::Debug for Config {
 /// Whether to execute CDC deletions as hard deletes (i.e. propagate source deletions to the destination), or soft deletes (i.e. leave a tombstone record in the destination). Defaults to hard deletes.
 ///
 /// Schema: `#/components/schemas/destination-bigquery/properties/cdc_deletion_mode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CdcDeletionMode {
     /// `Hard delete`
     HardDelete,
@@ -97,10 +98,12 @@ pub enum CdcDeletionMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CdcDeletionMode {}
 impl CdcDeletionMode {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Hard delete", "Soft delete"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HardDelete => "Hard delete",
@@ -110,6 +113,7 @@ impl CdcDeletionMode {
     }
 }
 impl ::std::convert::From<::std::string::String> for CdcDeletionMode {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Hard delete" => Self::HardDelete,
@@ -119,17 +123,20 @@ impl ::std::convert::From<::std::string::String> for CdcDeletionMode {
     }
 }
 impl ::std::convert::From<&str> for CdcDeletionMode {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CdcDeletionMode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CdcDeletionMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -154,7 +161,7 @@ impl<'de> ::serde::Deserialize<'de> for CdcDeletionMode {
 /// The location of the dataset. Warning: Changes made after creation will not be applied. Read more <a href="https://cloud.google.com/bigquery/docs/locations">here</a>.
 ///
 /// Schema: `#/components/schemas/destination-bigquery/properties/dataset_location`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DatasetLocation {
     /// `EU`
     Eu,
@@ -247,6 +254,7 @@ pub enum DatasetLocation {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for DatasetLocation {}
 impl DatasetLocation {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -296,6 +304,7 @@ impl DatasetLocation {
         "us-west4",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Eu => "EU",
@@ -347,6 +356,7 @@ impl DatasetLocation {
     }
 }
 impl ::std::convert::From<::std::string::String> for DatasetLocation {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "EU" => Self::Eu,
@@ -398,17 +408,20 @@ impl ::std::convert::From<::std::string::String> for DatasetLocation {
     }
 }
 impl ::std::convert::From<&str> for DatasetLocation {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for DatasetLocation {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for DatasetLocation {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -572,6 +585,7 @@ pub struct LoadingMethodGcsStagingCredential {
     >,
 }
 impl ::std::fmt::Debug for LoadingMethodGcsStagingCredential {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("LoadingMethodGcsStagingCredential")
             .field("hmac_key_access_id", &super::support::Redacted)
@@ -585,7 +599,7 @@ impl ::std::fmt::Debug for LoadingMethodGcsStagingCredential {
 /// This upload method is supposed to temporary store records in GCS bucket. By this select you can chose if these records should be removed from GCS when migration has finished. The default "Delete all tmp files from GCS" value is used if not set explicitly.
 ///
 /// Schema: `#/components/schemas/destination-bigquery/properties/loading_method/oneOf/1/properties/keep_files_in_gcs-bucket`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum LoadingMethodGcsStagingKeepFilesInGcsBucket {
     /// `Delete all tmp files from GCS`
     DeleteAllTmpFilesFromGcs,
@@ -594,6 +608,7 @@ pub enum LoadingMethodGcsStagingKeepFilesInGcsBucket {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for LoadingMethodGcsStagingKeepFilesInGcsBucket {}
 impl LoadingMethodGcsStagingKeepFilesInGcsBucket {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -601,6 +616,7 @@ impl LoadingMethodGcsStagingKeepFilesInGcsBucket {
         "Keep all tmp files in GCS",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DeleteAllTmpFilesFromGcs => "Delete all tmp files from GCS",
@@ -611,6 +627,7 @@ impl LoadingMethodGcsStagingKeepFilesInGcsBucket {
 }
 impl ::std::convert::From<::std::string::String>
 for LoadingMethodGcsStagingKeepFilesInGcsBucket {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Delete all tmp files from GCS" => Self::DeleteAllTmpFilesFromGcs,
@@ -620,17 +637,20 @@ for LoadingMethodGcsStagingKeepFilesInGcsBucket {
     }
 }
 impl ::std::convert::From<&str> for LoadingMethodGcsStagingKeepFilesInGcsBucket {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for LoadingMethodGcsStagingKeepFilesInGcsBucket {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for LoadingMethodGcsStagingKeepFilesInGcsBucket {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

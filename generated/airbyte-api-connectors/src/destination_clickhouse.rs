@@ -74,6 +74,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("database", &self.database)
@@ -93,7 +94,7 @@ impl ::std::fmt::Debug for Config {
 /// Protocol for the database connection string.
 ///
 /// Schema: `#/components/schemas/destination-clickhouse/properties/protocol`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Protocol {
     /// `http`
     Http,
@@ -102,10 +103,12 @@ pub enum Protocol {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Protocol {}
 impl Protocol {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["http", "https"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Http => "http",
@@ -115,6 +118,7 @@ impl Protocol {
     }
 }
 impl ::std::convert::From<::std::string::String> for Protocol {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "http" => Self::Http,
@@ -124,17 +128,20 @@ impl ::std::convert::From<::std::string::String> for Protocol {
     }
 }
 impl ::std::convert::From<&str> for Protocol {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Protocol {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Protocol {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -285,6 +292,7 @@ pub struct TunnelMethodSshKeyAuthentication {
     >,
 }
 impl ::std::fmt::Debug for TunnelMethodSshKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodSshKeyAuthentication")
             .field("ssh_key", &super::support::Redacted)
@@ -337,6 +345,7 @@ pub struct TunnelMethodPasswordAuthentication {
     >,
 }
 impl ::std::fmt::Debug for TunnelMethodPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodPasswordAuthentication")
             .field("tunnel_host", &self.tunnel_host)

@@ -56,6 +56,7 @@ pub struct Credentials {
     >,
 }
 impl ::std::fmt::Debug for Credentials {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
             .field("api_key", &super::support::Redacted)
@@ -191,6 +192,7 @@ pub struct ObjectStorageConfigS3 {
     >,
 }
 impl ::std::fmt::Debug for ObjectStorageConfigS3 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ObjectStorageConfigS3")
             .field("access_key_id", &super::support::Redacted)
@@ -209,7 +211,7 @@ impl ::std::fmt::Debug for ObjectStorageConfigS3 {
 /// The region of the S3 bucket. See <a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html#concepts-available-regions">here</a> for all region codes.
 ///
 /// Schema: `#/components/schemas/destination-customer-io/properties/object_storage_config/oneOf/1/properties/s3_bucket_region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ObjectStorageConfigS3S3BucketRegion {
     /// ``
     Empty,
@@ -282,6 +284,7 @@ pub enum ObjectStorageConfigS3S3BucketRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ObjectStorageConfigS3S3BucketRegion {}
 impl ObjectStorageConfigS3S3BucketRegion {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -321,6 +324,7 @@ impl ObjectStorageConfigS3S3BucketRegion {
         "us-west-2",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Empty => "",
@@ -363,6 +367,7 @@ impl ObjectStorageConfigS3S3BucketRegion {
 }
 impl ::std::convert::From<::std::string::String>
 for ObjectStorageConfigS3S3BucketRegion {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "" => Self::Empty,
@@ -404,17 +409,20 @@ for ObjectStorageConfigS3S3BucketRegion {
     }
 }
 impl ::std::convert::From<&str> for ObjectStorageConfigS3S3BucketRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ObjectStorageConfigS3S3BucketRegion {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ObjectStorageConfigS3S3BucketRegion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -135,6 +135,7 @@ pub struct AuthenticationOAuth2Recommended {
     pub secret: ::std::string::String,
 }
 impl ::std::fmt::Debug for AuthenticationOAuth2Recommended {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthenticationOAuth2Recommended")
             .field("client_id", &self.client_id)
@@ -154,6 +155,7 @@ pub struct AuthenticationPersonalAccessToken {
     pub personal_access_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for AuthenticationPersonalAccessToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthenticationPersonalAccessToken")
             .field("personal_access_token", &super::support::Redacted)

@@ -48,6 +48,7 @@ pub struct Config {
     pub secret_access_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("access_key_id", &super::support::Redacted)
@@ -63,7 +64,7 @@ impl ::std::fmt::Debug for Config {
 /// The region of the DynamoDB.
 ///
 /// Schema: `#/components/schemas/destination-dynamodb/properties/dynamodb_region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DynamodbRegion {
     /// ``
     Empty,
@@ -136,6 +137,7 @@ pub enum DynamodbRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for DynamodbRegion {}
 impl DynamodbRegion {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -175,6 +177,7 @@ impl DynamodbRegion {
         "us-west-2",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Empty => "",
@@ -216,6 +219,7 @@ impl DynamodbRegion {
     }
 }
 impl ::std::convert::From<::std::string::String> for DynamodbRegion {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "" => Self::Empty,
@@ -257,17 +261,20 @@ impl ::std::convert::From<::std::string::String> for DynamodbRegion {
     }
 }
 impl ::std::convert::From<&str> for DynamodbRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for DynamodbRegion {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for DynamodbRegion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

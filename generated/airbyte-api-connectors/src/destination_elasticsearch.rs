@@ -60,6 +60,7 @@ pub struct Config {
     pub upsert: ::std::option::Option<bool>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("authentication_method", &self.authentication_method)
@@ -160,6 +161,7 @@ pub struct AuthenticationMethodApiKeySecret {
     pub api_key_secret: ::std::string::String,
 }
 impl ::std::fmt::Debug for AuthenticationMethodApiKeySecret {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthenticationMethodApiKeySecret")
             .field("api_key_id", &self.api_key_id)
@@ -191,6 +193,7 @@ pub struct AuthenticationMethodUsernamePassword {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for AuthenticationMethodUsernamePassword {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthenticationMethodUsernamePassword")
             .field("password", &super::support::Redacted)
@@ -312,6 +315,7 @@ pub struct TunnelMethodSshKeyAuthentication {
     pub tunnel_user: ::std::string::String,
 }
 impl ::std::fmt::Debug for TunnelMethodSshKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodSshKeyAuthentication")
             .field("ssh_key", &super::support::Redacted)
@@ -355,6 +359,7 @@ pub struct TunnelMethodPasswordAuthentication {
     pub tunnel_user_password: ::std::string::String,
 }
 impl ::std::fmt::Debug for TunnelMethodPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodPasswordAuthentication")
             .field("tunnel_host", &self.tunnel_host)

@@ -61,6 +61,7 @@ pub struct Config {
     pub loading_method: ::std::option::Option<LoadingMethod>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("account", &self.account)
@@ -162,6 +163,7 @@ pub struct LoadingMethodExternalTableViaS3 {
     pub s3_region: ::std::string::String,
 }
 impl ::std::fmt::Debug for LoadingMethodExternalTableViaS3 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("LoadingMethodExternalTableViaS3")
             .field("aws_key_id", &super::support::Redacted)

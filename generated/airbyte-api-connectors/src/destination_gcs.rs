@@ -69,6 +69,7 @@ pub struct Credential {
     pub hmac_key_secret: ::std::string::String,
 }
 impl ::std::fmt::Debug for Credential {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credential")
             .field("hmac_key_access_id", &super::support::Redacted)
@@ -375,17 +376,20 @@ super::support::plain_struct!(
 /// Inline schema at `destination-gcs.format.CSV: Comma-Separated Values.compression.No Compression.compression_type`.
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/1/properties/compression/oneOf/0/properties/compression_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
     /// `No Compression`
     NoCompression,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {}
 impl FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["No Compression"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoCompression => "No Compression",
@@ -395,6 +399,7 @@ impl FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
 }
 impl ::std::convert::From<::std::string::String>
 for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "No Compression" => Self::NoCompression,
@@ -404,6 +409,7 @@ for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
 }
 impl ::std::convert::From<&str>
 for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -411,12 +417,14 @@ for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
 impl ::std::str::FromStr
 for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -455,17 +463,19 @@ super::support::plain_struct!(
 /// Inline schema at `destination-gcs.format.CSV: Comma-Separated Values.compression.GZIP.compression_type`.
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/1/properties/compression/oneOf/1/properties/compression_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
     /// `GZIP`
     Gzip,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {}
 impl FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["GZIP"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Gzip => "GZIP",
@@ -475,6 +485,7 @@ impl FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
 }
 impl ::std::convert::From<::std::string::String>
 for FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "GZIP" => Self::Gzip,
@@ -484,6 +495,7 @@ for FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
 }
 impl ::std::convert::From<&str>
 for FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -491,12 +503,14 @@ for FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
 impl ::std::str::FromStr
 for FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -522,7 +536,7 @@ for FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
 /// Whether the input JSON data should be normalized (flattened) in the output CSV. Please refer to docs for details.
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/1/properties/flattening`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FormatCsvCommaSeparatedValuesFlattening {
     /// `No flattening`
     NoFlattening,
@@ -531,6 +545,7 @@ pub enum FormatCsvCommaSeparatedValuesFlattening {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for FormatCsvCommaSeparatedValuesFlattening {}
 impl FormatCsvCommaSeparatedValuesFlattening {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -538,6 +553,7 @@ impl FormatCsvCommaSeparatedValuesFlattening {
         "Root level flattening",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoFlattening => "No flattening",
@@ -548,6 +564,7 @@ impl FormatCsvCommaSeparatedValuesFlattening {
 }
 impl ::std::convert::From<::std::string::String>
 for FormatCsvCommaSeparatedValuesFlattening {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "No flattening" => Self::NoFlattening,
@@ -557,17 +574,20 @@ for FormatCsvCommaSeparatedValuesFlattening {
     }
 }
 impl ::std::convert::From<&str> for FormatCsvCommaSeparatedValuesFlattening {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for FormatCsvCommaSeparatedValuesFlattening {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for FormatCsvCommaSeparatedValuesFlattening {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -635,17 +655,20 @@ super::support::plain_struct!(
 /// Inline schema at `destination-gcs.format.JSON Lines: newline-delimited JSON.compression.No Compression.compression_type`.
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/2/properties/compression/oneOf/0/properties/compression_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
     /// `No Compression`
     NoCompression,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {}
 impl FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["No Compression"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoCompression => "No Compression",
@@ -655,6 +678,7 @@ impl FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType 
 }
 impl ::std::convert::From<::std::string::String>
 for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "No Compression" => Self::NoCompression,
@@ -664,6 +688,7 @@ for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
 }
 impl ::std::convert::From<&str>
 for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -671,12 +696,14 @@ for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
 impl ::std::str::FromStr
 for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -715,17 +742,20 @@ super::support::plain_struct!(
 /// Inline schema at `destination-gcs.format.JSON Lines: newline-delimited JSON.compression.GZIP.compression_type`.
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/2/properties/compression/oneOf/1/properties/compression_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
     /// `GZIP`
     Gzip,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {}
 impl FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["GZIP"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Gzip => "GZIP",
@@ -735,6 +765,7 @@ impl FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
 }
 impl ::std::convert::From<::std::string::String>
 for FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "GZIP" => Self::Gzip,
@@ -744,6 +775,7 @@ for FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
 }
 impl ::std::convert::From<&str>
 for FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -751,12 +783,14 @@ for FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
 impl ::std::str::FromStr
 for FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -836,7 +870,7 @@ pub struct FormatParquetColumnarStorage {
 /// The compression algorithm used to compress data pages.
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/3/properties/compression_codec`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FormatParquetColumnarStorageCompressionCodec {
     /// `UNCOMPRESSED`
     Uncompressed,
@@ -855,6 +889,7 @@ pub enum FormatParquetColumnarStorageCompressionCodec {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for FormatParquetColumnarStorageCompressionCodec {}
 impl FormatParquetColumnarStorageCompressionCodec {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -867,6 +902,7 @@ impl FormatParquetColumnarStorageCompressionCodec {
         "ZSTD",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Uncompressed => "UNCOMPRESSED",
@@ -882,6 +918,7 @@ impl FormatParquetColumnarStorageCompressionCodec {
 }
 impl ::std::convert::From<::std::string::String>
 for FormatParquetColumnarStorageCompressionCodec {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "UNCOMPRESSED" => Self::Uncompressed,
@@ -896,17 +933,20 @@ for FormatParquetColumnarStorageCompressionCodec {
     }
 }
 impl ::std::convert::From<&str> for FormatParquetColumnarStorageCompressionCodec {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for FormatParquetColumnarStorageCompressionCodec {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for FormatParquetColumnarStorageCompressionCodec {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -931,7 +971,7 @@ impl<'de> ::serde::Deserialize<'de> for FormatParquetColumnarStorageCompressionC
 /// Select a Region of the GCS Bucket. Read more <a href="https://cloud.google.com/storage/docs/locations">here</a>.
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/gcs_bucket_region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum GcsBucketRegion {
     /// `northamerica-northeast1`
     NorthamericaNortheast1,
@@ -1006,6 +1046,7 @@ pub enum GcsBucketRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for GcsBucketRegion {}
 impl GcsBucketRegion {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1046,6 +1087,7 @@ impl GcsBucketRegion {
         "nam4",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NorthamericaNortheast1 => "northamerica-northeast1",
@@ -1088,6 +1130,7 @@ impl GcsBucketRegion {
     }
 }
 impl ::std::convert::From<::std::string::String> for GcsBucketRegion {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "northamerica-northeast1" => Self::NorthamericaNortheast1,
@@ -1130,17 +1173,20 @@ impl ::std::convert::From<::std::string::String> for GcsBucketRegion {
     }
 }
 impl ::std::convert::From<&str> for GcsBucketRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for GcsBucketRegion {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for GcsBucketRegion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -117,6 +117,7 @@ pub struct CredentialsAuthenticateViaGoogleOAuth {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaGoogleOAuth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaGoogleOAuth")
             .field("client_id", &super::support::Redacted)
@@ -141,6 +142,7 @@ pub struct CredentialsServiceAccountKeyAuthentication {
     pub service_account_info: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsServiceAccountKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsServiceAccountKeyAuthentication")
             .field("service_account_info", &super::support::Redacted)

@@ -37,6 +37,7 @@ pub struct Config {
     pub schema: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("destination_path", &self.destination_path)

@@ -80,6 +80,7 @@ pub struct Config {
     pub user: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("database", &self.database)
@@ -221,6 +222,7 @@ pub struct LoadTypeBulkLoad {
     >,
 }
 impl ::std::fmt::Debug for LoadTypeBulkLoad {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("LoadTypeBulkLoad")
             .field("azure_blob_storage_account_key", &super::support::Redacted)
@@ -390,6 +392,7 @@ pub struct SslMethodEncryptedVerifyCertificate {
     >,
 }
 impl ::std::fmt::Debug for SslMethodEncryptedVerifyCertificate {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SslMethodEncryptedVerifyCertificate")
             .field("host_name_in_certificate", &self.host_name_in_certificate)
@@ -530,6 +533,7 @@ pub struct TunnelMethodSshKeyAuthentication {
     >,
 }
 impl ::std::fmt::Debug for TunnelMethodSshKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodSshKeyAuthentication")
             .field("ssh_key", &super::support::Redacted)
@@ -582,6 +586,7 @@ pub struct TunnelMethodPasswordAuthentication {
     >,
 }
 impl ::std::fmt::Debug for TunnelMethodPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodPasswordAuthentication")
             .field("tunnel_host", &self.tunnel_host)

@@ -73,6 +73,7 @@ pub struct Config {
     pub user: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("database", &self.database)
@@ -205,6 +206,7 @@ pub struct LoadTypeBulkLoad {
     >,
 }
 impl ::std::fmt::Debug for LoadTypeBulkLoad {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("LoadTypeBulkLoad")
             .field(
@@ -373,6 +375,7 @@ pub struct SslMethodEncryptedVerifyCertificate {
     >,
 }
 impl ::std::fmt::Debug for SslMethodEncryptedVerifyCertificate {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SslMethodEncryptedVerifyCertificate")
             .field("host_name_in_certificate", &self.host_name_in_certificate)

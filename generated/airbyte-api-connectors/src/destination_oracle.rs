@@ -83,6 +83,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("encryption", &self.encryption)
@@ -205,7 +206,7 @@ pub struct EncryptionNativeNetworkEncryptionNne {
 /// This parameter defines the database encryption algorithm.
 ///
 /// Schema: `#/components/schemas/destination-oracle/properties/encryption/oneOf/1/properties/encryption_algorithm`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     /// `AES256`
     Aes256,
@@ -216,10 +217,12 @@ pub enum EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {}
 impl EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["AES256", "RC4_56", "3DES168"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Aes256 => "AES256",
@@ -231,6 +234,7 @@ impl EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
 }
 impl ::std::convert::From<::std::string::String>
 for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "AES256" => Self::Aes256,
@@ -242,17 +246,20 @@ for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
 }
 impl ::std::convert::From<&str>
 for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -291,6 +298,7 @@ pub struct EncryptionTlsEncryptedVerifyCertificate {
     pub ssl_certificate: ::std::string::String,
 }
 impl ::std::fmt::Debug for EncryptionTlsEncryptedVerifyCertificate {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EncryptionTlsEncryptedVerifyCertificate")
             .field("ssl_certificate", &super::support::Redacted)
@@ -411,6 +419,7 @@ pub struct TunnelMethodSshKeyAuthentication {
     pub tunnel_user: ::std::string::String,
 }
 impl ::std::fmt::Debug for TunnelMethodSshKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodSshKeyAuthentication")
             .field("ssh_key", &super::support::Redacted)
@@ -454,6 +463,7 @@ pub struct TunnelMethodPasswordAuthentication {
     pub tunnel_user_password: ::std::string::String,
 }
 impl ::std::fmt::Debug for TunnelMethodPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodPasswordAuthentication")
             .field("tunnel_host", &self.tunnel_host)

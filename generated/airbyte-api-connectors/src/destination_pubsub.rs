@@ -68,6 +68,7 @@ pub struct Config {
     pub topic_id: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("batching_delay_threshold", &self.batching_delay_threshold)

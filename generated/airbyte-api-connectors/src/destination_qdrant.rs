@@ -143,6 +143,7 @@ pub struct EmbeddingOpenAi {
     pub openai_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for EmbeddingOpenAi {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddingOpenAi")
             .field("openai_key", &super::support::Redacted)
@@ -165,6 +166,7 @@ pub struct EmbeddingCohere {
     pub cohere_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for EmbeddingCohere {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddingCohere")
             .field("cohere_key", &super::support::Redacted)
@@ -211,6 +213,7 @@ pub struct EmbeddingAzureOpenAi {
     pub openai_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for EmbeddingAzureOpenAi {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddingAzureOpenAi")
             .field("api_base", &self.api_base)
@@ -255,6 +258,7 @@ pub struct EmbeddingOpenAiCompatible {
     pub model_name: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for EmbeddingOpenAiCompatible {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddingOpenAiCompatible")
             .field("api_key", &super::support::Redacted)
@@ -343,6 +347,7 @@ pub struct IndexingAuthMethodApiKeyAuth {
     pub mode: ::std::option::Option<IndexingAuthMethodApiKeyAuthMode>,
 }
 impl ::std::fmt::Debug for IndexingAuthMethodApiKeyAuth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IndexingAuthMethodApiKeyAuth")
             .field("api_key", &super::support::Redacted)
@@ -357,17 +362,19 @@ super::support::plain_struct!(
 /// Mode
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/indexing/properties/auth_method/oneOf/0/properties/mode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum IndexingAuthMethodApiKeyAuthMode {
     /// `api_key_auth`
     ApiKeyAuth,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for IndexingAuthMethodApiKeyAuthMode {}
 impl IndexingAuthMethodApiKeyAuthMode {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["api_key_auth"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApiKeyAuth => "api_key_auth",
@@ -376,6 +383,7 @@ impl IndexingAuthMethodApiKeyAuthMode {
     }
 }
 impl ::std::convert::From<::std::string::String> for IndexingAuthMethodApiKeyAuthMode {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "api_key_auth" => Self::ApiKeyAuth,
@@ -384,17 +392,20 @@ impl ::std::convert::From<::std::string::String> for IndexingAuthMethodApiKeyAut
     }
 }
 impl ::std::convert::From<&str> for IndexingAuthMethodApiKeyAuthMode {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for IndexingAuthMethodApiKeyAuthMode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for IndexingAuthMethodApiKeyAuthMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -428,17 +439,19 @@ super::support::plain_struct!(IndexingAuthMethodNoAuth { mode : optional 0 "mode
 /// Mode
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/indexing/properties/auth_method/oneOf/1/properties/mode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum IndexingAuthMethodNoAuthMode {
     /// `no_auth`
     NoAuth,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for IndexingAuthMethodNoAuthMode {}
 impl IndexingAuthMethodNoAuthMode {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["no_auth"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoAuth => "no_auth",
@@ -447,6 +460,7 @@ impl IndexingAuthMethodNoAuthMode {
     }
 }
 impl ::std::convert::From<::std::string::String> for IndexingAuthMethodNoAuthMode {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "no_auth" => Self::NoAuth,
@@ -455,17 +469,20 @@ impl ::std::convert::From<::std::string::String> for IndexingAuthMethodNoAuthMod
     }
 }
 impl ::std::convert::From<&str> for IndexingAuthMethodNoAuthMode {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for IndexingAuthMethodNoAuthMode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for IndexingAuthMethodNoAuthMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -490,7 +507,7 @@ impl<'de> ::serde::Deserialize<'de> for IndexingAuthMethodNoAuthMode {
 /// The Distance metric used to measure similarities among vectors. This field is only used if the collection defined in the does not exist yet and is created automatically by the connector.
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/indexing/properties/distance_metric`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum IndexingDistanceMetric {
     /// `dot`
     Dot,
@@ -501,10 +518,12 @@ pub enum IndexingDistanceMetric {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for IndexingDistanceMetric {}
 impl IndexingDistanceMetric {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["dot", "cos", "euc"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Dot => "dot",
@@ -515,6 +534,7 @@ impl IndexingDistanceMetric {
     }
 }
 impl ::std::convert::From<::std::string::String> for IndexingDistanceMetric {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "dot" => Self::Dot,
@@ -525,17 +545,20 @@ impl ::std::convert::From<::std::string::String> for IndexingDistanceMetric {
     }
 }
 impl ::std::convert::From<&str> for IndexingDistanceMetric {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for IndexingDistanceMetric {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for IndexingDistanceMetric {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -745,7 +768,7 @@ pub struct ProcessingTextSplitterByProgrammingLanguage {
 /// Split code in suitable places based on the programming language
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/processing/properties/text_splitter/oneOf/2/properties/language`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ProcessingTextSplitterByProgrammingLanguageLanguage {
     /// `cpp`
     Cpp,
@@ -782,6 +805,7 @@ pub enum ProcessingTextSplitterByProgrammingLanguageLanguage {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ProcessingTextSplitterByProgrammingLanguageLanguage {}
 impl ProcessingTextSplitterByProgrammingLanguageLanguage {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -803,6 +827,7 @@ impl ProcessingTextSplitterByProgrammingLanguageLanguage {
         "sol",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Cpp => "cpp",
@@ -827,6 +852,7 @@ impl ProcessingTextSplitterByProgrammingLanguageLanguage {
 }
 impl ::std::convert::From<::std::string::String>
 for ProcessingTextSplitterByProgrammingLanguageLanguage {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "cpp" => Self::Cpp,
@@ -850,17 +876,20 @@ for ProcessingTextSplitterByProgrammingLanguageLanguage {
     }
 }
 impl ::std::convert::From<&str> for ProcessingTextSplitterByProgrammingLanguageLanguage {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ProcessingTextSplitterByProgrammingLanguageLanguage {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ProcessingTextSplitterByProgrammingLanguageLanguage {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -70,6 +70,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("cache_type", &self.cache_type)
@@ -88,17 +89,19 @@ impl ::std::fmt::Debug for Config {
 /// Redis cache type to store data in.
 ///
 /// Schema: `#/components/schemas/destination-redis/properties/cache_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CacheType {
     /// `hash`
     Hash,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CacheType {}
 impl CacheType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["hash"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hash => "hash",
@@ -107,6 +110,7 @@ impl CacheType {
     }
 }
 impl ::std::convert::From<::std::string::String> for CacheType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "hash" => Self::Hash,
@@ -115,17 +119,20 @@ impl ::std::convert::From<::std::string::String> for CacheType {
     }
 }
 impl ::std::convert::From<&str> for CacheType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CacheType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CacheType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -245,6 +252,7 @@ pub struct SslModeVerifyFull {
     pub client_key_password: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for SslModeVerifyFull {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SslModeVerifyFull")
             .field("ca_certificate", &super::support::Redacted)
@@ -368,6 +376,7 @@ pub struct TunnelMethodSshKeyAuthentication {
     pub tunnel_user: ::std::string::String,
 }
 impl ::std::fmt::Debug for TunnelMethodSshKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodSshKeyAuthentication")
             .field("ssh_key", &super::support::Redacted)
@@ -411,6 +420,7 @@ pub struct TunnelMethodPasswordAuthentication {
     pub tunnel_user_password: ::std::string::String,
 }
 impl ::std::fmt::Debug for TunnelMethodPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodPasswordAuthentication")
             .field("tunnel_host", &self.tunnel_host)

@@ -95,6 +95,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("database", &self.database)
@@ -226,6 +227,7 @@ pub struct TunnelMethodSshKeyAuthentication {
     pub tunnel_user: ::std::string::String,
 }
 impl ::std::fmt::Debug for TunnelMethodSshKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodSshKeyAuthentication")
             .field("ssh_key", &super::support::Redacted)
@@ -269,6 +271,7 @@ pub struct TunnelMethodPasswordAuthentication {
     pub tunnel_user_password: ::std::string::String,
 }
 impl ::std::fmt::Debug for TunnelMethodPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodPasswordAuthentication")
             .field("tunnel_host", &self.tunnel_host)
@@ -335,6 +338,7 @@ pub struct UploadingMethod {
     pub secret_access_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for UploadingMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UploadingMethod")
             .field("access_key_id", &super::support::Redacted)
@@ -352,7 +356,7 @@ impl ::std::fmt::Debug for UploadingMethod {
 /// The region of the S3 staging bucket.
 ///
 /// Schema: `#/components/schemas/destination-redshift/properties/uploading_method/oneOf/0/properties/s3_bucket_region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum UploadingMethodS3BucketRegion {
     /// ``
     Empty,
@@ -425,6 +429,7 @@ pub enum UploadingMethodS3BucketRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for UploadingMethodS3BucketRegion {}
 impl UploadingMethodS3BucketRegion {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -464,6 +469,7 @@ impl UploadingMethodS3BucketRegion {
         "us-west-2",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Empty => "",
@@ -505,6 +511,7 @@ impl UploadingMethodS3BucketRegion {
     }
 }
 impl ::std::convert::From<::std::string::String> for UploadingMethodS3BucketRegion {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "" => Self::Empty,
@@ -546,17 +553,20 @@ impl ::std::convert::From<::std::string::String> for UploadingMethodS3BucketRegi
     }
 }
 impl ::std::convert::From<&str> for UploadingMethodS3BucketRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for UploadingMethodS3BucketRegion {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for UploadingMethodS3BucketRegion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

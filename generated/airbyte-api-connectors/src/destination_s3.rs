@@ -83,6 +83,7 @@ pub struct Config {
     pub secret_access_key: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("access_key_id", &super::support::Redacted)
@@ -290,7 +291,7 @@ pub struct FormatCsvCommaSeparatedValuesCompressionGzip {
 /// Flattening
 ///
 /// Schema: `#/components/schemas/destination-s3/properties/format/oneOf/0/properties/flattening`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FormatCsvCommaSeparatedValuesFlattening {
     /// `No flattening`
     NoFlattening,
@@ -299,6 +300,7 @@ pub enum FormatCsvCommaSeparatedValuesFlattening {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for FormatCsvCommaSeparatedValuesFlattening {}
 impl FormatCsvCommaSeparatedValuesFlattening {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -306,6 +308,7 @@ impl FormatCsvCommaSeparatedValuesFlattening {
         "Root level flattening",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoFlattening => "No flattening",
@@ -316,6 +319,7 @@ impl FormatCsvCommaSeparatedValuesFlattening {
 }
 impl ::std::convert::From<::std::string::String>
 for FormatCsvCommaSeparatedValuesFlattening {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "No flattening" => Self::NoFlattening,
@@ -325,17 +329,20 @@ for FormatCsvCommaSeparatedValuesFlattening {
     }
 }
 impl ::std::convert::From<&str> for FormatCsvCommaSeparatedValuesFlattening {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for FormatCsvCommaSeparatedValuesFlattening {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for FormatCsvCommaSeparatedValuesFlattening {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -474,7 +481,7 @@ pub struct FormatJsonLinesNewlineDelimitedJsonCompressionGzip {
 /// Flattening
 ///
 /// Schema: `#/components/schemas/destination-s3/properties/format/oneOf/1/properties/flattening`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FormatJsonLinesNewlineDelimitedJsonFlattening {
     /// `No flattening`
     NoFlattening,
@@ -483,6 +490,7 @@ pub enum FormatJsonLinesNewlineDelimitedJsonFlattening {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for FormatJsonLinesNewlineDelimitedJsonFlattening {}
 impl FormatJsonLinesNewlineDelimitedJsonFlattening {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -490,6 +498,7 @@ impl FormatJsonLinesNewlineDelimitedJsonFlattening {
         "Root level flattening",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoFlattening => "No flattening",
@@ -500,6 +509,7 @@ impl FormatJsonLinesNewlineDelimitedJsonFlattening {
 }
 impl ::std::convert::From<::std::string::String>
 for FormatJsonLinesNewlineDelimitedJsonFlattening {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "No flattening" => Self::NoFlattening,
@@ -509,17 +519,20 @@ for FormatJsonLinesNewlineDelimitedJsonFlattening {
     }
 }
 impl ::std::convert::From<&str> for FormatJsonLinesNewlineDelimitedJsonFlattening {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for FormatJsonLinesNewlineDelimitedJsonFlattening {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for FormatJsonLinesNewlineDelimitedJsonFlattening {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -806,7 +819,7 @@ pub struct FormatParquetColumnarStorage {
 /// The compression algorithm used to compress data pages.
 ///
 /// Schema: `#/components/schemas/destination-s3/properties/format/oneOf/3/properties/compression_codec`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FormatParquetColumnarStorageCompressionCodec {
     /// `UNCOMPRESSED`
     Uncompressed,
@@ -825,6 +838,7 @@ pub enum FormatParquetColumnarStorageCompressionCodec {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for FormatParquetColumnarStorageCompressionCodec {}
 impl FormatParquetColumnarStorageCompressionCodec {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -837,6 +851,7 @@ impl FormatParquetColumnarStorageCompressionCodec {
         "ZSTD",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Uncompressed => "UNCOMPRESSED",
@@ -852,6 +867,7 @@ impl FormatParquetColumnarStorageCompressionCodec {
 }
 impl ::std::convert::From<::std::string::String>
 for FormatParquetColumnarStorageCompressionCodec {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "UNCOMPRESSED" => Self::Uncompressed,
@@ -866,17 +882,20 @@ for FormatParquetColumnarStorageCompressionCodec {
     }
 }
 impl ::std::convert::From<&str> for FormatParquetColumnarStorageCompressionCodec {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for FormatParquetColumnarStorageCompressionCodec {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for FormatParquetColumnarStorageCompressionCodec {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -901,7 +920,7 @@ impl<'de> ::serde::Deserialize<'de> for FormatParquetColumnarStorageCompressionC
 /// The region of the S3 bucket. See <a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html#concepts-available-regions">here</a> for all region codes.
 ///
 /// Schema: `#/components/schemas/destination-s3/properties/s3_bucket_region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum S3BucketRegion {
     /// ``
     Empty,
@@ -974,6 +993,7 @@ pub enum S3BucketRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for S3BucketRegion {}
 impl S3BucketRegion {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1013,6 +1033,7 @@ impl S3BucketRegion {
         "us-west-2",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Empty => "",
@@ -1054,6 +1075,7 @@ impl S3BucketRegion {
     }
 }
 impl ::std::convert::From<::std::string::String> for S3BucketRegion {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "" => Self::Empty,
@@ -1095,17 +1117,20 @@ impl ::std::convert::From<::std::string::String> for S3BucketRegion {
     }
 }
 impl ::std::convert::From<&str> for S3BucketRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for S3BucketRegion {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for S3BucketRegion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

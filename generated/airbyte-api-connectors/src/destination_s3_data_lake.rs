@@ -70,6 +70,7 @@ pub struct Config {
     pub warehouse_location: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("access_key_id", &super::support::Redacted)
@@ -201,6 +202,7 @@ pub struct CatalogTypeNessieCatalog {
     >,
 }
 impl ::std::fmt::Debug for CatalogTypeNessieCatalog {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CatalogTypeNessieCatalog")
             .field("access_token", &super::support::Redacted)
@@ -327,6 +329,7 @@ pub struct CatalogTypePolarisCatalog {
     >,
 }
 impl ::std::fmt::Debug for CatalogTypePolarisCatalog {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CatalogTypePolarisCatalog")
             .field("catalog_name", &self.catalog_name)
@@ -343,7 +346,7 @@ impl ::std::fmt::Debug for CatalogTypePolarisCatalog {
 /// The region of the S3 bucket. See <a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html#concepts-available-regions">here</a> for all region codes.
 ///
 /// Schema: `#/components/schemas/destination-s3-data-lake/properties/s3_bucket_region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum S3BucketRegion {
     /// ``
     Empty,
@@ -416,6 +419,7 @@ pub enum S3BucketRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for S3BucketRegion {}
 impl S3BucketRegion {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -455,6 +459,7 @@ impl S3BucketRegion {
         "us-west-2",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Empty => "",
@@ -496,6 +501,7 @@ impl S3BucketRegion {
     }
 }
 impl ::std::convert::From<::std::string::String> for S3BucketRegion {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "" => Self::Empty,
@@ -537,17 +543,20 @@ impl ::std::convert::From<::std::string::String> for S3BucketRegion {
     }
 }
 impl ::std::convert::From<&str> for S3BucketRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for S3BucketRegion {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for S3BucketRegion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

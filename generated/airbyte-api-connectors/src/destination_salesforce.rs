@@ -48,6 +48,7 @@ pub struct Config {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("auth_type", &self.auth_type)
@@ -62,17 +63,19 @@ impl ::std::fmt::Debug for Config {
 /// Inline schema at `destination-salesforce.auth_type`.
 ///
 /// Schema: `#/components/schemas/destination-salesforce/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum AuthType {
     /// `Client`
     Client,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for AuthType {}
 impl AuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Client"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Client => "Client",
@@ -81,6 +84,7 @@ impl AuthType {
     }
 }
 impl ::std::convert::From<::std::string::String> for AuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Client" => Self::Client,
@@ -89,17 +93,20 @@ impl ::std::convert::From<::std::string::String> for AuthType {
     }
 }
 impl ::std::convert::From<&str> for AuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for AuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for AuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -246,6 +253,7 @@ pub struct ObjectStorageConfigS3 {
     >,
 }
 impl ::std::fmt::Debug for ObjectStorageConfigS3 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ObjectStorageConfigS3")
             .field("access_key_id", &super::support::Redacted)
@@ -264,7 +272,7 @@ impl ::std::fmt::Debug for ObjectStorageConfigS3 {
 /// The region of the S3 bucket. See <a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html#concepts-available-regions">here</a> for all region codes.
 ///
 /// Schema: `#/components/schemas/destination-salesforce/properties/object_storage_config/oneOf/1/properties/s3_bucket_region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ObjectStorageConfigS3S3BucketRegion {
     /// ``
     Empty,
@@ -337,6 +345,7 @@ pub enum ObjectStorageConfigS3S3BucketRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ObjectStorageConfigS3S3BucketRegion {}
 impl ObjectStorageConfigS3S3BucketRegion {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -376,6 +385,7 @@ impl ObjectStorageConfigS3S3BucketRegion {
         "us-west-2",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Empty => "",
@@ -418,6 +428,7 @@ impl ObjectStorageConfigS3S3BucketRegion {
 }
 impl ::std::convert::From<::std::string::String>
 for ObjectStorageConfigS3S3BucketRegion {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "" => Self::Empty,
@@ -459,17 +470,20 @@ for ObjectStorageConfigS3S3BucketRegion {
     }
 }
 impl ::std::convert::From<&str> for ObjectStorageConfigS3S3BucketRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ObjectStorageConfigS3S3BucketRegion {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ObjectStorageConfigS3S3BucketRegion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -99,7 +99,7 @@ pub struct Config {
 /// Whether to execute CDC deletions as hard deletes (i.e. propagate source deletions to the destination), or soft deletes (i.e. leave a tombstone record in the destination). Defaults to hard deletes.
 ///
 /// Schema: `#/components/schemas/destination-snowflake/properties/cdc_deletion_mode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CdcDeletionMode {
     /// `Hard delete`
     HardDelete,
@@ -108,10 +108,12 @@ pub enum CdcDeletionMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CdcDeletionMode {}
 impl CdcDeletionMode {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Hard delete", "Soft delete"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HardDelete => "Hard delete",
@@ -121,6 +123,7 @@ impl CdcDeletionMode {
     }
 }
 impl ::std::convert::From<::std::string::String> for CdcDeletionMode {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Hard delete" => Self::HardDelete,
@@ -130,17 +133,20 @@ impl ::std::convert::From<::std::string::String> for CdcDeletionMode {
     }
 }
 impl ::std::convert::From<&str> for CdcDeletionMode {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CdcDeletionMode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CdcDeletionMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -254,6 +260,7 @@ pub struct CredentialsKeyPairAuthentication {
     >,
 }
 impl ::std::fmt::Debug for CredentialsKeyPairAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsKeyPairAuthentication")
             .field("private_key", &super::support::Redacted)
@@ -286,6 +293,7 @@ pub struct CredentialsUsernameAndPassword {
     >,
 }
 impl ::std::fmt::Debug for CredentialsUsernameAndPassword {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsUsernameAndPassword")
             .field("password", &super::support::Redacted)

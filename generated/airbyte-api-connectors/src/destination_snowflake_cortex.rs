@@ -143,6 +143,7 @@ pub struct EmbeddingOpenAi {
     pub openai_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for EmbeddingOpenAi {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddingOpenAi")
             .field("openai_key", &super::support::Redacted)
@@ -165,6 +166,7 @@ pub struct EmbeddingCohere {
     pub cohere_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for EmbeddingCohere {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddingCohere")
             .field("cohere_key", &super::support::Redacted)
@@ -211,6 +213,7 @@ pub struct EmbeddingAzureOpenAi {
     pub openai_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for EmbeddingAzureOpenAi {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddingAzureOpenAi")
             .field("api_base", &self.api_base)
@@ -255,6 +258,7 @@ pub struct EmbeddingOpenAiCompatible {
     pub model_name: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for EmbeddingOpenAiCompatible {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddingOpenAiCompatible")
             .field("api_key", &super::support::Redacted)
@@ -331,6 +335,7 @@ pub struct IndexingCredentials {
     pub password: ::std::string::String,
 }
 impl ::std::fmt::Debug for IndexingCredentials {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IndexingCredentials")
             .field("password", &super::support::Redacted)
@@ -528,7 +533,7 @@ pub struct ProcessingTextSplitterByProgrammingLanguage {
 /// Split code in suitable places based on the programming language
 ///
 /// Schema: `#/components/schemas/destination-snowflake-cortex/properties/processing/properties/text_splitter/oneOf/2/properties/language`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ProcessingTextSplitterByProgrammingLanguageLanguage {
     /// `cpp`
     Cpp,
@@ -565,6 +570,7 @@ pub enum ProcessingTextSplitterByProgrammingLanguageLanguage {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ProcessingTextSplitterByProgrammingLanguageLanguage {}
 impl ProcessingTextSplitterByProgrammingLanguageLanguage {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -586,6 +592,7 @@ impl ProcessingTextSplitterByProgrammingLanguageLanguage {
         "sol",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Cpp => "cpp",
@@ -610,6 +617,7 @@ impl ProcessingTextSplitterByProgrammingLanguageLanguage {
 }
 impl ::std::convert::From<::std::string::String>
 for ProcessingTextSplitterByProgrammingLanguageLanguage {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "cpp" => Self::Cpp,
@@ -633,17 +641,20 @@ for ProcessingTextSplitterByProgrammingLanguageLanguage {
     }
 }
 impl ::std::convert::From<&str> for ProcessingTextSplitterByProgrammingLanguageLanguage {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ProcessingTextSplitterByProgrammingLanguageLanguage {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ProcessingTextSplitterByProgrammingLanguageLanguage {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -37,6 +37,7 @@ pub struct Config {
     pub surrealdb_username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("surrealdb_database", &self.surrealdb_database)

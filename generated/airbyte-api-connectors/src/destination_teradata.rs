@@ -126,6 +126,7 @@ pub struct LogmechTd2 {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for LogmechTd2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("LogmechTd2")
             .field("auth_type", &self.auth_type)
@@ -141,17 +142,19 @@ super::support::plain_struct!(
 /// Inline schema at `destination-teradata.logmech.TD2.auth_type`.
 ///
 /// Schema: `#/components/schemas/destination-teradata/properties/logmech/oneOf/0/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum LogmechTd2AuthType {
     /// `TD2`
     Td2,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for LogmechTd2AuthType {}
 impl LogmechTd2AuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["TD2"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Td2 => "TD2",
@@ -160,6 +163,7 @@ impl LogmechTd2AuthType {
     }
 }
 impl ::std::convert::From<::std::string::String> for LogmechTd2AuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "TD2" => Self::Td2,
@@ -168,17 +172,20 @@ impl ::std::convert::From<::std::string::String> for LogmechTd2AuthType {
     }
 }
 impl ::std::convert::From<&str> for LogmechTd2AuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for LogmechTd2AuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for LogmechTd2AuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -219,6 +226,7 @@ pub struct LogmechLdap {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for LogmechLdap {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("LogmechLdap")
             .field("auth_type", &self.auth_type)
@@ -234,17 +242,19 @@ super::support::plain_struct!(
 /// Inline schema at `destination-teradata.logmech.LDAP.auth_type`.
 ///
 /// Schema: `#/components/schemas/destination-teradata/properties/logmech/oneOf/1/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum LogmechLdapAuthType {
     /// `LDAP`
     Ldap,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for LogmechLdapAuthType {}
 impl LogmechLdapAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["LDAP"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ldap => "LDAP",
@@ -253,6 +263,7 @@ impl LogmechLdapAuthType {
     }
 }
 impl ::std::convert::From<::std::string::String> for LogmechLdapAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "LDAP" => Self::Ldap,
@@ -261,17 +272,20 @@ impl ::std::convert::From<::std::string::String> for LogmechLdapAuthType {
     }
 }
 impl ::std::convert::From<&str> for LogmechLdapAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for LogmechLdapAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for LogmechLdapAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -433,6 +447,7 @@ pub struct SslModeVerifyCa {
     pub ssl_ca_certificate: ::std::string::String,
 }
 impl ::std::fmt::Debug for SslModeVerifyCa {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SslModeVerifyCa")
             .field("ssl_ca_certificate", &super::support::Redacted)
@@ -458,6 +473,7 @@ pub struct SslModeVerifyFull {
     pub ssl_ca_certificate: ::std::string::String,
 }
 impl ::std::fmt::Debug for SslModeVerifyFull {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SslModeVerifyFull")
             .field("ssl_ca_certificate", &super::support::Redacted)

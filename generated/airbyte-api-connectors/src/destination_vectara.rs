@@ -85,6 +85,7 @@ pub struct Oauth2 {
     pub client_secret: ::std::string::String,
 }
 impl ::std::fmt::Debug for Oauth2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Oauth2")
             .field("client_id", &self.client_id)

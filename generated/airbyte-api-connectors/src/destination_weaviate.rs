@@ -186,6 +186,7 @@ pub struct EmbeddingAzureOpenAi {
     pub openai_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for EmbeddingAzureOpenAi {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddingAzureOpenAi")
             .field("api_base", &self.api_base)
@@ -210,6 +211,7 @@ pub struct EmbeddingOpenAi {
     pub openai_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for EmbeddingOpenAi {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddingOpenAi")
             .field("openai_key", &super::support::Redacted)
@@ -232,6 +234,7 @@ pub struct EmbeddingCohere {
     pub cohere_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for EmbeddingCohere {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddingCohere")
             .field("cohere_key", &super::support::Redacted)
@@ -307,6 +310,7 @@ pub struct EmbeddingOpenAiCompatible {
     pub model_name: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for EmbeddingOpenAiCompatible {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddingOpenAiCompatible")
             .field("api_key", &super::support::Redacted)
@@ -369,6 +373,7 @@ pub struct Indexing {
     pub text_field: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Indexing {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Indexing")
             .field("additional_headers", &self.additional_headers)
@@ -402,6 +407,7 @@ pub struct IndexingAdditionalHeadersItem {
     pub value: ::std::string::String,
 }
 impl ::std::fmt::Debug for IndexingAdditionalHeadersItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IndexingAdditionalHeadersItem")
             .field("header_key", &self.header_key)
@@ -491,6 +497,7 @@ pub struct IndexingAuthApiToken {
     pub token: ::std::string::String,
 }
 impl ::std::fmt::Debug for IndexingAuthApiToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IndexingAuthApiToken")
             .field("token", &super::support::Redacted)
@@ -521,6 +528,7 @@ pub struct IndexingAuthUsernamePassword {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for IndexingAuthUsernamePassword {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IndexingAuthUsernamePassword")
             .field("password", &super::support::Redacted)
@@ -543,7 +551,7 @@ pub struct IndexingAuthNoAuthentication {}
 /// The vectorizer to use if new classes need to be created
 ///
 /// Schema: `#/components/schemas/destination-weaviate/properties/indexing/properties/default_vectorizer`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum IndexingDefaultVectorizer {
     /// `none`
     None,
@@ -564,6 +572,7 @@ pub enum IndexingDefaultVectorizer {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for IndexingDefaultVectorizer {}
 impl IndexingDefaultVectorizer {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -577,6 +586,7 @@ impl IndexingDefaultVectorizer {
         "text2vec-gpt4all",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -592,6 +602,7 @@ impl IndexingDefaultVectorizer {
     }
 }
 impl ::std::convert::From<::std::string::String> for IndexingDefaultVectorizer {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "none" => Self::None,
@@ -607,17 +618,20 @@ impl ::std::convert::From<::std::string::String> for IndexingDefaultVectorizer {
     }
 }
 impl ::std::convert::From<&str> for IndexingDefaultVectorizer {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for IndexingDefaultVectorizer {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for IndexingDefaultVectorizer {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -827,7 +841,7 @@ pub struct ProcessingTextSplitterByProgrammingLanguage {
 /// Split code in suitable places based on the programming language
 ///
 /// Schema: `#/components/schemas/destination-weaviate/properties/processing/properties/text_splitter/oneOf/2/properties/language`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ProcessingTextSplitterByProgrammingLanguageLanguage {
     /// `cpp`
     Cpp,
@@ -864,6 +878,7 @@ pub enum ProcessingTextSplitterByProgrammingLanguageLanguage {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ProcessingTextSplitterByProgrammingLanguageLanguage {}
 impl ProcessingTextSplitterByProgrammingLanguageLanguage {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -885,6 +900,7 @@ impl ProcessingTextSplitterByProgrammingLanguageLanguage {
         "sol",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Cpp => "cpp",
@@ -909,6 +925,7 @@ impl ProcessingTextSplitterByProgrammingLanguageLanguage {
 }
 impl ::std::convert::From<::std::string::String>
 for ProcessingTextSplitterByProgrammingLanguageLanguage {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "cpp" => Self::Cpp,
@@ -932,17 +949,20 @@ for ProcessingTextSplitterByProgrammingLanguageLanguage {
     }
 }
 impl ::std::convert::From<&str> for ProcessingTextSplitterByProgrammingLanguageLanguage {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ProcessingTextSplitterByProgrammingLanguageLanguage {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ProcessingTextSplitterByProgrammingLanguageLanguage {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -89,6 +89,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("database", &self.database)
@@ -252,6 +253,7 @@ pub struct SslModeVerifyCa {
     pub client_key_password: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for SslModeVerifyCa {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SslModeVerifyCa")
             .field("ca_certificate", &super::support::Redacted)
@@ -296,6 +298,7 @@ pub struct SslModeVerifyFull {
     pub client_key_password: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for SslModeVerifyFull {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SslModeVerifyFull")
             .field("ca_certificate", &super::support::Redacted)
@@ -419,6 +422,7 @@ pub struct TunnelMethodSshKeyAuthentication {
     pub tunnel_user: ::std::string::String,
 }
 impl ::std::fmt::Debug for TunnelMethodSshKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodSshKeyAuthentication")
             .field("ssh_key", &super::support::Redacted)
@@ -462,6 +466,7 @@ pub struct TunnelMethodPasswordAuthentication {
     pub tunnel_user_password: ::std::string::String,
 }
 impl ::std::fmt::Debug for TunnelMethodPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodPasswordAuthentication")
             .field("tunnel_host", &self.tunnel_host)

@@ -67,6 +67,7 @@ pub struct CredentialsOAuth20 {
     pub token_expiry_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("access_token", &super::support::Redacted)
@@ -87,17 +88,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-airtable.credentials.OAuth2.0.auth_method`.
 ///
 /// Schema: `#/components/schemas/source-airtable/properties/credentials/oneOf/0/properties/auth_method`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsOAuth20AuthMethod {
     /// `oauth2.0`
     Oauth20,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsOAuth20AuthMethod {}
 impl CredentialsOAuth20AuthMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["oauth2.0"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Oauth20 => "oauth2.0",
@@ -106,6 +109,7 @@ impl CredentialsOAuth20AuthMethod {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthMethod {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "oauth2.0" => Self::Oauth20,
@@ -114,17 +118,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthMetho
     }
 }
 impl ::std::convert::From<&str> for CredentialsOAuth20AuthMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsOAuth20AuthMethod {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsOAuth20AuthMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -159,6 +166,7 @@ pub struct CredentialsPersonalAccessToken {
     pub auth_method: ::std::option::Option<CredentialsPersonalAccessTokenAuthMethod>,
 }
 impl ::std::fmt::Debug for CredentialsPersonalAccessToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsPersonalAccessToken")
             .field("api_key", &super::support::Redacted)
@@ -173,17 +181,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-airtable.credentials.Personal Access Token.auth_method`.
 ///
 /// Schema: `#/components/schemas/source-airtable/properties/credentials/oneOf/1/properties/auth_method`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsPersonalAccessTokenAuthMethod {
     /// `api_key`
     ApiKey,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsPersonalAccessTokenAuthMethod {}
 impl CredentialsPersonalAccessTokenAuthMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["api_key"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApiKey => "api_key",
@@ -193,6 +203,7 @@ impl CredentialsPersonalAccessTokenAuthMethod {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsPersonalAccessTokenAuthMethod {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "api_key" => Self::ApiKey,
@@ -201,17 +212,20 @@ for CredentialsPersonalAccessTokenAuthMethod {
     }
 }
 impl ::std::convert::From<&str> for CredentialsPersonalAccessTokenAuthMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsPersonalAccessTokenAuthMethod {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsPersonalAccessTokenAuthMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -50,6 +50,7 @@ pub struct Config {
     pub symbol: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("adjusted", &self.adjusted)
@@ -65,7 +66,7 @@ impl ::std::fmt::Debug for Config {
 /// Time-series data point interval. Required for intraday endpoints.
 ///
 /// Schema: `#/components/schemas/source-alpha-vantage/properties/interval`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Interval {
     /// `1min`
     V1min,
@@ -80,6 +81,7 @@ pub enum Interval {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Interval {}
 impl Interval {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -90,6 +92,7 @@ impl Interval {
         "60min",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1min => "1min",
@@ -102,6 +105,7 @@ impl Interval {
     }
 }
 impl ::std::convert::From<::std::string::String> for Interval {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "1min" => Self::V1min,
@@ -114,17 +118,20 @@ impl ::std::convert::From<::std::string::String> for Interval {
     }
 }
 impl ::std::convert::From<&str> for Interval {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Interval {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Interval {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -149,7 +156,7 @@ impl<'de> ::serde::Deserialize<'de> for Interval {
 /// Whether to return full or compact data (the last 100 data points).
 ///
 /// Schema: `#/components/schemas/source-alpha-vantage/properties/outputsize`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Outputsize {
     /// `compact`
     Compact,
@@ -158,10 +165,12 @@ pub enum Outputsize {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Outputsize {}
 impl Outputsize {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["compact", "full"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Compact => "compact",
@@ -171,6 +180,7 @@ impl Outputsize {
     }
 }
 impl ::std::convert::From<::std::string::String> for Outputsize {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "compact" => Self::Compact,
@@ -180,17 +190,20 @@ impl ::std::convert::From<::std::string::String> for Outputsize {
     }
 }
 impl ::std::convert::From<&str> for Outputsize {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Outputsize {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Outputsize {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

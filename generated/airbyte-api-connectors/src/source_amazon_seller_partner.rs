@@ -128,6 +128,7 @@ pub struct Config {
     pub wait_to_avoid_fatal_errors: ::std::option::Option<bool>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("account_type", &self.account_type)
@@ -154,7 +155,7 @@ impl ::std::fmt::Debug for Config {
 /// Type of the Account you're going to authorize the Airbyte application by
 ///
 /// Schema: `#/components/schemas/source-amazon-seller-partner/properties/account_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum AccountType {
     /// `Seller`
     Seller,
@@ -163,10 +164,12 @@ pub enum AccountType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for AccountType {}
 impl AccountType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Seller", "Vendor"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Seller => "Seller",
@@ -176,6 +179,7 @@ impl AccountType {
     }
 }
 impl ::std::convert::From<::std::string::String> for AccountType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Seller" => Self::Seller,
@@ -185,17 +189,20 @@ impl ::std::convert::From<::std::string::String> for AccountType {
     }
 }
 impl ::std::convert::From<&str> for AccountType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for AccountType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for AccountType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -218,17 +225,19 @@ impl<'de> ::serde::Deserialize<'de> for AccountType {
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-amazon-seller-partner/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum AuthType {
     /// `oauth2.0`
     Oauth20,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for AuthType {}
 impl AuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["oauth2.0"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Oauth20 => "oauth2.0",
@@ -237,6 +246,7 @@ impl AuthType {
     }
 }
 impl ::std::convert::From<::std::string::String> for AuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "oauth2.0" => Self::Oauth20,
@@ -245,17 +255,20 @@ impl ::std::convert::From<::std::string::String> for AuthType {
     }
 }
 impl ::std::convert::From<&str> for AuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for AuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for AuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -280,7 +293,7 @@ impl<'de> ::serde::Deserialize<'de> for AuthType {
 /// Select the AWS Environment.
 ///
 /// Schema: `#/components/schemas/source-amazon-seller-partner/properties/aws_environment`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum AwsEnvironment {
     /// `PRODUCTION`
     Production,
@@ -289,10 +302,12 @@ pub enum AwsEnvironment {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for AwsEnvironment {}
 impl AwsEnvironment {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["PRODUCTION", "SANDBOX"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Production => "PRODUCTION",
@@ -302,6 +317,7 @@ impl AwsEnvironment {
     }
 }
 impl ::std::convert::From<::std::string::String> for AwsEnvironment {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "PRODUCTION" => Self::Production,
@@ -311,17 +327,20 @@ impl ::std::convert::From<::std::string::String> for AwsEnvironment {
     }
 }
 impl ::std::convert::From<&str> for AwsEnvironment {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for AwsEnvironment {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for AwsEnvironment {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -351,7 +370,7 @@ impl<'de> ::serde::Deserialize<'de> for AwsEnvironment {
 /// Select a step size that matches your data volume to optimize syncing speed and API performance.
 ///
 /// Schema: `#/components/schemas/source-amazon-seller-partner/properties/financial_events_step`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FinancialEventsStep {
     /// `1`
     V1,
@@ -370,6 +389,7 @@ pub enum FinancialEventsStep {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for FinancialEventsStep {}
 impl FinancialEventsStep {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -382,6 +402,7 @@ impl FinancialEventsStep {
         "180",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1 => "1",
@@ -396,6 +417,7 @@ impl FinancialEventsStep {
     }
 }
 impl ::std::convert::From<::std::string::String> for FinancialEventsStep {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "1" => Self::V1,
@@ -410,17 +432,20 @@ impl ::std::convert::From<::std::string::String> for FinancialEventsStep {
     }
 }
 impl ::std::convert::From<&str> for FinancialEventsStep {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for FinancialEventsStep {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for FinancialEventsStep {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -445,7 +470,7 @@ impl<'de> ::serde::Deserialize<'de> for FinancialEventsStep {
 /// Select the AWS Region.
 ///
 /// Schema: `#/components/schemas/source-amazon-seller-partner/properties/region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Region {
     /// `AE`
     Ae,
@@ -494,6 +519,7 @@ pub enum Region {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Region {}
 impl Region {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -521,6 +547,7 @@ impl Region {
         "US",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ae => "AE",
@@ -550,6 +577,7 @@ impl Region {
     }
 }
 impl ::std::convert::From<::std::string::String> for Region {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "AE" => Self::Ae,
@@ -579,17 +607,20 @@ impl ::std::convert::From<::std::string::String> for Region {
     }
 }
 impl ::std::convert::From<&str> for Region {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Region {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Region {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -654,7 +685,7 @@ super::support::plain_struct!(
 /// Report Name
 ///
 /// Schema: `#/components/schemas/source-amazon-seller-partner/properties/report_options_list/items/properties/report_name`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ReportOptionsListItemReportName {
     /// `GET_AFN_INVENTORY_DATA`
     GetAfnInventoryData,
@@ -733,6 +764,7 @@ pub enum ReportOptionsListItemReportName {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ReportOptionsListItemReportName {}
 impl ReportOptionsListItemReportName {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -775,6 +807,7 @@ impl ReportOptionsListItemReportName {
         "GET_VENDOR_REAL_TIME_INVENTORY_REPORT",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GetAfnInventoryData => "GET_AFN_INVENTORY_DATA",
@@ -857,6 +890,7 @@ impl ReportOptionsListItemReportName {
     }
 }
 impl ::std::convert::From<::std::string::String> for ReportOptionsListItemReportName {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "GET_AFN_INVENTORY_DATA" => Self::GetAfnInventoryData,
@@ -939,17 +973,20 @@ impl ::std::convert::From<::std::string::String> for ReportOptionsListItemReport
     }
 }
 impl ::std::convert::From<&str> for ReportOptionsListItemReportName {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ReportOptionsListItemReportName {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ReportOptionsListItemReportName {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -76,6 +76,7 @@ pub struct Config {
     pub visibility_timeout: ::std::option::Option<i64>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("access_key", &super::support::Redacted)
@@ -95,7 +96,7 @@ impl ::std::fmt::Debug for Config {
 /// AWS Region of the SQS Queue
 ///
 /// Schema: `#/components/schemas/source-amazon-sqs/properties/region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Region {
     /// `af-south-1`
     AfSouth1,
@@ -166,6 +167,7 @@ pub enum Region {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Region {}
 impl Region {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -204,6 +206,7 @@ impl Region {
         "us-west-2",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AfSouth1 => "af-south-1",
@@ -244,6 +247,7 @@ impl Region {
     }
 }
 impl ::std::convert::From<::std::string::String> for Region {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "af-south-1" => Self::AfSouth1,
@@ -284,17 +288,20 @@ impl ::std::convert::From<::std::string::String> for Region {
     }
 }
 impl ::std::convert::From<&str> for Region {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Region {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Region {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -319,7 +326,7 @@ impl<'de> ::serde::Deserialize<'de> for Region {
 /// Note - Different targets have different attribute enum requirements, please refer actions sections in https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/Welcome.html
 ///
 /// Schema: `#/components/schemas/source-amazon-sqs/properties/target`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Target {
     /// `GetQueueAttributes`
     GetQueueAttributes,
@@ -328,6 +335,7 @@ pub enum Target {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Target {}
 impl Target {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -335,6 +343,7 @@ impl Target {
         "ReceiveMessage",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GetQueueAttributes => "GetQueueAttributes",
@@ -344,6 +353,7 @@ impl Target {
     }
 }
 impl ::std::convert::From<::std::string::String> for Target {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "GetQueueAttributes" => Self::GetQueueAttributes,
@@ -353,17 +363,20 @@ impl ::std::convert::From<::std::string::String> for Target {
     }
 }
 impl ::std::convert::From<&str> for Target {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Target {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Target {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

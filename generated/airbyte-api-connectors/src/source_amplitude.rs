@@ -56,6 +56,7 @@ pub struct Config {
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("active_users_group_by_country", &self.active_users_group_by_country)
@@ -72,7 +73,7 @@ impl ::std::fmt::Debug for Config {
 /// Amplitude data region server
 ///
 /// Schema: `#/components/schemas/source-amplitude/properties/data_region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DataRegion {
     /// `Standard Server`
     StandardServer,
@@ -81,6 +82,7 @@ pub enum DataRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for DataRegion {}
 impl DataRegion {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -88,6 +90,7 @@ impl DataRegion {
         "EU Residency Server",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StandardServer => "Standard Server",
@@ -97,6 +100,7 @@ impl DataRegion {
     }
 }
 impl ::std::convert::From<::std::string::String> for DataRegion {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Standard Server" => Self::StandardServer,
@@ -106,17 +110,20 @@ impl ::std::convert::From<::std::string::String> for DataRegion {
     }
 }
 impl ::std::convert::From<&str> for DataRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for DataRegion {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for DataRegion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -39,6 +39,7 @@ pub struct Config {
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -53,7 +54,7 @@ impl ::std::fmt::Debug for Config {
 /// Category term for grouping the search results
 ///
 /// Schema: `#/components/schemas/source-appfigures/properties/group_by`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum GroupBy {
     /// `network`
     Network,
@@ -66,6 +67,7 @@ pub enum GroupBy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for GroupBy {}
 impl GroupBy {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -75,6 +77,7 @@ impl GroupBy {
         "date",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Network => "network",
@@ -86,6 +89,7 @@ impl GroupBy {
     }
 }
 impl ::std::convert::From<::std::string::String> for GroupBy {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "network" => Self::Network,
@@ -97,17 +101,20 @@ impl ::std::convert::From<::std::string::String> for GroupBy {
     }
 }
 impl ::std::convert::From<&str> for GroupBy {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for GroupBy {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for GroupBy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -24,6 +24,7 @@ pub struct Config {
     pub api_secret: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config").field("api_secret", &super::support::Redacted).finish()
     }

@@ -74,6 +74,7 @@ pub struct Config {
     pub token_refresh_endpoint: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("backoff_factor", &self.backoff_factor)
@@ -93,7 +94,7 @@ impl ::std::fmt::Debug for Config {
 /// The timezone for the reporting data. Use 'ORTZ' for Organization Time Zone or 'UTC' for Coordinated Universal Time. Default is UTC.
 ///
 /// Schema: `#/components/schemas/source-apple-search-ads/properties/timezone`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Timezone {
     /// `ORTZ`
     Ortz,
@@ -102,10 +103,12 @@ pub enum Timezone {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Timezone {}
 impl Timezone {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["ORTZ", "UTC"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ortz => "ORTZ",
@@ -115,6 +118,7 @@ impl Timezone {
     }
 }
 impl ::std::convert::From<::std::string::String> for Timezone {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ORTZ" => Self::Ortz,
@@ -124,17 +128,20 @@ impl ::std::convert::From<::std::string::String> for Timezone {
     }
 }
 impl ::std::convert::From<&str> for Timezone {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Timezone {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Timezone {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -85,6 +85,7 @@ pub struct CredentialsAuthenticateViaAsanaOauth {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaAsanaOauth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaAsanaOauth")
             .field("client_id", &super::support::Redacted)
@@ -104,17 +105,19 @@ super::support::plain_struct!(
 /// OAuth Credentials
 ///
 /// Schema: `#/components/schemas/source-asana/properties/credentials/oneOf/0/properties/option_title`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAuthenticateViaAsanaOauthOptionTitle {
     /// `OAuth Credentials`
     OAuthCredentials,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAuthenticateViaAsanaOauthOptionTitle {}
 impl CredentialsAuthenticateViaAsanaOauthOptionTitle {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["OAuth Credentials"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OAuthCredentials => "OAuth Credentials",
@@ -124,6 +127,7 @@ impl CredentialsAuthenticateViaAsanaOauthOptionTitle {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsAuthenticateViaAsanaOauthOptionTitle {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "OAuth Credentials" => Self::OAuthCredentials,
@@ -132,17 +136,20 @@ for CredentialsAuthenticateViaAsanaOauthOptionTitle {
     }
 }
 impl ::std::convert::From<&str> for CredentialsAuthenticateViaAsanaOauthOptionTitle {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAuthenticateViaAsanaOauthOptionTitle {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAuthenticateViaAsanaOauthOptionTitle {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -183,6 +190,7 @@ pub struct CredentialsAuthenticateWithPersonalAccessToken {
     pub personal_access_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateWithPersonalAccessToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateWithPersonalAccessToken")
             .field("option_title", &self.option_title)
@@ -199,17 +207,19 @@ super::support::plain_struct!(
 /// PAT Credentials
 ///
 /// Schema: `#/components/schemas/source-asana/properties/credentials/oneOf/1/properties/option_title`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAuthenticateWithPersonalAccessTokenOptionTitle {
     /// `PAT Credentials`
     PatCredentials,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAuthenticateWithPersonalAccessTokenOptionTitle {}
 impl CredentialsAuthenticateWithPersonalAccessTokenOptionTitle {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["PAT Credentials"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PatCredentials => "PAT Credentials",
@@ -219,6 +229,7 @@ impl CredentialsAuthenticateWithPersonalAccessTokenOptionTitle {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsAuthenticateWithPersonalAccessTokenOptionTitle {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "PAT Credentials" => Self::PatCredentials,
@@ -228,17 +239,20 @@ for CredentialsAuthenticateWithPersonalAccessTokenOptionTitle {
 }
 impl ::std::convert::From<&str>
 for CredentialsAuthenticateWithPersonalAccessTokenOptionTitle {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAuthenticateWithPersonalAccessTokenOptionTitle {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAuthenticateWithPersonalAccessTokenOptionTitle {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

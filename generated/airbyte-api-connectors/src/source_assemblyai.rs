@@ -40,6 +40,7 @@ pub struct Config {
     pub subtitle_format: SubtitleFormat,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -54,7 +55,7 @@ impl ::std::fmt::Debug for Config {
 /// The subtitle format for transcript_subtitle stream
 ///
 /// Schema: `#/components/schemas/source-assemblyai/properties/subtitle_format`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SubtitleFormat {
     /// `vtt`
     Vtt,
@@ -63,10 +64,12 @@ pub enum SubtitleFormat {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for SubtitleFormat {}
 impl SubtitleFormat {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["vtt", "srt"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Vtt => "vtt",
@@ -76,6 +79,7 @@ impl SubtitleFormat {
     }
 }
 impl ::std::convert::From<::std::string::String> for SubtitleFormat {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "vtt" => Self::Vtt,
@@ -85,17 +89,20 @@ impl ::std::convert::From<::std::string::String> for SubtitleFormat {
     }
 }
 impl ::std::convert::From<&str> for SubtitleFormat {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for SubtitleFormat {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for SubtitleFormat {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

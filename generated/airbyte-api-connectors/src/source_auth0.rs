@@ -34,6 +34,7 @@ pub struct Config {
     pub start_date: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("base_url", &self.base_url)
@@ -129,6 +130,7 @@ pub struct CredentialsOAuth2ConfidentialApplication {
     pub client_secret: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsOAuth2ConfidentialApplication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth2ConfidentialApplication")
             .field("audience", &self.audience)
@@ -153,6 +155,7 @@ pub struct CredentialsOAuth2AccessToken {
     pub access_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsOAuth2AccessToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth2AccessToken")
             .field("access_token", &super::support::Redacted)

@@ -49,6 +49,7 @@ pub struct Config {
     pub step_increment: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("advertiser_id", &self.advertiser_id)

@@ -47,6 +47,7 @@ pub struct Config {
     pub start_date: ::std::option::Option<::chrono::NaiveDate>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("aws_key_id", &super::support::Redacted)

@@ -165,6 +165,7 @@ pub struct CredentialsAuthenticateViaOauth2 {
     pub tenant_id: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaOauth2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaOauth2")
             .field("client_id", &super::support::Redacted)
@@ -202,6 +203,7 @@ pub struct CredentialsAuthenticateViaClientCredentials {
     pub app_tenant_id: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaClientCredentials {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaClientCredentials")
             .field("app_client_id", &super::support::Redacted)
@@ -226,6 +228,7 @@ pub struct CredentialsAuthenticateViaStorageAccountKey {
     pub azure_blob_storage_account_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaStorageAccountKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaStorageAccountKey")
             .field("azure_blob_storage_account_key", &super::support::Redacted)
@@ -675,7 +678,7 @@ pub struct StreamsItemFormatUnstructuredDocumentFormatProcessing {}
 /// The strategy used to parse documents. `fast` extracts text directly from the document which doesn't work for all files. `ocr_only` is more reliable, but slower. `hi_res` is the most reliable, but requires an API key and a hosted instance of unstructured and can't be used with local mode. See the unstructured.io documentation for more details: https://unstructured-io.github.io/unstructured/core/partition.html#partition-pdf
 ///
 /// Schema: `#/components/schemas/source-azure-blob-storage/properties/streams/items/properties/format/oneOf/4/properties/strategy`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StreamsItemFormatUnstructuredDocumentFormatStrategy {
     /// `auto`
     Auto,
@@ -688,10 +691,12 @@ pub enum StreamsItemFormatUnstructuredDocumentFormatStrategy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for StreamsItemFormatUnstructuredDocumentFormatStrategy {}
 impl StreamsItemFormatUnstructuredDocumentFormatStrategy {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["auto", "fast", "ocr_only", "hi_res"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -704,6 +709,7 @@ impl StreamsItemFormatUnstructuredDocumentFormatStrategy {
 }
 impl ::std::convert::From<::std::string::String>
 for StreamsItemFormatUnstructuredDocumentFormatStrategy {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,
@@ -715,17 +721,20 @@ for StreamsItemFormatUnstructuredDocumentFormatStrategy {
     }
 }
 impl ::std::convert::From<&str> for StreamsItemFormatUnstructuredDocumentFormatStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for StreamsItemFormatUnstructuredDocumentFormatStrategy {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for StreamsItemFormatUnstructuredDocumentFormatStrategy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -759,7 +768,7 @@ pub struct StreamsItemFormatExcelFormat {}
 /// The name of the validation policy that dictates sync behavior when a record does not adhere to the stream schema.
 ///
 /// Schema: `#/components/schemas/source-azure-blob-storage/properties/streams/items/properties/validation_policy`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StreamsItemValidationPolicy {
     /// `Emit Record`
     EmitRecord,
@@ -770,6 +779,7 @@ pub enum StreamsItemValidationPolicy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for StreamsItemValidationPolicy {}
 impl StreamsItemValidationPolicy {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -778,6 +788,7 @@ impl StreamsItemValidationPolicy {
         "Wait for Discover",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EmitRecord => "Emit Record",
@@ -788,6 +799,7 @@ impl StreamsItemValidationPolicy {
     }
 }
 impl ::std::convert::From<::std::string::String> for StreamsItemValidationPolicy {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Emit Record" => Self::EmitRecord,
@@ -798,17 +810,20 @@ impl ::std::convert::From<::std::string::String> for StreamsItemValidationPolicy
     }
 }
 impl ::std::convert::From<&str> for StreamsItemValidationPolicy {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for StreamsItemValidationPolicy {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for StreamsItemValidationPolicy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

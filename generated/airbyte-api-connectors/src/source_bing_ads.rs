@@ -80,6 +80,7 @@ pub struct Config {
     pub tenant_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("account_names", &self.account_names)
@@ -121,7 +122,7 @@ super::support::plain_struct!(
 /// An Operator that will be used to filter accounts. The Contains predicate has features for matching words, matching inflectional forms of words, searching using wildcard characters, and searching using proximity. The Equals is used to return all rows where account name is equal(=) to the string that you provided
 ///
 /// Schema: `#/components/schemas/source-bing-ads/properties/account_names/items/properties/operator`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum AccountNamesItemOperator {
     /// `Contains`
     Contains,
@@ -130,10 +131,12 @@ pub enum AccountNamesItemOperator {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for AccountNamesItemOperator {}
 impl AccountNamesItemOperator {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Contains", "Equals"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Contains => "Contains",
@@ -143,6 +146,7 @@ impl AccountNamesItemOperator {
     }
 }
 impl ::std::convert::From<::std::string::String> for AccountNamesItemOperator {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Contains" => Self::Contains,
@@ -152,17 +156,20 @@ impl ::std::convert::From<::std::string::String> for AccountNamesItemOperator {
     }
 }
 impl ::std::convert::From<&str> for AccountNamesItemOperator {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for AccountNamesItemOperator {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for AccountNamesItemOperator {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -185,17 +192,19 @@ impl<'de> ::serde::Deserialize<'de> for AccountNamesItemOperator {
 /// Inline schema at `source-bing-ads.auth_method`.
 ///
 /// Schema: `#/components/schemas/source-bing-ads/properties/auth_method`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum AuthMethod {
     /// `oauth2.0`
     Oauth20,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for AuthMethod {}
 impl AuthMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["oauth2.0"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Oauth20 => "oauth2.0",
@@ -204,6 +213,7 @@ impl AuthMethod {
     }
 }
 impl ::std::convert::From<::std::string::String> for AuthMethod {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "oauth2.0" => Self::Oauth20,
@@ -212,17 +222,20 @@ impl ::std::convert::From<::std::string::String> for AuthMethod {
     }
 }
 impl ::std::convert::From<&str> for AuthMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for AuthMethod {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for AuthMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -291,7 +304,7 @@ super::support::plain_struct!(
 /// The name of the the object derives from the ReportRequest object. You can find it in Bing Ads Api docs - Reporting API - Reporting Data Objects.
 ///
 /// Schema: `#/components/schemas/source-bing-ads/properties/custom_reports/items/properties/reporting_object`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsItemReportingObject {
     /// `AccountPerformanceReportRequest`
     AccountPerformanceReportRequest,
@@ -364,6 +377,7 @@ pub enum CustomReportsItemReportingObject {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomReportsItemReportingObject {}
 impl CustomReportsItemReportingObject {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -403,6 +417,7 @@ impl CustomReportsItemReportingObject {
         "UserLocationPerformanceReportRequest",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccountPerformanceReportRequest => "AccountPerformanceReportRequest",
@@ -486,6 +501,7 @@ impl CustomReportsItemReportingObject {
     }
 }
 impl ::std::convert::From<::std::string::String> for CustomReportsItemReportingObject {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "AccountPerformanceReportRequest" => Self::AccountPerformanceReportRequest,
@@ -569,17 +585,20 @@ impl ::std::convert::From<::std::string::String> for CustomReportsItemReportingO
     }
 }
 impl ::std::convert::From<&str> for CustomReportsItemReportingObject {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomReportsItemReportingObject {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomReportsItemReportingObject {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

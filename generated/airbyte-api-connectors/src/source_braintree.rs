@@ -48,6 +48,7 @@ pub struct Config {
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("environment", &self.environment)
@@ -63,7 +64,7 @@ impl ::std::fmt::Debug for Config {
 /// Environment specifies where the data will come from.
 ///
 /// Schema: `#/components/schemas/source-braintree/properties/environment`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Environment {
     /// `Development`
     Development,
@@ -76,6 +77,7 @@ pub enum Environment {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Environment {}
 impl Environment {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -85,6 +87,7 @@ impl Environment {
         "Production",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Development => "Development",
@@ -96,6 +99,7 @@ impl Environment {
     }
 }
 impl ::std::convert::From<::std::string::String> for Environment {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Development" => Self::Development,
@@ -107,17 +111,20 @@ impl ::std::convert::From<::std::string::String> for Environment {
     }
 }
 impl ::std::convert::From<&str> for Environment {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Environment {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Environment {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

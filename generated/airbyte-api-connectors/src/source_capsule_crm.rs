@@ -31,6 +31,7 @@ pub struct Config {
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("bearer_token", &super::support::Redacted)
@@ -42,7 +43,7 @@ impl ::std::fmt::Debug for Config {
 /// Entity
 ///
 /// Schema: `#/components/schemas/source-capsule-crm/properties/entity`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Entity {
     /// `parties`
     Parties,
@@ -53,10 +54,12 @@ pub enum Entity {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Entity {}
 impl Entity {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["parties", "opportunities", "kases"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Parties => "parties",
@@ -67,6 +70,7 @@ impl Entity {
     }
 }
 impl ::std::convert::From<::std::string::String> for Entity {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "parties" => Self::Parties,
@@ -77,17 +81,20 @@ impl ::std::convert::From<::std::string::String> for Entity {
     }
 }
 impl ::std::convert::From<&str> for Entity {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Entity {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Entity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -118,6 +118,7 @@ pub struct CredentialsCentralApiRouter {
     pub user_secret: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsCentralApiRouter {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsCentralApiRouter")
             .field("site_id", &super::support::Redacted)
@@ -148,6 +149,7 @@ pub struct CredentialsSingleStoreAccessToken {
     pub store_name: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsSingleStoreAccessToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsSingleStoreAccessToken")
             .field("access_token", &super::support::Redacted)

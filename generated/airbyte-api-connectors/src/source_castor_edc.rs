@@ -39,6 +39,7 @@ pub struct Config {
     pub url_region: UrlRegion,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("client_id", &super::support::Redacted)
@@ -53,7 +54,7 @@ impl ::std::fmt::Debug for Config {
 /// The url region given at time of registration
 ///
 /// Schema: `#/components/schemas/source-castor-edc/properties/url_region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum UrlRegion {
     /// `uk`
     Uk,
@@ -64,10 +65,12 @@ pub enum UrlRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for UrlRegion {}
 impl UrlRegion {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["uk", "nl", "us"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Uk => "uk",
@@ -78,6 +81,7 @@ impl UrlRegion {
     }
 }
 impl ::std::convert::From<::std::string::String> for UrlRegion {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "uk" => Self::Uk,
@@ -88,17 +92,20 @@ impl ::std::convert::From<::std::string::String> for UrlRegion {
     }
 }
 impl ::std::convert::From<&str> for UrlRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for UrlRegion {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for UrlRegion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

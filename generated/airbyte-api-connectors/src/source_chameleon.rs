@@ -46,6 +46,7 @@ pub struct Config {
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -61,7 +62,7 @@ impl ::std::fmt::Debug for Config {
 /// Filter for using in the `segments_experiences` stream
 ///
 /// Schema: `#/components/schemas/source-chameleon/properties/filter`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Filter {
     /// `tour`
     Tour,
@@ -72,10 +73,12 @@ pub enum Filter {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Filter {}
 impl Filter {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["tour", "survey", "launcher"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Tour => "tour",
@@ -86,6 +89,7 @@ impl Filter {
     }
 }
 impl ::std::convert::From<::std::string::String> for Filter {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "tour" => Self::Tour,
@@ -96,17 +100,20 @@ impl ::std::convert::From<::std::string::String> for Filter {
     }
 }
 impl ::std::convert::From<&str> for Filter {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Filter {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Filter {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -49,6 +49,7 @@ pub struct Config {
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("num_workers", &self.num_workers)
@@ -64,7 +65,7 @@ impl ::std::fmt::Debug for Config {
 /// Product Catalog version of your Chargebee site. Instructions on how to find your version you may find <a href="https://apidocs.chargebee.com/docs/api?prod_cat_ver=2">here</a> under `API Version` section. If left blank, the product catalog version will be set to 2.0.
 ///
 /// Schema: `#/components/schemas/source-chargebee/properties/product_catalog`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ProductCatalog {
     /// `1.0`
     V10,
@@ -73,10 +74,12 @@ pub enum ProductCatalog {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ProductCatalog {}
 impl ProductCatalog {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["1.0", "2.0"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V10 => "1.0",
@@ -86,6 +89,7 @@ impl ProductCatalog {
     }
 }
 impl ::std::convert::From<::std::string::String> for ProductCatalog {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "1.0" => Self::V10,
@@ -95,17 +99,20 @@ impl ::std::convert::From<::std::string::String> for ProductCatalog {
     }
 }
 impl ::std::convert::From<&str> for ProductCatalog {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ProductCatalog {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ProductCatalog {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -52,6 +52,7 @@ pub struct Config {
     pub unit_of_measure: ::std::option::Option<UnitOfMeasure>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -68,7 +69,7 @@ impl ::std::fmt::Debug for Config {
 /// Daily Data Items
 ///
 /// Schema: `#/components/schemas/source-cimis/properties/daily_data_items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DailyDataItems {
     /// `day-air-tmp-avg`
     DayAirTmpAvg,
@@ -125,6 +126,7 @@ pub enum DailyDataItems {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for DailyDataItems {}
 impl DailyDataItems {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -156,6 +158,7 @@ impl DailyDataItems {
         "day-wind-wsw",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DayAirTmpAvg => "day-air-tmp-avg",
@@ -189,6 +192,7 @@ impl DailyDataItems {
     }
 }
 impl ::std::convert::From<::std::string::String> for DailyDataItems {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "day-air-tmp-avg" => Self::DayAirTmpAvg,
@@ -222,17 +226,20 @@ impl ::std::convert::From<::std::string::String> for DailyDataItems {
     }
 }
 impl ::std::convert::From<&str> for DailyDataItems {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for DailyDataItems {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for DailyDataItems {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -255,7 +262,7 @@ impl<'de> ::serde::Deserialize<'de> for DailyDataItems {
 /// Hourly Data Items
 ///
 /// Schema: `#/components/schemas/source-cimis/properties/hourly_data_items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum HourlyDataItems {
     /// `hly-air-tmp`
     HlyAirTmp,
@@ -288,6 +295,7 @@ pub enum HourlyDataItems {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for HourlyDataItems {}
 impl HourlyDataItems {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -307,6 +315,7 @@ impl HourlyDataItems {
         "hly-wind-spd",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HlyAirTmp => "hly-air-tmp",
@@ -328,6 +337,7 @@ impl HourlyDataItems {
     }
 }
 impl ::std::convert::From<::std::string::String> for HourlyDataItems {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "hly-air-tmp" => Self::HlyAirTmp,
@@ -349,17 +359,20 @@ impl ::std::convert::From<::std::string::String> for HourlyDataItems {
     }
 }
 impl ::std::convert::From<&str> for HourlyDataItems {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for HourlyDataItems {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for HourlyDataItems {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -382,7 +395,7 @@ impl<'de> ::serde::Deserialize<'de> for HourlyDataItems {
 /// Targets Type
 ///
 /// Schema: `#/components/schemas/source-cimis/properties/targets_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum TargetsType {
     /// `WSN station numbers`
     WsnStationNumbers,
@@ -395,6 +408,7 @@ pub enum TargetsType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for TargetsType {}
 impl TargetsType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -404,6 +418,7 @@ impl TargetsType {
         "street addresses",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::WsnStationNumbers => "WSN station numbers",
@@ -415,6 +430,7 @@ impl TargetsType {
     }
 }
 impl ::std::convert::From<::std::string::String> for TargetsType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "WSN station numbers" => Self::WsnStationNumbers,
@@ -426,17 +442,20 @@ impl ::std::convert::From<::std::string::String> for TargetsType {
     }
 }
 impl ::std::convert::From<&str> for TargetsType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for TargetsType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for TargetsType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -459,7 +478,7 @@ impl<'de> ::serde::Deserialize<'de> for TargetsType {
 /// Unit of Measure
 ///
 /// Schema: `#/components/schemas/source-cimis/properties/unit_of_measure`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum UnitOfMeasure {
     /// `E`
     E,
@@ -468,10 +487,12 @@ pub enum UnitOfMeasure {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for UnitOfMeasure {}
 impl UnitOfMeasure {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["E", "M"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::E => "E",
@@ -481,6 +502,7 @@ impl UnitOfMeasure {
     }
 }
 impl ::std::convert::From<::std::string::String> for UnitOfMeasure {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "E" => Self::E,
@@ -490,17 +512,20 @@ impl ::std::convert::From<::std::string::String> for UnitOfMeasure {
     }
 }
 impl ::std::convert::From<&str> for UnitOfMeasure {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for UnitOfMeasure {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for UnitOfMeasure {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -28,6 +28,7 @@ pub struct Config {
     pub include_closed_tasks: ::std::option::Option<bool>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_token", &super::support::Redacted)

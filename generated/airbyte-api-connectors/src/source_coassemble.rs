@@ -25,6 +25,7 @@ pub struct Config {
     pub user_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("user_id", &super::support::Redacted)

@@ -44,6 +44,7 @@ pub struct Config {
     pub vs_currency: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -58,7 +59,7 @@ impl ::std::fmt::Debug for Config {
 /// The number of days of data for market chart.
 ///
 /// Schema: `#/components/schemas/source-coingecko-coins/properties/days`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Days {
     /// `1`
     V1,
@@ -79,6 +80,7 @@ pub enum Days {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Days {}
 impl Days {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -92,6 +94,7 @@ impl Days {
         "max",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1 => "1",
@@ -107,6 +110,7 @@ impl Days {
     }
 }
 impl ::std::convert::From<::std::string::String> for Days {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "1" => Self::V1,
@@ -122,17 +126,20 @@ impl ::std::convert::From<::std::string::String> for Days {
     }
 }
 impl ::std::convert::From<&str> for Days {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Days {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Days {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -36,6 +36,7 @@ pub struct Config {
     pub symbols: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -49,7 +50,7 @@ impl ::std::fmt::Debug for Config {
 /// /latest: Latest market ticker quotes and averages for cryptocurrencies and exchanges. /historical: Intervals of historic market data like OHLCV data or data for use in charting libraries. See <a href="https://coinmarketcap.com/api/documentation/v1/#section/Endpoint-Overview">here</a>.
 ///
 /// Schema: `#/components/schemas/source-coinmarketcap/properties/data_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DataType {
     /// `latest`
     Latest,
@@ -58,10 +59,12 @@ pub enum DataType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for DataType {}
 impl DataType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["latest", "historical"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Latest => "latest",
@@ -71,6 +74,7 @@ impl DataType {
     }
 }
 impl ::std::convert::From<::std::string::String> for DataType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "latest" => Self::Latest,
@@ -80,17 +84,20 @@ impl ::std::convert::From<::std::string::String> for DataType {
     }
 }
 impl ::std::convert::From<&str> for DataType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for DataType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for DataType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

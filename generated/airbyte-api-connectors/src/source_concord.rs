@@ -27,6 +27,7 @@ pub struct Config {
     pub env: Env,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -39,7 +40,7 @@ impl ::std::fmt::Debug for Config {
 /// The environment from where you want to access the API.
 ///
 /// Schema: `#/components/schemas/source-concord/properties/env`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Env {
     /// `uat`
     Uat,
@@ -48,10 +49,12 @@ pub enum Env {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Env {}
 impl Env {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["uat", "api"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Uat => "uat",
@@ -61,6 +64,7 @@ impl Env {
     }
 }
 impl ::std::convert::From<::std::string::String> for Env {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "uat" => Self::Uat,
@@ -70,17 +74,20 @@ impl ::std::convert::From<::std::string::String> for Env {
     }
 }
 impl ::std::convert::From<&str> for Env {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Env {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Env {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

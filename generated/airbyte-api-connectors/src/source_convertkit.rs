@@ -121,6 +121,7 @@ pub struct CredentialsOAuth20 {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("access_token", &super::support::Redacted)
@@ -147,6 +148,7 @@ pub struct CredentialsApiKey {
     pub api_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsApiKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsApiKey")
             .field("api_key", &super::support::Redacted)

@@ -27,6 +27,7 @@ pub struct Config {
     pub deployment_url: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("access_key", &super::support::Redacted)

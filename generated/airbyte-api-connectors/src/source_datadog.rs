@@ -71,6 +71,7 @@ pub struct Config {
     pub start_date: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -117,7 +118,7 @@ super::support::plain_struct!(
 /// A data source that is powered by the platform.
 ///
 /// Schema: `#/components/schemas/source-datadog/properties/queries/items/properties/data_source`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum QueriesItemDataSource {
     /// `metrics`
     Metrics,
@@ -130,6 +131,7 @@ pub enum QueriesItemDataSource {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for QueriesItemDataSource {}
 impl QueriesItemDataSource {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -139,6 +141,7 @@ impl QueriesItemDataSource {
         "rum",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Metrics => "metrics",
@@ -150,6 +153,7 @@ impl QueriesItemDataSource {
     }
 }
 impl ::std::convert::From<::std::string::String> for QueriesItemDataSource {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "metrics" => Self::Metrics,
@@ -161,17 +165,20 @@ impl ::std::convert::From<::std::string::String> for QueriesItemDataSource {
     }
 }
 impl ::std::convert::From<&str> for QueriesItemDataSource {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for QueriesItemDataSource {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for QueriesItemDataSource {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -196,7 +203,7 @@ impl<'de> ::serde::Deserialize<'de> for QueriesItemDataSource {
 /// The site where Datadog data resides in.
 ///
 /// Schema: `#/components/schemas/source-datadog/properties/site`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Site {
     /// `datadoghq.com`
     DatadoghqCom,
@@ -211,6 +218,7 @@ pub enum Site {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Site {}
 impl Site {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -221,6 +229,7 @@ impl Site {
         "ddog-gov.com",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DatadoghqCom => "datadoghq.com",
@@ -233,6 +242,7 @@ impl Site {
     }
 }
 impl ::std::convert::From<::std::string::String> for Site {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "datadoghq.com" => Self::DatadoghqCom,
@@ -245,17 +255,20 @@ impl ::std::convert::From<::std::string::String> for Site {
     }
 }
 impl ::std::convert::From<&str> for Site {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Site {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Site {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -102,6 +102,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("check_privileges", &self.check_privileges)
@@ -327,6 +328,7 @@ pub struct EncryptionTlsEncryptedVerifyCertificate {
     >,
 }
 impl ::std::fmt::Debug for EncryptionTlsEncryptedVerifyCertificate {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EncryptionTlsEncryptedVerifyCertificate")
             .field("ssl_certificate", &super::support::Redacted)
@@ -465,6 +467,7 @@ pub struct TunnelMethodSshKeyAuthentication {
     >,
 }
 impl ::std::fmt::Debug for TunnelMethodSshKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodSshKeyAuthentication")
             .field("ssh_key", &super::support::Redacted)
@@ -517,6 +520,7 @@ pub struct TunnelMethodPasswordAuthentication {
     >,
 }
 impl ::std::fmt::Debug for TunnelMethodPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodPasswordAuthentication")
             .field("tunnel_host", &self.tunnel_host)

@@ -72,6 +72,7 @@ pub struct CredentialsOAuth20 {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("access_token", &super::support::Redacted)
@@ -90,17 +91,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-drift.credentials.OAuth2.0.credentials`.
 ///
 /// Schema: `#/components/schemas/source-drift/properties/credentials/oneOf/0/properties/credentials`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsOAuth20Credentials {
     /// `oauth2.0`
     Oauth20,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsOAuth20Credentials {}
 impl CredentialsOAuth20Credentials {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["oauth2.0"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Oauth20 => "oauth2.0",
@@ -109,6 +112,7 @@ impl CredentialsOAuth20Credentials {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsOAuth20Credentials {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "oauth2.0" => Self::Oauth20,
@@ -117,17 +121,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsOAuth20Credentia
     }
 }
 impl ::std::convert::From<&str> for CredentialsOAuth20Credentials {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsOAuth20Credentials {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsOAuth20Credentials {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -162,6 +169,7 @@ pub struct CredentialsAccessToken {
     pub credentials: ::std::option::Option<CredentialsAccessTokenCredentials>,
 }
 impl ::std::fmt::Debug for CredentialsAccessToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAccessToken")
             .field("access_token", &super::support::Redacted)
@@ -176,17 +184,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-drift.credentials.Access Token.credentials`.
 ///
 /// Schema: `#/components/schemas/source-drift/properties/credentials/oneOf/1/properties/credentials`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAccessTokenCredentials {
     /// `access_token`
     AccessToken,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAccessTokenCredentials {}
 impl CredentialsAccessTokenCredentials {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["access_token"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccessToken => "access_token",
@@ -195,6 +205,7 @@ impl CredentialsAccessTokenCredentials {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsAccessTokenCredentials {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "access_token" => Self::AccessToken,
@@ -203,17 +214,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsAccessTokenCrede
     }
 }
 impl ::std::convert::From<&str> for CredentialsAccessTokenCredentials {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAccessTokenCredentials {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAccessTokenCredentials {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -52,6 +52,7 @@ pub struct Config {
     pub reserved_attribute_names: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("credentials", &self.credentials)
@@ -108,6 +109,7 @@ pub struct CredentialsAuthenticateViaAccessKeys {
     >,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaAccessKeys {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaAccessKeys")
             .field("access_key_id", &super::support::Redacted)
@@ -120,17 +122,19 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaAccessKeys {
 /// Inline schema at `source-dynamodb.credentials.Authenticate via Access Keys.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-dynamodb/properties/credentials/oneOf/0/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAuthenticateViaAccessKeysAuthType {
     /// `User`
     User,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAuthenticateViaAccessKeysAuthType {}
 impl CredentialsAuthenticateViaAccessKeysAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["User"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "User",
@@ -140,6 +144,7 @@ impl CredentialsAuthenticateViaAccessKeysAuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsAuthenticateViaAccessKeysAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "User" => Self::User,
@@ -148,17 +153,20 @@ for CredentialsAuthenticateViaAccessKeysAuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsAuthenticateViaAccessKeysAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAuthenticateViaAccessKeysAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAuthenticateViaAccessKeysAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -196,17 +204,19 @@ pub struct CredentialsRoleBasedAuthentication {
 /// Inline schema at `source-dynamodb.credentials.Role Based Authentication.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-dynamodb/properties/credentials/oneOf/1/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsRoleBasedAuthenticationAuthType {
     /// `Role`
     Role,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsRoleBasedAuthenticationAuthType {}
 impl CredentialsRoleBasedAuthenticationAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Role"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Role => "Role",
@@ -216,6 +226,7 @@ impl CredentialsRoleBasedAuthenticationAuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsRoleBasedAuthenticationAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Role" => Self::Role,
@@ -224,17 +235,20 @@ for CredentialsRoleBasedAuthenticationAuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsRoleBasedAuthenticationAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsRoleBasedAuthenticationAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsRoleBasedAuthenticationAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -259,7 +273,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsRoleBasedAuthenticationAuthTy
 /// The region of the Dynamodb database
 ///
 /// Schema: `#/components/schemas/source-dynamodb/properties/region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Region {
     /// ``
     Empty,
@@ -332,6 +346,7 @@ pub enum Region {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Region {}
 impl Region {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -371,6 +386,7 @@ impl Region {
         "us-west-2",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Empty => "",
@@ -412,6 +428,7 @@ impl Region {
     }
 }
 impl ::std::convert::From<::std::string::String> for Region {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "" => Self::Empty,
@@ -453,17 +470,20 @@ impl ::std::convert::From<::std::string::String> for Region {
     }
 }
 impl ::std::convert::From<&str> for Region {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Region {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Region {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -29,6 +29,7 @@ pub struct Config {
     pub app_secret_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("agreement_grant_token", &super::support::Redacted)

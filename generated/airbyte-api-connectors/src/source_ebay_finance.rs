@@ -52,6 +52,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_host", &self.api_host)
@@ -69,7 +70,7 @@ impl ::std::fmt::Debug for Config {
 /// https://apiz.sandbox.ebay.com for sandbox & https://apiz.ebay.com for production
 ///
 /// Schema: `#/components/schemas/source-ebay-finance/properties/api_host`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ApiHost {
     /// `https://apiz.sandbox.ebay.com`
     HttpsApizSandboxEbayCom,
@@ -78,6 +79,7 @@ pub enum ApiHost {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ApiHost {}
 impl ApiHost {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -85,6 +87,7 @@ impl ApiHost {
         "https://apiz.ebay.com",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HttpsApizSandboxEbayCom => "https://apiz.sandbox.ebay.com",
@@ -94,6 +97,7 @@ impl ApiHost {
     }
 }
 impl ::std::convert::From<::std::string::String> for ApiHost {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "https://apiz.sandbox.ebay.com" => Self::HttpsApizSandboxEbayCom,
@@ -103,17 +107,20 @@ impl ::std::convert::From<::std::string::String> for ApiHost {
     }
 }
 impl ::std::convert::From<&str> for ApiHost {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ApiHost {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ApiHost {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -136,7 +143,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiHost {
 /// Refresh Token Endpoint
 ///
 /// Schema: `#/components/schemas/source-ebay-finance/properties/token_refresh_endpoint`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum TokenRefreshEndpoint {
     /// `https://api.sandbox.ebay.com/identity/v1/oauth2/token`
     HttpsApiSandboxEbayComIdentityV1Oauth2Token,
@@ -145,6 +152,7 @@ pub enum TokenRefreshEndpoint {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for TokenRefreshEndpoint {}
 impl TokenRefreshEndpoint {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -152,6 +160,7 @@ impl TokenRefreshEndpoint {
         "https://api.ebay.com/identity/v1/oauth2/token",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HttpsApiSandboxEbayComIdentityV1Oauth2Token => {
@@ -165,6 +174,7 @@ impl TokenRefreshEndpoint {
     }
 }
 impl ::std::convert::From<::std::string::String> for TokenRefreshEndpoint {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "https://api.sandbox.ebay.com/identity/v1/oauth2/token" => {
@@ -178,17 +188,20 @@ impl ::std::convert::From<::std::string::String> for TokenRefreshEndpoint {
     }
 }
 impl ::std::convert::From<&str> for TokenRefreshEndpoint {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for TokenRefreshEndpoint {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for TokenRefreshEndpoint {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

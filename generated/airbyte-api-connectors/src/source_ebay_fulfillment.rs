@@ -45,6 +45,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_host", &self.api_host)
@@ -60,7 +61,7 @@ impl ::std::fmt::Debug for Config {
 /// API Host
 ///
 /// Schema: `#/components/schemas/source-ebay-fulfillment/properties/api_host`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ApiHost {
     /// `https://api.ebay.com`
     HttpsApiEbayCom,
@@ -69,6 +70,7 @@ pub enum ApiHost {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ApiHost {}
 impl ApiHost {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -76,6 +78,7 @@ impl ApiHost {
         "https://api.sandbox.ebay.com",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HttpsApiEbayCom => "https://api.ebay.com",
@@ -85,6 +88,7 @@ impl ApiHost {
     }
 }
 impl ::std::convert::From<::std::string::String> for ApiHost {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "https://api.ebay.com" => Self::HttpsApiEbayCom,
@@ -94,17 +98,20 @@ impl ::std::convert::From<::std::string::String> for ApiHost {
     }
 }
 impl ::std::convert::From<&str> for ApiHost {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ApiHost {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ApiHost {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -127,7 +134,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiHost {
 /// Refresh Token Endpoint
 ///
 /// Schema: `#/components/schemas/source-ebay-fulfillment/properties/refresh_token_endpoint`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum RefreshTokenEndpoint {
     /// `https://api.ebay.com/identity/v1/oauth2/token`
     HttpsApiEbayComIdentityV1Oauth2Token,
@@ -136,6 +143,7 @@ pub enum RefreshTokenEndpoint {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for RefreshTokenEndpoint {}
 impl RefreshTokenEndpoint {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -143,6 +151,7 @@ impl RefreshTokenEndpoint {
         "https://api.sandbox.ebay.com/identity/v1/oauth2/token",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HttpsApiEbayComIdentityV1Oauth2Token => {
@@ -156,6 +165,7 @@ impl RefreshTokenEndpoint {
     }
 }
 impl ::std::convert::From<::std::string::String> for RefreshTokenEndpoint {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "https://api.ebay.com/identity/v1/oauth2/token" => {
@@ -169,17 +179,20 @@ impl ::std::convert::From<::std::string::String> for RefreshTokenEndpoint {
     }
 }
 impl ::std::convert::From<&str> for RefreshTokenEndpoint {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for RefreshTokenEndpoint {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for RefreshTokenEndpoint {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -35,6 +35,7 @@ pub struct Config {
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -47,7 +48,7 @@ impl ::std::fmt::Debug for Config {
 /// scope type
 ///
 /// Schema: `#/components/schemas/source-elasticemail/properties/scope_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ScopeType {
     /// `Personal`
     Personal,
@@ -56,10 +57,12 @@ pub enum ScopeType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ScopeType {}
 impl ScopeType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Personal", "Global"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Personal => "Personal",
@@ -69,6 +72,7 @@ impl ScopeType {
     }
 }
 impl ::std::convert::From<::std::string::String> for ScopeType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Personal" => Self::Personal,
@@ -78,17 +82,20 @@ impl ::std::convert::From<::std::string::String> for ScopeType {
     }
 }
 impl ::std::convert::From<&str> for ScopeType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ScopeType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ScopeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -132,6 +132,7 @@ pub struct AuthenticationMethodApiKeySecret {
     >,
 }
 impl ::std::fmt::Debug for AuthenticationMethodApiKeySecret {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthenticationMethodApiKeySecret")
             .field("api_key_id", &self.api_key_id)
@@ -170,6 +171,7 @@ pub struct AuthenticationMethodUsernamePassword {
     >,
 }
 impl ::std::fmt::Debug for AuthenticationMethodUsernamePassword {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthenticationMethodUsernamePassword")
             .field("password", &super::support::Redacted)

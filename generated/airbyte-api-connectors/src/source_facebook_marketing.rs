@@ -117,6 +117,7 @@ pub struct Config {
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("access_token", &super::support::Redacted)
@@ -144,7 +145,7 @@ impl ::std::fmt::Debug for Config {
 /// An enumeration.
 ///
 /// Schema: `#/components/schemas/source-facebook-marketing/properties/ad_statuses/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum AdStatusesItem {
     /// `ACTIVE`
     Active,
@@ -173,6 +174,7 @@ pub enum AdStatusesItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for AdStatusesItem {}
 impl AdStatusesItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -190,6 +192,7 @@ impl AdStatusesItem {
         "WITH_ISSUES",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "ACTIVE",
@@ -209,6 +212,7 @@ impl AdStatusesItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for AdStatusesItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ACTIVE" => Self::Active,
@@ -228,17 +232,20 @@ impl ::std::convert::From<::std::string::String> for AdStatusesItem {
     }
 }
 impl ::std::convert::From<&str> for AdStatusesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for AdStatusesItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for AdStatusesItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -263,7 +270,7 @@ impl<'de> ::serde::Deserialize<'de> for AdStatusesItem {
 /// An enumeration.
 ///
 /// Schema: `#/components/schemas/source-facebook-marketing/properties/adset_statuses/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum AdsetStatusesItem {
     /// `ACTIVE`
     Active,
@@ -282,6 +289,7 @@ pub enum AdsetStatusesItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for AdsetStatusesItem {}
 impl AdsetStatusesItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -294,6 +302,7 @@ impl AdsetStatusesItem {
         "WITH_ISSUES",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "ACTIVE",
@@ -308,6 +317,7 @@ impl AdsetStatusesItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for AdsetStatusesItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ACTIVE" => Self::Active,
@@ -322,17 +332,20 @@ impl ::std::convert::From<::std::string::String> for AdsetStatusesItem {
     }
 }
 impl ::std::convert::From<&str> for AdsetStatusesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for AdsetStatusesItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for AdsetStatusesItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -357,7 +370,7 @@ impl<'de> ::serde::Deserialize<'de> for AdsetStatusesItem {
 /// An enumeration.
 ///
 /// Schema: `#/components/schemas/source-facebook-marketing/properties/campaign_statuses/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CampaignStatusesItem {
     /// `ACTIVE`
     Active,
@@ -374,6 +387,7 @@ pub enum CampaignStatusesItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CampaignStatusesItem {}
 impl CampaignStatusesItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -385,6 +399,7 @@ impl CampaignStatusesItem {
         "WITH_ISSUES",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "ACTIVE",
@@ -398,6 +413,7 @@ impl CampaignStatusesItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for CampaignStatusesItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ACTIVE" => Self::Active,
@@ -411,17 +427,20 @@ impl ::std::convert::From<::std::string::String> for CampaignStatusesItem {
     }
 }
 impl ::std::convert::From<&str> for CampaignStatusesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CampaignStatusesItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CampaignStatusesItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -534,6 +553,7 @@ pub struct CredentialsAuthenticateViaFacebookMarketingOauth {
     pub client_secret: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaFacebookMarketingOauth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaFacebookMarketingOauth")
             .field("access_token", &super::support::Redacted)
@@ -558,6 +578,7 @@ pub struct CredentialsServiceAccountKeyAuthentication {
     pub access_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsServiceAccountKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsServiceAccountKeyAuthentication")
             .field("access_token", &super::support::Redacted)
@@ -649,7 +670,7 @@ super::support::plain_struct!(
 /// An enumeration.
 ///
 /// Schema: `#/components/schemas/source-facebook-marketing/properties/custom_insights/items/properties/action_breakdowns/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomInsightsItemActionBreakdownsItem {
     /// `action_canvas_component_name`
     ActionCanvasComponentName,
@@ -684,6 +705,7 @@ pub enum CustomInsightsItemActionBreakdownsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomInsightsItemActionBreakdownsItem {}
 impl CustomInsightsItemActionBreakdownsItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -704,6 +726,7 @@ impl CustomInsightsItemActionBreakdownsItem {
         "standard_event_content_type",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ActionCanvasComponentName => "action_canvas_component_name",
@@ -727,6 +750,7 @@ impl CustomInsightsItemActionBreakdownsItem {
 }
 impl ::std::convert::From<::std::string::String>
 for CustomInsightsItemActionBreakdownsItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "action_canvas_component_name" => Self::ActionCanvasComponentName,
@@ -749,17 +773,20 @@ for CustomInsightsItemActionBreakdownsItem {
     }
 }
 impl ::std::convert::From<&str> for CustomInsightsItemActionBreakdownsItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomInsightsItemActionBreakdownsItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomInsightsItemActionBreakdownsItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -784,7 +811,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomInsightsItemActionBreakdownsItem {
 /// An enumeration.
 ///
 /// Schema: `#/components/schemas/source-facebook-marketing/properties/custom_insights/items/properties/breakdowns/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomInsightsItemBreakdownsItem {
     /// `ad_extension_domain`
     AdExtensionDomain,
@@ -921,6 +948,7 @@ pub enum CustomInsightsItemBreakdownsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomInsightsItemBreakdownsItem {}
 impl CustomInsightsItemBreakdownsItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -992,6 +1020,7 @@ impl CustomInsightsItemBreakdownsItem {
         "user_segment_key",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AdExtensionDomain => "ad_extension_domain",
@@ -1071,6 +1100,7 @@ impl CustomInsightsItemBreakdownsItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for CustomInsightsItemBreakdownsItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ad_extension_domain" => Self::AdExtensionDomain,
@@ -1150,17 +1180,20 @@ impl ::std::convert::From<::std::string::String> for CustomInsightsItemBreakdown
     }
 }
 impl ::std::convert::From<&str> for CustomInsightsItemBreakdownsItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomInsightsItemBreakdownsItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomInsightsItemBreakdownsItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1185,7 +1218,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomInsightsItemBreakdownsItem {
 /// An enumeration.
 ///
 /// Schema: `#/components/schemas/source-facebook-marketing/properties/custom_insights/items/properties/fields/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomInsightsItemFieldsItem {
     /// `account_currency`
     AccountCurrency,
@@ -1588,6 +1621,7 @@ pub enum CustomInsightsItemFieldsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomInsightsItemFieldsItem {}
 impl CustomInsightsItemFieldsItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1792,6 +1826,7 @@ impl CustomInsightsItemFieldsItem {
         "wish_bid",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccountCurrency => "account_currency",
@@ -2082,6 +2117,7 @@ impl CustomInsightsItemFieldsItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for CustomInsightsItemFieldsItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "account_currency" => Self::AccountCurrency,
@@ -2372,17 +2408,20 @@ impl ::std::convert::From<::std::string::String> for CustomInsightsItemFieldsIte
     }
 }
 impl ::std::convert::From<&str> for CustomInsightsItemFieldsItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomInsightsItemFieldsItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomInsightsItemFieldsItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2407,7 +2446,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomInsightsItemFieldsItem {
 /// Chosen level for API
 ///
 /// Schema: `#/components/schemas/source-facebook-marketing/properties/custom_insights/items/properties/level`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomInsightsItemLevel {
     /// `ad`
     Ad,
@@ -2420,10 +2459,12 @@ pub enum CustomInsightsItemLevel {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomInsightsItemLevel {}
 impl CustomInsightsItemLevel {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["ad", "adset", "campaign", "account"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ad => "ad",
@@ -2435,6 +2476,7 @@ impl CustomInsightsItemLevel {
     }
 }
 impl ::std::convert::From<::std::string::String> for CustomInsightsItemLevel {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ad" => Self::Ad,
@@ -2446,17 +2488,20 @@ impl ::std::convert::From<::std::string::String> for CustomInsightsItemLevel {
     }
 }
 impl ::std::convert::From<&str> for CustomInsightsItemLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomInsightsItemLevel {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomInsightsItemLevel {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2481,7 +2526,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomInsightsItemLevel {
 /// An enumeration.
 ///
 /// Schema: `#/components/schemas/source-facebook-marketing/properties/default_ads_insights_action_breakdowns/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DefaultAdsInsightsActionBreakdownsItem {
     /// `action_canvas_component_name`
     ActionCanvasComponentName,
@@ -2516,6 +2561,7 @@ pub enum DefaultAdsInsightsActionBreakdownsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for DefaultAdsInsightsActionBreakdownsItem {}
 impl DefaultAdsInsightsActionBreakdownsItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2536,6 +2582,7 @@ impl DefaultAdsInsightsActionBreakdownsItem {
         "standard_event_content_type",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ActionCanvasComponentName => "action_canvas_component_name",
@@ -2559,6 +2606,7 @@ impl DefaultAdsInsightsActionBreakdownsItem {
 }
 impl ::std::convert::From<::std::string::String>
 for DefaultAdsInsightsActionBreakdownsItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "action_canvas_component_name" => Self::ActionCanvasComponentName,
@@ -2581,17 +2629,20 @@ for DefaultAdsInsightsActionBreakdownsItem {
     }
 }
 impl ::std::convert::From<&str> for DefaultAdsInsightsActionBreakdownsItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for DefaultAdsInsightsActionBreakdownsItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for DefaultAdsInsightsActionBreakdownsItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

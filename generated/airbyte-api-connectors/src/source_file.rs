@@ -52,7 +52,7 @@ pub struct Config {
 /// The Format of the file which should be replicated (Warning: some formats may be experimental, please refer to the docs).
 ///
 /// Schema: `#/components/schemas/source-file/properties/format`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Format {
     /// `csv`
     Csv,
@@ -75,6 +75,7 @@ pub enum Format {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Format {}
 impl Format {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -89,6 +90,7 @@ impl Format {
         "yaml",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Csv => "csv",
@@ -105,6 +107,7 @@ impl Format {
     }
 }
 impl ::std::convert::From<::std::string::String> for Format {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "csv" => Self::Csv,
@@ -121,17 +124,20 @@ impl ::std::convert::From<::std::string::String> for Format {
     }
 }
 impl ::std::convert::From<&str> for Format {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Format {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Format {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -269,6 +275,7 @@ pub struct ProviderGcsGoogleCloudStorage {
     pub service_account_json: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for ProviderGcsGoogleCloudStorage {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ProviderGcsGoogleCloudStorage")
             .field("service_account_json", &super::support::Redacted)
@@ -299,6 +306,7 @@ pub struct ProviderS3AmazonWebServices {
     pub aws_secret_access_key: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for ProviderS3AmazonWebServices {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ProviderS3AmazonWebServices")
             .field("aws_access_key_id", &self.aws_access_key_id)
@@ -336,6 +344,7 @@ pub struct ProviderAzBlobAzureBlobStorage {
     pub storage_account: ::std::string::String,
 }
 impl ::std::fmt::Debug for ProviderAzBlobAzureBlobStorage {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ProviderAzBlobAzureBlobStorage")
             .field("sas_token", &super::support::Redacted)
@@ -380,6 +389,7 @@ pub struct ProviderSshSecureShell {
     pub user: ::std::string::String,
 }
 impl ::std::fmt::Debug for ProviderSshSecureShell {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ProviderSshSecureShell")
             .field("host", &self.host)
@@ -425,6 +435,7 @@ pub struct ProviderScpSecureCopyProtocol {
     pub user: ::std::string::String,
 }
 impl ::std::fmt::Debug for ProviderScpSecureCopyProtocol {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ProviderScpSecureCopyProtocol")
             .field("host", &self.host)
@@ -470,6 +481,7 @@ pub struct ProviderSftpSecureFileTransferProtocol {
     pub user: ::std::string::String,
 }
 impl ::std::fmt::Debug for ProviderSftpSecureFileTransferProtocol {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ProviderSftpSecureFileTransferProtocol")
             .field("host", &self.host)

@@ -64,6 +64,7 @@ pub struct Config {
     pub time_period: ::std::option::Option<TimePeriod>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -82,7 +83,7 @@ impl ::std::fmt::Debug for Config {
 /// One of DEMA, EMA, SMA, WMA, RSI, TEMA, Williams, ADX
 ///
 /// Schema: `#/components/schemas/source-finage/properties/tech_indicator_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum TechIndicatorType {
     /// `DEMA`
     Dema,
@@ -103,6 +104,7 @@ pub enum TechIndicatorType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for TechIndicatorType {}
 impl TechIndicatorType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -116,6 +118,7 @@ impl TechIndicatorType {
         "ADX",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Dema => "DEMA",
@@ -131,6 +134,7 @@ impl TechIndicatorType {
     }
 }
 impl ::std::convert::From<::std::string::String> for TechIndicatorType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "DEMA" => Self::Dema,
@@ -146,17 +150,20 @@ impl ::std::convert::From<::std::string::String> for TechIndicatorType {
     }
 }
 impl ::std::convert::From<&str> for TechIndicatorType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for TechIndicatorType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for TechIndicatorType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -179,7 +186,7 @@ impl<'de> ::serde::Deserialize<'de> for TechIndicatorType {
 /// Time Interval
 ///
 /// Schema: `#/components/schemas/source-finage/properties/time`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Time {
     /// `daily`
     Daily,
@@ -198,6 +205,7 @@ pub enum Time {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Time {}
 impl Time {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -210,6 +218,7 @@ impl Time {
         "4hour",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Daily => "daily",
@@ -224,6 +233,7 @@ impl Time {
     }
 }
 impl ::std::convert::From<::std::string::String> for Time {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "daily" => Self::Daily,
@@ -238,17 +248,20 @@ impl ::std::convert::From<::std::string::String> for Time {
     }
 }
 impl ::std::convert::From<&str> for Time {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Time {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Time {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -273,7 +286,7 @@ impl<'de> ::serde::Deserialize<'de> for Time {
 /// Size of the time
 ///
 /// Schema: `#/components/schemas/source-finage/properties/time_aggregates`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum TimeAggregates {
     /// `minute`
     Minute,
@@ -292,6 +305,7 @@ pub enum TimeAggregates {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for TimeAggregates {}
 impl TimeAggregates {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -304,6 +318,7 @@ impl TimeAggregates {
         "year",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Minute => "minute",
@@ -318,6 +333,7 @@ impl TimeAggregates {
     }
 }
 impl ::std::convert::From<::std::string::String> for TimeAggregates {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "minute" => Self::Minute,
@@ -332,17 +348,20 @@ impl ::std::convert::From<::std::string::String> for TimeAggregates {
     }
 }
 impl ::std::convert::From<&str> for TimeAggregates {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for TimeAggregates {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for TimeAggregates {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -367,7 +386,7 @@ impl<'de> ::serde::Deserialize<'de> for TimeAggregates {
 /// Time Period for cash flow stmts
 ///
 /// Schema: `#/components/schemas/source-finage/properties/time_period`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum TimePeriod {
     /// `annual`
     Annual,
@@ -376,10 +395,12 @@ pub enum TimePeriod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for TimePeriod {}
 impl TimePeriod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["annual", "quarter"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Annual => "annual",
@@ -389,6 +410,7 @@ impl TimePeriod {
     }
 }
 impl ::std::convert::From<::std::string::String> for TimePeriod {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "annual" => Self::Annual,
@@ -398,17 +420,20 @@ impl ::std::convert::From<::std::string::String> for TimePeriod {
     }
 }
 impl ::std::convert::From<&str> for TimePeriod {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for TimePeriod {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for TimePeriod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

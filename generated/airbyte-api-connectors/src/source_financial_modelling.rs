@@ -53,6 +53,7 @@ pub struct Config {
     pub time_frame: ::std::option::Option<TimeFrame>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -69,7 +70,7 @@ impl ::std::fmt::Debug for Config {
 /// For example 1min, 5min, 15min, 30min, 1hour, 4hour
 ///
 /// Schema: `#/components/schemas/source-financial-modelling/properties/time_frame`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum TimeFrame {
     /// `1min`
     V1min,
@@ -86,6 +87,7 @@ pub enum TimeFrame {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for TimeFrame {}
 impl TimeFrame {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -97,6 +99,7 @@ impl TimeFrame {
         "4hour",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1min => "1min",
@@ -110,6 +113,7 @@ impl TimeFrame {
     }
 }
 impl ::std::convert::From<::std::string::String> for TimeFrame {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "1min" => Self::V1min,
@@ -123,17 +127,20 @@ impl ::std::convert::From<::std::string::String> for TimeFrame {
     }
 }
 impl ::std::convert::From<&str> for TimeFrame {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for TimeFrame {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for TimeFrame {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

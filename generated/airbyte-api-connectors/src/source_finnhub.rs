@@ -43,6 +43,7 @@ pub struct Config {
     pub symbols: ::std::vec::Vec<::serde_json::Value>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -58,7 +59,7 @@ impl ::std::fmt::Debug for Config {
 /// This parameter can be 1 of the following values general, forex, crypto, merger.
 ///
 /// Schema: `#/components/schemas/source-finnhub/properties/market_news_category`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum MarketNewsCategory {
     /// `general`
     General,
@@ -71,6 +72,7 @@ pub enum MarketNewsCategory {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for MarketNewsCategory {}
 impl MarketNewsCategory {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -80,6 +82,7 @@ impl MarketNewsCategory {
         "merger",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::General => "general",
@@ -91,6 +94,7 @@ impl MarketNewsCategory {
     }
 }
 impl ::std::convert::From<::std::string::String> for MarketNewsCategory {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "general" => Self::General,
@@ -102,17 +106,20 @@ impl ::std::convert::From<::std::string::String> for MarketNewsCategory {
     }
 }
 impl ::std::convert::From<&str> for MarketNewsCategory {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for MarketNewsCategory {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for MarketNewsCategory {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

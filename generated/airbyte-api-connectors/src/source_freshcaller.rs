@@ -50,6 +50,7 @@ pub struct Config {
     pub sync_lag_minutes: ::std::option::Option<i64>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)

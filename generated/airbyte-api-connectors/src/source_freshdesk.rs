@@ -57,6 +57,7 @@ pub struct Config {
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -121,17 +122,19 @@ super::support::plain_struct!(
 /// Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/0/properties/plan_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum RateLimitPlanFreePlanPlanType {
     /// `free`
     Free,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for RateLimitPlanFreePlanPlanType {}
 impl RateLimitPlanFreePlanPlanType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["free"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Free => "free",
@@ -140,6 +143,7 @@ impl RateLimitPlanFreePlanPlanType {
     }
 }
 impl ::std::convert::From<::std::string::String> for RateLimitPlanFreePlanPlanType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "free" => Self::Free,
@@ -148,17 +152,20 @@ impl ::std::convert::From<::std::string::String> for RateLimitPlanFreePlanPlanTy
     }
 }
 impl ::std::convert::From<&str> for RateLimitPlanFreePlanPlanType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for RateLimitPlanFreePlanPlanType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for RateLimitPlanFreePlanPlanType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -215,17 +222,19 @@ super::support::plain_struct!(
 /// Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/1/properties/plan_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum RateLimitPlanGrowthPlanPlanType {
     /// `growth`
     Growth,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for RateLimitPlanGrowthPlanPlanType {}
 impl RateLimitPlanGrowthPlanPlanType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["growth"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Growth => "growth",
@@ -234,6 +243,7 @@ impl RateLimitPlanGrowthPlanPlanType {
     }
 }
 impl ::std::convert::From<::std::string::String> for RateLimitPlanGrowthPlanPlanType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "growth" => Self::Growth,
@@ -242,17 +252,20 @@ impl ::std::convert::From<::std::string::String> for RateLimitPlanGrowthPlanPlan
     }
 }
 impl ::std::convert::From<&str> for RateLimitPlanGrowthPlanPlanType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for RateLimitPlanGrowthPlanPlanType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for RateLimitPlanGrowthPlanPlanType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -309,17 +322,19 @@ super::support::plain_struct!(
 /// Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/2/properties/plan_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum RateLimitPlanProPlanPlanType {
     /// `pro`
     Pro,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for RateLimitPlanProPlanPlanType {}
 impl RateLimitPlanProPlanPlanType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["pro"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pro => "pro",
@@ -328,6 +343,7 @@ impl RateLimitPlanProPlanPlanType {
     }
 }
 impl ::std::convert::From<::std::string::String> for RateLimitPlanProPlanPlanType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "pro" => Self::Pro,
@@ -336,17 +352,20 @@ impl ::std::convert::From<::std::string::String> for RateLimitPlanProPlanPlanTyp
     }
 }
 impl ::std::convert::From<&str> for RateLimitPlanProPlanPlanType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for RateLimitPlanProPlanPlanType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for RateLimitPlanProPlanPlanType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -403,17 +422,19 @@ super::support::plain_struct!(
 /// Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/3/properties/plan_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum RateLimitPlanEnterprisePlanPlanType {
     /// `enterprise`
     Enterprise,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for RateLimitPlanEnterprisePlanPlanType {}
 impl RateLimitPlanEnterprisePlanPlanType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["enterprise"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enterprise => "enterprise",
@@ -423,6 +444,7 @@ impl RateLimitPlanEnterprisePlanPlanType {
 }
 impl ::std::convert::From<::std::string::String>
 for RateLimitPlanEnterprisePlanPlanType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "enterprise" => Self::Enterprise,
@@ -431,17 +453,20 @@ for RateLimitPlanEnterprisePlanPlanType {
     }
 }
 impl ::std::convert::From<&str> for RateLimitPlanEnterprisePlanPlanType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for RateLimitPlanEnterprisePlanPlanType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for RateLimitPlanEnterprisePlanPlanType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -497,17 +522,19 @@ super::support::plain_struct!(
 /// Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/4/properties/plan_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum RateLimitPlanCustomPlanPlanType {
     /// `custom`
     Custom,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for RateLimitPlanCustomPlanPlanType {}
 impl RateLimitPlanCustomPlanPlanType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["custom"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Custom => "custom",
@@ -516,6 +543,7 @@ impl RateLimitPlanCustomPlanPlanType {
     }
 }
 impl ::std::convert::From<::std::string::String> for RateLimitPlanCustomPlanPlanType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "custom" => Self::Custom,
@@ -524,17 +552,20 @@ impl ::std::convert::From<::std::string::String> for RateLimitPlanCustomPlanPlan
     }
 }
 impl ::std::convert::From<&str> for RateLimitPlanCustomPlanPlanType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for RateLimitPlanCustomPlanPlanType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for RateLimitPlanCustomPlanPlanType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -93,6 +93,7 @@ pub struct CredentialsAuthenticateViaGoogleOAuth {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaGoogleOAuth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaGoogleOAuth")
             .field("access_token", &super::support::Redacted)
@@ -111,17 +112,19 @@ super::support::plain_struct!(
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-gcs/properties/credentials/oneOf/0/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAuthenticateViaGoogleOAuthAuthType {
     /// `Client`
     Client,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAuthenticateViaGoogleOAuthAuthType {}
 impl CredentialsAuthenticateViaGoogleOAuthAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Client"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Client => "Client",
@@ -131,6 +134,7 @@ impl CredentialsAuthenticateViaGoogleOAuthAuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsAuthenticateViaGoogleOAuthAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Client" => Self::Client,
@@ -139,17 +143,20 @@ for CredentialsAuthenticateViaGoogleOAuthAuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsAuthenticateViaGoogleOAuthAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAuthenticateViaGoogleOAuthAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAuthenticateViaGoogleOAuthAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -188,6 +195,7 @@ pub struct CredentialsServiceAccountAuthentication {
     pub service_account: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsServiceAccountAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsServiceAccountAuthentication")
             .field("auth_type", &self.auth_type)
@@ -202,17 +210,19 @@ super::support::plain_struct!(
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-gcs/properties/credentials/oneOf/1/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsServiceAccountAuthenticationAuthType {
     /// `Service`
     Service,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsServiceAccountAuthenticationAuthType {}
 impl CredentialsServiceAccountAuthenticationAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Service"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Service => "Service",
@@ -222,6 +232,7 @@ impl CredentialsServiceAccountAuthenticationAuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsServiceAccountAuthenticationAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Service" => Self::Service,
@@ -230,17 +241,20 @@ for CredentialsServiceAccountAuthenticationAuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsServiceAccountAuthenticationAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsServiceAccountAuthenticationAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsServiceAccountAuthenticationAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -783,6 +797,7 @@ pub struct StreamsItemFormatUnstructuredDocumentFormatProcessingViaApi {
     >,
 }
 impl ::std::fmt::Debug for StreamsItemFormatUnstructuredDocumentFormatProcessingViaApi {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("StreamsItemFormatUnstructuredDocumentFormatProcessingViaApi")
             .field("api_key", &super::support::Redacted)
@@ -818,7 +833,7 @@ super::support::plain_struct!(
 /// The strategy used to parse documents. `fast` extracts text directly from the document which doesn't work for all files. `ocr_only` is more reliable, but slower. `hi_res` is the most reliable, but requires an API key and a hosted instance of unstructured and can't be used with local mode. See the unstructured.io documentation for more details: https://unstructured-io.github.io/unstructured/core/partition.html#partition-pdf
 ///
 /// Schema: `#/components/schemas/source-gcs/properties/streams/items/properties/format/oneOf/4/properties/strategy`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StreamsItemFormatUnstructuredDocumentFormatStrategy {
     /// `auto`
     Auto,
@@ -831,10 +846,12 @@ pub enum StreamsItemFormatUnstructuredDocumentFormatStrategy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for StreamsItemFormatUnstructuredDocumentFormatStrategy {}
 impl StreamsItemFormatUnstructuredDocumentFormatStrategy {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["auto", "fast", "ocr_only", "hi_res"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -847,6 +864,7 @@ impl StreamsItemFormatUnstructuredDocumentFormatStrategy {
 }
 impl ::std::convert::From<::std::string::String>
 for StreamsItemFormatUnstructuredDocumentFormatStrategy {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,
@@ -858,17 +876,20 @@ for StreamsItemFormatUnstructuredDocumentFormatStrategy {
     }
 }
 impl ::std::convert::From<&str> for StreamsItemFormatUnstructuredDocumentFormatStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for StreamsItemFormatUnstructuredDocumentFormatStrategy {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for StreamsItemFormatUnstructuredDocumentFormatStrategy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -902,7 +923,7 @@ pub struct StreamsItemFormatExcelFormat {}
 /// The name of the validation policy that dictates sync behavior when a record does not adhere to the stream schema.
 ///
 /// Schema: `#/components/schemas/source-gcs/properties/streams/items/properties/validation_policy`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StreamsItemValidationPolicy {
     /// `Emit Record`
     EmitRecord,
@@ -913,6 +934,7 @@ pub enum StreamsItemValidationPolicy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for StreamsItemValidationPolicy {}
 impl StreamsItemValidationPolicy {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -921,6 +943,7 @@ impl StreamsItemValidationPolicy {
         "Wait for Discover",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EmitRecord => "Emit Record",
@@ -931,6 +954,7 @@ impl StreamsItemValidationPolicy {
     }
 }
 impl ::std::convert::From<::std::string::String> for StreamsItemValidationPolicy {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Emit Record" => Self::EmitRecord,
@@ -941,17 +965,20 @@ impl ::std::convert::From<::std::string::String> for StreamsItemValidationPolicy
     }
 }
 impl ::std::convert::From<&str> for StreamsItemValidationPolicy {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for StreamsItemValidationPolicy {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for StreamsItemValidationPolicy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -96,6 +96,7 @@ pub struct CredentialsOAuth {
     pub option_title: ::std::option::Option<CredentialsOAuthOptionTitle>,
 }
 impl ::std::fmt::Debug for CredentialsOAuth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth")
             .field("access_token", &super::support::Redacted)
@@ -113,17 +114,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-github.credentials.OAuth.option_title`.
 ///
 /// Schema: `#/components/schemas/source-github/properties/credentials/oneOf/0/properties/option_title`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsOAuthOptionTitle {
     /// `OAuth Credentials`
     OAuthCredentials,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsOAuthOptionTitle {}
 impl CredentialsOAuthOptionTitle {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["OAuth Credentials"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OAuthCredentials => "OAuth Credentials",
@@ -132,6 +135,7 @@ impl CredentialsOAuthOptionTitle {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsOAuthOptionTitle {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "OAuth Credentials" => Self::OAuthCredentials,
@@ -140,17 +144,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsOAuthOptionTitle
     }
 }
 impl ::std::convert::From<&str> for CredentialsOAuthOptionTitle {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsOAuthOptionTitle {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsOAuthOptionTitle {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -185,6 +192,7 @@ pub struct CredentialsPersonalAccessToken {
     pub personal_access_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsPersonalAccessToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsPersonalAccessToken")
             .field("option_title", &self.option_title)
@@ -199,17 +207,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-github.credentials.Personal Access Token.option_title`.
 ///
 /// Schema: `#/components/schemas/source-github/properties/credentials/oneOf/1/properties/option_title`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsPersonalAccessTokenOptionTitle {
     /// `PAT Credentials`
     PatCredentials,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsPersonalAccessTokenOptionTitle {}
 impl CredentialsPersonalAccessTokenOptionTitle {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["PAT Credentials"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PatCredentials => "PAT Credentials",
@@ -219,6 +229,7 @@ impl CredentialsPersonalAccessTokenOptionTitle {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsPersonalAccessTokenOptionTitle {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "PAT Credentials" => Self::PatCredentials,
@@ -227,17 +238,20 @@ for CredentialsPersonalAccessTokenOptionTitle {
     }
 }
 impl ::std::convert::From<&str> for CredentialsPersonalAccessTokenOptionTitle {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsPersonalAccessTokenOptionTitle {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsPersonalAccessTokenOptionTitle {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -36,6 +36,7 @@ pub struct Config {
     pub include_spam_and_trash: ::std::option::Option<bool>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("client_id", &super::support::Redacted)

@@ -132,6 +132,7 @@ pub struct Config {
     pub top_headlines_topic: ::std::option::Option<TopHeadlinesTopic>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -153,7 +154,7 @@ impl ::std::fmt::Debug for Config {
 /// This parameter allows you to specify the country where the news articles returned by the API were published, the contents of the articles are not necessarily related to the specified country. You have to set as value the 2 letters code of the country you want to filter.
 ///
 /// Schema: `#/components/schemas/source-gnews/properties/country`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Country {
     /// `au`
     Au,
@@ -218,6 +219,7 @@ pub enum Country {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Country {}
 impl Country {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -253,6 +255,7 @@ impl Country {
         "us",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Au => "au",
@@ -290,6 +293,7 @@ impl Country {
     }
 }
 impl ::std::convert::From<::std::string::String> for Country {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "au" => Self::Au,
@@ -327,17 +331,20 @@ impl ::std::convert::From<::std::string::String> for Country {
     }
 }
 impl ::std::convert::From<&str> for Country {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Country {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Country {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -360,7 +367,7 @@ impl<'de> ::serde::Deserialize<'de> for Country {
 /// Inline schema at `source-gnews.in.Item`.
 ///
 /// Schema: `#/components/schemas/source-gnews/properties/in/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum InItem {
     /// `title`
     Title,
@@ -371,10 +378,12 @@ pub enum InItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for InItem {}
 impl InItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["title", "description", "content"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Title => "title",
@@ -385,6 +394,7 @@ impl InItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for InItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "title" => Self::Title,
@@ -395,17 +405,20 @@ impl ::std::convert::From<::std::string::String> for InItem {
     }
 }
 impl ::std::convert::From<&str> for InItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for InItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for InItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -428,7 +441,7 @@ impl<'de> ::serde::Deserialize<'de> for InItem {
 /// Language
 ///
 /// Schema: `#/components/schemas/source-gnews/properties/language`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Language {
     /// `ar`
     Ar,
@@ -477,6 +490,7 @@ pub enum Language {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Language {}
 impl Language {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -504,6 +518,7 @@ impl Language {
         "uk",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ar => "ar",
@@ -533,6 +548,7 @@ impl Language {
     }
 }
 impl ::std::convert::From<::std::string::String> for Language {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ar" => Self::Ar,
@@ -562,17 +578,20 @@ impl ::std::convert::From<::std::string::String> for Language {
     }
 }
 impl ::std::convert::From<&str> for Language {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Language {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Language {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -595,7 +614,7 @@ impl<'de> ::serde::Deserialize<'de> for Language {
 /// Inline schema at `source-gnews.nullable.Item`.
 ///
 /// Schema: `#/components/schemas/source-gnews/properties/nullable/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum NullableItem {
     /// `title`
     Title,
@@ -606,10 +625,12 @@ pub enum NullableItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for NullableItem {}
 impl NullableItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["title", "description", "content"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Title => "title",
@@ -620,6 +641,7 @@ impl NullableItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for NullableItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "title" => Self::Title,
@@ -630,17 +652,20 @@ impl ::std::convert::From<::std::string::String> for NullableItem {
     }
 }
 impl ::std::convert::From<&str> for NullableItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for NullableItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for NullableItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -669,7 +694,7 @@ impl<'de> ::serde::Deserialize<'de> for NullableItem {
 /// match are returned first
 ///
 /// Schema: `#/components/schemas/source-gnews/properties/sortby`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Sortby {
     /// `publishedAt`
     PublishedAt,
@@ -678,10 +703,12 @@ pub enum Sortby {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Sortby {}
 impl Sortby {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["publishedAt", "relevance"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PublishedAt => "publishedAt",
@@ -691,6 +718,7 @@ impl Sortby {
     }
 }
 impl ::std::convert::From<::std::string::String> for Sortby {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "publishedAt" => Self::PublishedAt,
@@ -700,17 +728,20 @@ impl ::std::convert::From<::std::string::String> for Sortby {
     }
 }
 impl ::std::convert::From<&str> for Sortby {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Sortby {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Sortby {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -735,7 +766,7 @@ impl<'de> ::serde::Deserialize<'de> for Sortby {
 /// This parameter allows you to change the category for the request.
 ///
 /// Schema: `#/components/schemas/source-gnews/properties/top_headlines_topic`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum TopHeadlinesTopic {
     /// `breaking-news`
     BreakingNews,
@@ -758,6 +789,7 @@ pub enum TopHeadlinesTopic {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for TopHeadlinesTopic {}
 impl TopHeadlinesTopic {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -772,6 +804,7 @@ impl TopHeadlinesTopic {
         "health",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BreakingNews => "breaking-news",
@@ -788,6 +821,7 @@ impl TopHeadlinesTopic {
     }
 }
 impl ::std::convert::From<::std::string::String> for TopHeadlinesTopic {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "breaking-news" => Self::BreakingNews,
@@ -804,17 +838,20 @@ impl ::std::convert::From<::std::string::String> for TopHeadlinesTopic {
     }
 }
 impl ::std::convert::From<&str> for TopHeadlinesTopic {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for TopHeadlinesTopic {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for TopHeadlinesTopic {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

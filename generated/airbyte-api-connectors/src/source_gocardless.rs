@@ -43,6 +43,7 @@ pub struct Config {
     pub start_date: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("access_token", &super::support::Redacted)
@@ -57,7 +58,7 @@ impl ::std::fmt::Debug for Config {
 /// Environment you are trying to connect to.
 ///
 /// Schema: `#/components/schemas/source-gocardless/properties/gocardless_environment`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum GocardlessEnvironment {
     /// `sandbox`
     Sandbox,
@@ -66,10 +67,12 @@ pub enum GocardlessEnvironment {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for GocardlessEnvironment {}
 impl GocardlessEnvironment {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["sandbox", "live"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Sandbox => "sandbox",
@@ -79,6 +82,7 @@ impl GocardlessEnvironment {
     }
 }
 impl ::std::convert::From<::std::string::String> for GocardlessEnvironment {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "sandbox" => Self::Sandbox,
@@ -88,17 +92,20 @@ impl ::std::convert::From<::std::string::String> for GocardlessEnvironment {
     }
 }
 impl ::std::convert::From<&str> for GocardlessEnvironment {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for GocardlessEnvironment {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for GocardlessEnvironment {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

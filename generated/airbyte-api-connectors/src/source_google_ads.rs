@@ -107,6 +107,7 @@ pub struct Credentials {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for Credentials {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
             .field("access_token", &super::support::Redacted)
@@ -149,7 +150,7 @@ super::support::plain_struct!(
 /// An enumeration.
 ///
 /// Schema: `#/components/schemas/source-google-ads/properties/customer_status_filter/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomerStatusFilterItem {
     /// `UNKNOWN`
     Unknown,
@@ -164,6 +165,7 @@ pub enum CustomerStatusFilterItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown2(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomerStatusFilterItem {}
 impl CustomerStatusFilterItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -174,6 +176,7 @@ impl CustomerStatusFilterItem {
         "CLOSED",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "UNKNOWN",
@@ -186,6 +189,7 @@ impl CustomerStatusFilterItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for CustomerStatusFilterItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "UNKNOWN" => Self::Unknown,
@@ -198,17 +202,20 @@ impl ::std::convert::From<::std::string::String> for CustomerStatusFilterItem {
     }
 }
 impl ::std::convert::From<&str> for CustomerStatusFilterItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomerStatusFilterItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomerStatusFilterItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

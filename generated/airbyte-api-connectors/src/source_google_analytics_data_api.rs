@@ -128,6 +128,7 @@ pub struct CredentialsAuthenticateViaGoogleOauth {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaGoogleOauth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaGoogleOauth")
             .field("access_token", &super::support::Redacted)
@@ -146,17 +147,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-google-analytics-data-api.credentials.Authenticate via Google (Oauth).auth_type`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/credentials/oneOf/0/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAuthenticateViaGoogleOauthAuthType {
     /// `Client`
     Client,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAuthenticateViaGoogleOauthAuthType {}
 impl CredentialsAuthenticateViaGoogleOauthAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Client"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Client => "Client",
@@ -166,6 +169,7 @@ impl CredentialsAuthenticateViaGoogleOauthAuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsAuthenticateViaGoogleOauthAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Client" => Self::Client,
@@ -174,17 +178,20 @@ for CredentialsAuthenticateViaGoogleOauthAuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsAuthenticateViaGoogleOauthAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAuthenticateViaGoogleOauthAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAuthenticateViaGoogleOauthAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -221,6 +228,7 @@ pub struct CredentialsServiceAccountKeyAuthentication {
     pub credentials_json: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsServiceAccountKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsServiceAccountKeyAuthentication")
             .field("auth_type", &self.auth_type)
@@ -235,17 +243,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-google-analytics-data-api.credentials.Service Account Key Authentication.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/credentials/oneOf/1/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsServiceAccountKeyAuthenticationAuthType {
     /// `Service`
     Service,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsServiceAccountKeyAuthenticationAuthType {}
 impl CredentialsServiceAccountKeyAuthenticationAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Service"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Service => "Service",
@@ -255,6 +265,7 @@ impl CredentialsServiceAccountKeyAuthenticationAuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsServiceAccountKeyAuthenticationAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Service" => Self::Service,
@@ -263,17 +274,20 @@ for CredentialsServiceAccountKeyAuthenticationAuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsServiceAccountKeyAuthenticationAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsServiceAccountKeyAuthenticationAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsServiceAccountKeyAuthenticationAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -369,17 +383,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.cohortSpec.Disabled.enabled`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/cohortSpec/oneOf/0/properties/enabled`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemCohortSpecDisabledEnabled {
     /// `false`
     False,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomReportsArrayItemCohortSpecDisabledEnabled {}
 impl CustomReportsArrayItemCohortSpecDisabledEnabled {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["false"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::False => "false",
@@ -389,6 +405,7 @@ impl CustomReportsArrayItemCohortSpecDisabledEnabled {
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemCohortSpecDisabledEnabled {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "false" => Self::False,
@@ -397,17 +414,20 @@ for CustomReportsArrayItemCohortSpecDisabledEnabled {
     }
 }
 impl ::std::convert::From<&str> for CustomReportsArrayItemCohortSpecDisabledEnabled {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomReportsArrayItemCohortSpecDisabledEnabled {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomReportsArrayItemCohortSpecDisabledEnabled {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -545,7 +565,7 @@ super::support::plain_struct!(
 /// The granularity used to interpret the startOffset and endOffset for the extended reporting date range for a cohort report.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/cohortSpec/oneOf/1/properties/cohortsRange/properties/granularity`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
     /// `GRANULARITY_UNSPECIFIED`
     GranularityUnspecified,
@@ -558,6 +578,7 @@ pub enum CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {}
 impl CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -567,6 +588,7 @@ impl CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
         "MONTHLY",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GranularityUnspecified => "GRANULARITY_UNSPECIFIED",
@@ -579,6 +601,7 @@ impl CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "GRANULARITY_UNSPECIFIED" => Self::GranularityUnspecified,
@@ -591,6 +614,7 @@ for CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -598,12 +622,14 @@ for CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
 impl ::std::str::FromStr
 for CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -628,17 +654,19 @@ for CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.cohortSpec.Enabled.enabled`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/cohortSpec/oneOf/1/properties/enabled`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemCohortSpecEnabledEnabled {
     /// `true`
     True,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomReportsArrayItemCohortSpecEnabledEnabled {}
 impl CustomReportsArrayItemCohortSpecEnabledEnabled {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["true"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::True => "true",
@@ -648,6 +676,7 @@ impl CustomReportsArrayItemCohortSpecEnabledEnabled {
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemCohortSpecEnabledEnabled {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "true" => Self::True,
@@ -656,17 +685,20 @@ for CustomReportsArrayItemCohortSpecEnabledEnabled {
     }
 }
 impl ::std::convert::From<&str> for CustomReportsArrayItemCohortSpecEnabledEnabled {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomReportsArrayItemCohortSpecEnabledEnabled {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomReportsArrayItemCohortSpecEnabledEnabled {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -851,7 +883,7 @@ pub struct CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStr
 /// ValidEnums
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/0/properties/expressions/items/properties/filter/oneOf/0/properties/matchType/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
     /// `MATCH_TYPE_UNSPECIFIED`
     MatchTypeUnspecified,
@@ -870,6 +902,8 @@ pub enum CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStrin
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {}
 impl CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -882,6 +916,7 @@ impl CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFil
         "PARTIAL_REGEXP",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
@@ -897,6 +932,7 @@ impl CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFil
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
@@ -912,6 +948,7 @@ for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilt
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -919,12 +956,14 @@ for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilt
 impl ::std::str::FromStr
 for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -981,7 +1020,7 @@ pub struct CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNum
 /// ValidEnums
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/0/properties/expressions/items/properties/filter/oneOf/2/properties/operation/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
     /// `OPERATION_UNSPECIFIED`
     OperationUnspecified,
@@ -998,6 +1037,8 @@ pub enum CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumer
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {}
 impl CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1009,6 +1050,7 @@ impl CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFi
         "GREATER_THAN_OR_EQUAL",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
@@ -1023,6 +1065,7 @@ impl CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFi
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
@@ -1037,6 +1080,7 @@ for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFil
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -1044,12 +1088,14 @@ for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFil
 impl ::std::str::FromStr
 for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1485,7 +1531,7 @@ pub struct CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStri
 /// ValidEnums
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/1/properties/expressions/items/properties/filter/oneOf/0/properties/matchType/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
     /// `MATCH_TYPE_UNSPECIFIED`
     MatchTypeUnspecified,
@@ -1504,6 +1550,8 @@ pub enum CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterString
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {}
 impl CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1516,6 +1564,7 @@ impl CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilt
         "PARTIAL_REGEXP",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
@@ -1531,6 +1580,7 @@ impl CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilt
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
@@ -1546,6 +1596,7 @@ for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilte
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -1553,12 +1604,14 @@ for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilte
 impl ::std::str::FromStr
 for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1615,7 +1668,7 @@ pub struct CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNume
 /// ValidEnums
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/1/properties/expressions/items/properties/filter/oneOf/2/properties/operation/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
     /// `OPERATION_UNSPECIFIED`
     OperationUnspecified,
@@ -1632,6 +1685,8 @@ pub enum CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumeri
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {}
 impl CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1643,6 +1698,7 @@ impl CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFil
         "GREATER_THAN_OR_EQUAL",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
@@ -1657,6 +1713,7 @@ impl CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFil
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
@@ -1671,6 +1728,7 @@ for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilt
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -1678,12 +1736,14 @@ for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilt
 impl ::std::str::FromStr
 for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2124,7 +2184,7 @@ pub struct CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStr
 /// ValidEnums
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/2/properties/expression/properties/filter/oneOf/0/properties/matchType/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
     /// `MATCH_TYPE_UNSPECIFIED`
     MatchTypeUnspecified,
@@ -2143,6 +2203,8 @@ pub enum CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStrin
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {}
 impl CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2155,6 +2217,7 @@ impl CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFil
         "PARTIAL_REGEXP",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
@@ -2170,6 +2233,7 @@ impl CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFil
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
@@ -2185,6 +2249,7 @@ for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilt
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -2192,12 +2257,14 @@ for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilt
 impl ::std::str::FromStr
 for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2254,7 +2321,7 @@ pub struct CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNum
 /// ValidEnums
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/2/properties/expression/properties/filter/oneOf/2/properties/operation/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {
     /// `OPERATION_UNSPECIFIED`
     OperationUnspecified,
@@ -2271,6 +2338,8 @@ pub enum CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumer
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {}
 impl CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2282,6 +2351,7 @@ impl CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFi
         "GREATER_THAN_OR_EQUAL",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
@@ -2296,6 +2366,7 @@ impl CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFi
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
@@ -2310,6 +2381,7 @@ for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFil
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -2317,12 +2389,14 @@ for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFil
 impl ::std::str::FromStr
 for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2611,17 +2685,19 @@ pub struct CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterBet
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.dimensionFilter.notExpression.filter_type`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/2/properties/filter_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
     /// `notExpression`
     NotExpression,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomReportsArrayItemDimensionFilterNotExpressionFilterType {}
 impl CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["notExpression"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotExpression => "notExpression",
@@ -2631,6 +2707,7 @@ impl CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "notExpression" => Self::NotExpression,
@@ -2640,6 +2717,7 @@ for CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -2647,12 +2725,14 @@ for CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
 impl ::std::str::FromStr
 for CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2804,7 +2884,7 @@ pub struct CustomReportsArrayItemDimensionFilterFilterFilterStringFilter {
 /// ValidEnums
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/3/properties/filter/oneOf/0/properties/matchType/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
     /// `MATCH_TYPE_UNSPECIFIED`
     MatchTypeUnspecified,
@@ -2823,6 +2903,8 @@ pub enum CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeI
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {}
 impl CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2835,6 +2917,7 @@ impl CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem 
         "PARTIAL_REGEXP",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
@@ -2850,6 +2933,7 @@ impl CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem 
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
@@ -2865,6 +2949,7 @@ for CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -2872,12 +2957,14 @@ for CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
 impl ::std::str::FromStr
 for CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2934,7 +3021,7 @@ pub struct CustomReportsArrayItemDimensionFilterFilterFilterNumericFilter {
 /// ValidEnums
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/3/properties/filter/oneOf/2/properties/operation/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {
     /// `OPERATION_UNSPECIFIED`
     OperationUnspecified,
@@ -2951,6 +3038,8 @@ pub enum CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperation
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {}
 impl CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2962,6 +3051,7 @@ impl CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem
         "GREATER_THAN_OR_EQUAL",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
@@ -2976,6 +3066,7 @@ impl CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
@@ -2990,6 +3081,7 @@ for CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem 
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -2997,12 +3089,14 @@ for CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem 
 impl ::std::str::FromStr
 for CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3291,17 +3385,19 @@ pub struct CustomReportsArrayItemDimensionFilterFilterFilterBetweenFilterToValue
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.dimensionFilter.filter.filter_type`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/3/properties/filter_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemDimensionFilterFilterFilterType {
     /// `filter`
     Filter,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomReportsArrayItemDimensionFilterFilterFilterType {}
 impl CustomReportsArrayItemDimensionFilterFilterFilterType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["filter"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Filter => "filter",
@@ -3311,6 +3407,7 @@ impl CustomReportsArrayItemDimensionFilterFilterFilterType {
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemDimensionFilterFilterFilterType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "filter" => Self::Filter,
@@ -3320,17 +3417,20 @@ for CustomReportsArrayItemDimensionFilterFilterFilterType {
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemDimensionFilterFilterFilterType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomReportsArrayItemDimensionFilterFilterFilterType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomReportsArrayItemDimensionFilterFilterFilterType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3516,7 +3616,7 @@ pub struct CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterString
 /// ValidEnums
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/0/properties/expressions/items/properties/filter/oneOf/0/properties/matchType/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
     /// `MATCH_TYPE_UNSPECIFIED`
     MatchTypeUnspecified,
@@ -3535,6 +3635,8 @@ pub enum CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFi
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {}
 impl CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3547,6 +3649,7 @@ impl CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilter
         "PARTIAL_REGEXP",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
@@ -3562,6 +3665,7 @@ impl CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilter
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
@@ -3577,6 +3681,7 @@ for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterM
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -3584,12 +3689,14 @@ for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterM
 impl ::std::str::FromStr
 for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3646,7 +3753,7 @@ pub struct CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumeri
 /// ValidEnums
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/0/properties/expressions/items/properties/filter/oneOf/2/properties/operation/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
     /// `OPERATION_UNSPECIFIED`
     OperationUnspecified,
@@ -3663,6 +3770,8 @@ pub enum CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericF
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {}
 impl CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3674,6 +3783,7 @@ impl CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilte
         "GREATER_THAN_OR_EQUAL",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
@@ -3688,6 +3798,7 @@ impl CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilte
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
@@ -3702,6 +3813,7 @@ for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilter
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -3709,12 +3821,14 @@ for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilter
 impl ::std::str::FromStr
 for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4150,7 +4264,7 @@ pub struct CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringF
 /// ValidEnums
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/1/properties/expressions/items/properties/filter/oneOf/0/properties/matchType/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
     /// `MATCH_TYPE_UNSPECIFIED`
     MatchTypeUnspecified,
@@ -4169,6 +4283,8 @@ pub enum CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFil
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {}
 impl CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4181,6 +4297,7 @@ impl CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterM
         "PARTIAL_REGEXP",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
@@ -4196,6 +4313,7 @@ impl CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterM
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
@@ -4211,6 +4329,7 @@ for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMa
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -4218,12 +4337,14 @@ for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMa
 impl ::std::str::FromStr
 for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4280,7 +4401,7 @@ pub struct CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumeric
 /// ValidEnums
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/1/properties/expressions/items/properties/filter/oneOf/2/properties/operation/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
     /// `OPERATION_UNSPECIFIED`
     OperationUnspecified,
@@ -4297,6 +4418,8 @@ pub enum CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFi
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {}
 impl CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4308,6 +4431,7 @@ impl CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilter
         "GREATER_THAN_OR_EQUAL",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
@@ -4322,6 +4446,7 @@ impl CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilter
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
@@ -4336,6 +4461,7 @@ for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterO
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -4343,12 +4469,14 @@ for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterO
 impl ::std::str::FromStr
 for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4789,7 +4917,7 @@ pub struct CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterString
 /// ValidEnums
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/2/properties/expression/properties/filter/oneOf/0/properties/matchType/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
     /// `MATCH_TYPE_UNSPECIFIED`
     MatchTypeUnspecified,
@@ -4808,6 +4936,8 @@ pub enum CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFi
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {}
 impl CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4820,6 +4950,7 @@ impl CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilter
         "PARTIAL_REGEXP",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
@@ -4835,6 +4966,7 @@ impl CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilter
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
@@ -4850,6 +4982,7 @@ for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterM
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -4857,12 +4990,14 @@ for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterM
 impl ::std::str::FromStr
 for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4919,7 +5054,7 @@ pub struct CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumeri
 /// ValidEnums
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/2/properties/expression/properties/filter/oneOf/2/properties/operation/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {
     /// `OPERATION_UNSPECIFIED`
     OperationUnspecified,
@@ -4936,6 +5071,8 @@ pub enum CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericF
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {}
 impl CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4947,6 +5084,7 @@ impl CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilte
         "GREATER_THAN_OR_EQUAL",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
@@ -4961,6 +5099,7 @@ impl CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilte
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
@@ -4975,6 +5114,7 @@ for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilter
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -4982,12 +5122,14 @@ for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilter
 impl ::std::str::FromStr
 for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5276,17 +5418,19 @@ pub struct CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterBetwee
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.metricFilter.notExpression.filter_type`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/2/properties/filter_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemMetricFilterNotExpressionFilterType {
     /// `notExpression`
     NotExpression,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomReportsArrayItemMetricFilterNotExpressionFilterType {}
 impl CustomReportsArrayItemMetricFilterNotExpressionFilterType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["notExpression"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotExpression => "notExpression",
@@ -5296,6 +5440,7 @@ impl CustomReportsArrayItemMetricFilterNotExpressionFilterType {
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemMetricFilterNotExpressionFilterType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "notExpression" => Self::NotExpression,
@@ -5305,17 +5450,20 @@ for CustomReportsArrayItemMetricFilterNotExpressionFilterType {
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemMetricFilterNotExpressionFilterType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomReportsArrayItemMetricFilterNotExpressionFilterType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomReportsArrayItemMetricFilterNotExpressionFilterType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5465,7 +5613,7 @@ pub struct CustomReportsArrayItemMetricFilterFilterFilterStringFilter {
 /// ValidEnums
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/3/properties/filter/oneOf/0/properties/matchType/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
     /// `MATCH_TYPE_UNSPECIFIED`
     MatchTypeUnspecified,
@@ -5484,6 +5632,8 @@ pub enum CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {}
 impl CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -5496,6 +5646,7 @@ impl CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
         "PARTIAL_REGEXP",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
@@ -5511,6 +5662,7 @@ impl CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
@@ -5526,6 +5678,7 @@ for CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -5533,12 +5686,14 @@ for CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
 impl ::std::str::FromStr
 for CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5595,7 +5750,7 @@ pub struct CustomReportsArrayItemMetricFilterFilterFilterNumericFilter {
 /// ValidEnums
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/3/properties/filter/oneOf/2/properties/operation/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
     /// `OPERATION_UNSPECIFIED`
     OperationUnspecified,
@@ -5612,6 +5767,8 @@ pub enum CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationIte
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {}
 impl CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -5623,6 +5780,7 @@ impl CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
         "GREATER_THAN_OR_EQUAL",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
@@ -5637,6 +5795,7 @@ impl CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
@@ -5651,6 +5810,7 @@ for CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
 }
 impl ::std::convert::From<&str>
 for CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -5658,12 +5818,14 @@ for CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
 impl ::std::str::FromStr
 for CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5952,17 +6114,19 @@ pub struct CustomReportsArrayItemMetricFilterFilterFilterBetweenFilterToValueDou
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.metricFilter.filter.filter_type`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/3/properties/filter_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemMetricFilterFilterFilterType {
     /// `filter`
     Filter,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomReportsArrayItemMetricFilterFilterFilterType {}
 impl CustomReportsArrayItemMetricFilterFilterFilterType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["filter"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Filter => "filter",
@@ -5972,6 +6136,7 @@ impl CustomReportsArrayItemMetricFilterFilterFilterType {
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemMetricFilterFilterFilterType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "filter" => Self::Filter,
@@ -5980,17 +6145,20 @@ for CustomReportsArrayItemMetricFilterFilterFilterType {
     }
 }
 impl ::std::convert::From<&str> for CustomReportsArrayItemMetricFilterFilterFilterType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomReportsArrayItemMetricFilterFilterFilterType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomReportsArrayItemMetricFilterFilterFilterType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -71,6 +71,7 @@ pub struct CredentialsSignInViaGoogleOAuth {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsSignInViaGoogleOAuth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsSignInViaGoogleOAuth")
             .field("client_id", &super::support::Redacted)
@@ -90,17 +91,19 @@ super::support::plain_struct!(
 /// Authentication Scenario
 ///
 /// Schema: `#/components/schemas/source-google-directory/properties/credentials/oneOf/0/properties/credentials_title`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsSignInViaGoogleOAuthCredentialsTitle {
     /// `Web server app`
     WebServerApp,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsSignInViaGoogleOAuthCredentialsTitle {}
 impl CredentialsSignInViaGoogleOAuthCredentialsTitle {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Web server app"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::WebServerApp => "Web server app",
@@ -110,6 +113,7 @@ impl CredentialsSignInViaGoogleOAuthCredentialsTitle {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsSignInViaGoogleOAuthCredentialsTitle {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Web server app" => Self::WebServerApp,
@@ -118,17 +122,20 @@ for CredentialsSignInViaGoogleOAuthCredentialsTitle {
     }
 }
 impl ::std::convert::From<&str> for CredentialsSignInViaGoogleOAuthCredentialsTitle {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsSignInViaGoogleOAuthCredentialsTitle {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsSignInViaGoogleOAuthCredentialsTitle {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -177,6 +184,7 @@ pub struct CredentialsServiceAccountKey {
     pub email: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsServiceAccountKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsServiceAccountKey")
             .field("credentials_json", &super::support::Redacted)
@@ -194,17 +202,19 @@ super::support::plain_struct!(
 /// Authentication Scenario
 ///
 /// Schema: `#/components/schemas/source-google-directory/properties/credentials/oneOf/1/properties/credentials_title`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsServiceAccountKeyCredentialsTitle {
     /// `Service accounts`
     ServiceAccounts,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsServiceAccountKeyCredentialsTitle {}
 impl CredentialsServiceAccountKeyCredentialsTitle {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Service accounts"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ServiceAccounts => "Service accounts",
@@ -214,6 +224,7 @@ impl CredentialsServiceAccountKeyCredentialsTitle {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsServiceAccountKeyCredentialsTitle {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Service accounts" => Self::ServiceAccounts,
@@ -222,17 +233,20 @@ for CredentialsServiceAccountKeyCredentialsTitle {
     }
 }
 impl ::std::convert::From<&str> for CredentialsServiceAccountKeyCredentialsTitle {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsServiceAccountKeyCredentialsTitle {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsServiceAccountKeyCredentialsTitle {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -33,6 +33,7 @@ pub struct Config {
     pub form_id: ::std::vec::Vec<::serde_json::Value>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("client_id", &super::support::Redacted)

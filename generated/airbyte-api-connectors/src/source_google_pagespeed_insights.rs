@@ -42,6 +42,7 @@ pub struct Config {
     pub urls: ::std::vec::Vec<::std::string::String>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -54,7 +55,7 @@ impl ::std::fmt::Debug for Config {
 /// Inline schema at `source-google-pagespeed-insights.categories.Item`.
 ///
 /// Schema: `#/components/schemas/source-google-pagespeed-insights/properties/categories/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CategoriesItem {
     /// `accessibility`
     Accessibility,
@@ -69,6 +70,7 @@ pub enum CategoriesItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CategoriesItem {}
 impl CategoriesItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -79,6 +81,7 @@ impl CategoriesItem {
         "seo",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Accessibility => "accessibility",
@@ -91,6 +94,7 @@ impl CategoriesItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for CategoriesItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "accessibility" => Self::Accessibility,
@@ -103,17 +107,20 @@ impl ::std::convert::From<::std::string::String> for CategoriesItem {
     }
 }
 impl ::std::convert::From<&str> for CategoriesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CategoriesItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CategoriesItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -136,7 +143,7 @@ impl<'de> ::serde::Deserialize<'de> for CategoriesItem {
 /// Inline schema at `source-google-pagespeed-insights.strategies.Item`.
 ///
 /// Schema: `#/components/schemas/source-google-pagespeed-insights/properties/strategies/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StrategiesItem {
     /// `desktop`
     Desktop,
@@ -145,10 +152,12 @@ pub enum StrategiesItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for StrategiesItem {}
 impl StrategiesItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["desktop", "mobile"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Desktop => "desktop",
@@ -158,6 +167,7 @@ impl StrategiesItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for StrategiesItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "desktop" => Self::Desktop,
@@ -167,17 +177,20 @@ impl ::std::convert::From<::std::string::String> for StrategiesItem {
     }
 }
 impl ::std::convert::From<&str> for StrategiesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for StrategiesItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for StrategiesItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -73,6 +73,7 @@ pub struct Config {
     pub start_date: ::std::option::Option<::chrono::NaiveDate>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field(
@@ -183,6 +184,7 @@ pub struct AuthorizationOAuth {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for AuthorizationOAuth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthorizationOAuth")
             .field("access_token", &super::support::Redacted)
@@ -214,6 +216,7 @@ pub struct AuthorizationServiceAccountKeyAuthentication {
     pub service_account_info: ::std::string::String,
 }
 impl ::std::fmt::Debug for AuthorizationServiceAccountKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthorizationServiceAccountKeyAuthentication")
             .field("email", &self.email)
@@ -248,7 +251,7 @@ super::support::plain_struct!(
 /// An enumeration of dimensions.
 ///
 /// Schema: `#/components/schemas/source-google-search-console/properties/custom_reports_array/items/properties/dimensions/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsArrayItemDimensionsItem {
     /// `country`
     Country,
@@ -263,6 +266,7 @@ pub enum CustomReportsArrayItemDimensionsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomReportsArrayItemDimensionsItem {}
 impl CustomReportsArrayItemDimensionsItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -273,6 +277,7 @@ impl CustomReportsArrayItemDimensionsItem {
         "query",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Country => "country",
@@ -286,6 +291,7 @@ impl CustomReportsArrayItemDimensionsItem {
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsArrayItemDimensionsItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "country" => Self::Country,
@@ -298,17 +304,20 @@ for CustomReportsArrayItemDimensionsItem {
     }
 }
 impl ::std::convert::From<&str> for CustomReportsArrayItemDimensionsItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomReportsArrayItemDimensionsItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomReportsArrayItemDimensionsItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -333,7 +342,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItemDimensionsItem {
 /// If set to 'final', the returned data will include only finalized, stable data. If set to 'all', fresh data will be included. When using Incremental sync mode, we do not recommend setting this parameter to 'all' as it may cause data loss. More information can be found in our <a href='https://docs.airbyte.com/integrations/source/google-search-console'>full documentation</a>.
 ///
 /// Schema: `#/components/schemas/source-google-search-console/properties/data_state`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DataState {
     /// `final`
     Final,
@@ -342,10 +351,12 @@ pub enum DataState {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for DataState {}
 impl DataState {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["final", "all"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Final => "final",
@@ -355,6 +366,7 @@ impl DataState {
     }
 }
 impl ::std::convert::From<::std::string::String> for DataState {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "final" => Self::Final,
@@ -364,17 +376,20 @@ impl ::std::convert::From<::std::string::String> for DataState {
     }
 }
 impl ::std::convert::From<&str> for DataState {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for DataState {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for DataState {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

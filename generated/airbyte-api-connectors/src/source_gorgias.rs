@@ -36,6 +36,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("domain_name", &self.domain_name)

@@ -36,6 +36,7 @@ pub struct Config {
     pub replication_start_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("account_id", &super::support::Redacted)
@@ -91,6 +92,7 @@ pub struct CredentialsAuthenticateViaHarvestOAuth {
     >,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaHarvestOAuth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaHarvestOAuth")
             .field("auth_type", &self.auth_type)
@@ -104,17 +106,19 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaHarvestOAuth {
 /// Inline schema at `source-harvest.credentials.Authenticate via Harvest (OAuth).auth_type`.
 ///
 /// Schema: `#/components/schemas/source-harvest/properties/credentials/oneOf/0/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAuthenticateViaHarvestOAuthAuthType {
     /// `Client`
     Client,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAuthenticateViaHarvestOAuthAuthType {}
 impl CredentialsAuthenticateViaHarvestOAuthAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Client"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Client => "Client",
@@ -124,6 +128,7 @@ impl CredentialsAuthenticateViaHarvestOAuthAuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsAuthenticateViaHarvestOAuthAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Client" => Self::Client,
@@ -132,17 +137,20 @@ for CredentialsAuthenticateViaHarvestOAuthAuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsAuthenticateViaHarvestOAuthAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAuthenticateViaHarvestOAuthAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAuthenticateViaHarvestOAuthAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -186,6 +194,7 @@ pub struct CredentialsAuthenticateWithPersonalAccessToken {
     >,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateWithPersonalAccessToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateWithPersonalAccessToken")
             .field("api_token", &super::support::Redacted)
@@ -197,17 +206,19 @@ impl ::std::fmt::Debug for CredentialsAuthenticateWithPersonalAccessToken {
 /// Inline schema at `source-harvest.credentials.Authenticate with Personal Access Token.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-harvest/properties/credentials/oneOf/1/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAuthenticateWithPersonalAccessTokenAuthType {
     /// `Token`
     Token,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAuthenticateWithPersonalAccessTokenAuthType {}
 impl CredentialsAuthenticateWithPersonalAccessTokenAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Token"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Token => "Token",
@@ -217,6 +228,7 @@ impl CredentialsAuthenticateWithPersonalAccessTokenAuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsAuthenticateWithPersonalAccessTokenAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Token" => Self::Token,
@@ -226,17 +238,20 @@ for CredentialsAuthenticateWithPersonalAccessTokenAuthType {
 }
 impl ::std::convert::From<&str>
 for CredentialsAuthenticateWithPersonalAccessTokenAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAuthenticateWithPersonalAccessTokenAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAuthenticateWithPersonalAccessTokenAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -130,6 +130,7 @@ pub struct CredentialsOAuth {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsOAuth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth")
             .field("client_id", &self.client_id)
@@ -154,6 +155,7 @@ pub struct CredentialsPrivateApp {
     pub access_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsPrivateApp {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsPrivateApp")
             .field("access_token", &super::support::Redacted)

@@ -33,6 +33,7 @@ pub struct Config {
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_endpoint", &self.api_endpoint)
@@ -74,17 +75,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-jotform.api_endpoint.Basic.api_endpoint`.
 ///
 /// Schema: `#/components/schemas/source-jotform/properties/api_endpoint/oneOf/0/properties/api_endpoint`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ApiEndpointBasicApiEndpoint {
     /// `basic`
     Basic,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ApiEndpointBasicApiEndpoint {}
 impl ApiEndpointBasicApiEndpoint {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["basic"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Basic => "basic",
@@ -93,6 +96,7 @@ impl ApiEndpointBasicApiEndpoint {
     }
 }
 impl ::std::convert::From<::std::string::String> for ApiEndpointBasicApiEndpoint {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "basic" => Self::Basic,
@@ -101,17 +105,20 @@ impl ::std::convert::From<::std::string::String> for ApiEndpointBasicApiEndpoint
     }
 }
 impl ::std::convert::From<&str> for ApiEndpointBasicApiEndpoint {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ApiEndpointBasicApiEndpoint {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ApiEndpointBasicApiEndpoint {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -136,7 +143,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiEndpointBasicApiEndpoint {
 /// You can access our API through the following URLs - Standard API Usage (Use the default API URL - https://api.jotform.com), For EU (Use the EU API URL - https://eu-api.jotform.com), For HIPAA (Use the HIPAA API URL - https://hipaa-api.jotform.com)
 ///
 /// Schema: `#/components/schemas/source-jotform/properties/api_endpoint/oneOf/0/properties/url_prefix`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ApiEndpointBasicUrlPrefix {
     /// `Standard`
     Standard,
@@ -147,10 +154,12 @@ pub enum ApiEndpointBasicUrlPrefix {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ApiEndpointBasicUrlPrefix {}
 impl ApiEndpointBasicUrlPrefix {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Standard", "EU", "HIPAA"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Standard => "Standard",
@@ -161,6 +170,7 @@ impl ApiEndpointBasicUrlPrefix {
     }
 }
 impl ::std::convert::From<::std::string::String> for ApiEndpointBasicUrlPrefix {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Standard" => Self::Standard,
@@ -171,17 +181,20 @@ impl ::std::convert::From<::std::string::String> for ApiEndpointBasicUrlPrefix {
     }
 }
 impl ::std::convert::From<&str> for ApiEndpointBasicUrlPrefix {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ApiEndpointBasicUrlPrefix {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ApiEndpointBasicUrlPrefix {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -222,17 +235,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-jotform.api_endpoint.Enterprise.api_endpoint`.
 ///
 /// Schema: `#/components/schemas/source-jotform/properties/api_endpoint/oneOf/1/properties/api_endpoint`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ApiEndpointEnterpriseApiEndpoint {
     /// `enterprise`
     Enterprise,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ApiEndpointEnterpriseApiEndpoint {}
 impl ApiEndpointEnterpriseApiEndpoint {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["enterprise"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enterprise => "enterprise",
@@ -241,6 +256,7 @@ impl ApiEndpointEnterpriseApiEndpoint {
     }
 }
 impl ::std::convert::From<::std::string::String> for ApiEndpointEnterpriseApiEndpoint {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "enterprise" => Self::Enterprise,
@@ -249,17 +265,20 @@ impl ::std::convert::From<::std::string::String> for ApiEndpointEnterpriseApiEnd
     }
 }
 impl ::std::convert::From<&str> for ApiEndpointEnterpriseApiEndpoint {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ApiEndpointEnterpriseApiEndpoint {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ApiEndpointEnterpriseApiEndpoint {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -38,6 +38,7 @@ pub struct Config {
     pub workspace: i64,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("account", &self.account)

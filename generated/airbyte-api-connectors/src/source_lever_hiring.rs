@@ -76,6 +76,7 @@ pub struct CredentialsAuthenticateViaLeverOAuth {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaLeverOAuth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaLeverOAuth")
             .field("auth_type", &self.auth_type)
@@ -93,17 +94,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-lever-hiring.credentials.Authenticate via Lever (OAuth).auth_type`.
 ///
 /// Schema: `#/components/schemas/source-lever-hiring/properties/credentials/oneOf/0/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAuthenticateViaLeverOAuthAuthType {
     /// `Client`
     Client,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAuthenticateViaLeverOAuthAuthType {}
 impl CredentialsAuthenticateViaLeverOAuthAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Client"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Client => "Client",
@@ -113,6 +116,7 @@ impl CredentialsAuthenticateViaLeverOAuthAuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsAuthenticateViaLeverOAuthAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Client" => Self::Client,
@@ -121,17 +125,20 @@ for CredentialsAuthenticateViaLeverOAuthAuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsAuthenticateViaLeverOAuthAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAuthenticateViaLeverOAuthAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAuthenticateViaLeverOAuthAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -166,6 +173,7 @@ pub struct CredentialsAuthenticateViaLeverApiKey {
     pub auth_type: ::std::option::Option<CredentialsAuthenticateViaLeverApiKeyAuthType>,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaLeverApiKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaLeverApiKey")
             .field("api_key", &super::support::Redacted)
@@ -180,17 +188,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-lever-hiring.credentials.Authenticate via Lever (Api Key).auth_type`.
 ///
 /// Schema: `#/components/schemas/source-lever-hiring/properties/credentials/oneOf/1/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAuthenticateViaLeverApiKeyAuthType {
     /// `Api Key`
     ApiKey,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAuthenticateViaLeverApiKeyAuthType {}
 impl CredentialsAuthenticateViaLeverApiKeyAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Api Key"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApiKey => "Api Key",
@@ -200,6 +210,7 @@ impl CredentialsAuthenticateViaLeverApiKeyAuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsAuthenticateViaLeverApiKeyAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Api Key" => Self::ApiKey,
@@ -208,17 +219,20 @@ for CredentialsAuthenticateViaLeverApiKeyAuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsAuthenticateViaLeverApiKeyAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAuthenticateViaLeverApiKeyAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAuthenticateViaLeverApiKeyAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -243,7 +257,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaLeverApiKeyAut
 /// The environment in which you'd like to replicate data for Lever. This is used to determine which Lever API endpoint to use.
 ///
 /// Schema: `#/components/schemas/source-lever-hiring/properties/environment`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Environment {
     /// `Production`
     Production,
@@ -252,10 +266,12 @@ pub enum Environment {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Environment {}
 impl Environment {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Production", "Sandbox"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Production => "Production",
@@ -265,6 +281,7 @@ impl Environment {
     }
 }
 impl ::std::convert::From<::std::string::String> for Environment {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Production" => Self::Production,
@@ -274,17 +291,20 @@ impl ::std::convert::From<::std::string::String> for Environment {
     }
 }
 impl ::std::convert::From<&str> for Environment {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Environment {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Environment {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

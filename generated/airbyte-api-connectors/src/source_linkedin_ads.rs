@@ -90,7 +90,7 @@ super::support::plain_struct!(
 /// Choose a category to pivot your analytics report around. This selection will organize your data based on the chosen attribute, allowing you to analyze trends and performance from different perspectives.
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/ad_analytics_reports/items/properties/pivot_by`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum AdAnalyticsReportsItemPivotBy {
     /// `COMPANY`
     Company,
@@ -137,6 +137,7 @@ pub enum AdAnalyticsReportsItemPivotBy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for AdAnalyticsReportsItemPivotBy {}
 impl AdAnalyticsReportsItemPivotBy {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -163,6 +164,7 @@ impl AdAnalyticsReportsItemPivotBy {
         "IMPRESSION_DEVICE_TYPE",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Company => "COMPANY",
@@ -191,6 +193,7 @@ impl AdAnalyticsReportsItemPivotBy {
     }
 }
 impl ::std::convert::From<::std::string::String> for AdAnalyticsReportsItemPivotBy {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "COMPANY" => Self::Company,
@@ -219,17 +222,20 @@ impl ::std::convert::From<::std::string::String> for AdAnalyticsReportsItemPivot
     }
 }
 impl ::std::convert::From<&str> for AdAnalyticsReportsItemPivotBy {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for AdAnalyticsReportsItemPivotBy {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for AdAnalyticsReportsItemPivotBy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -254,7 +260,7 @@ impl<'de> ::serde::Deserialize<'de> for AdAnalyticsReportsItemPivotBy {
 /// Choose how to group the data in your report by time. The options are:<br>- 'ALL': A single result summarizing the entire time range.<br>- 'DAILY': Group results by each day.<br>- 'MONTHLY': Group results by each month.<br>- 'YEARLY': Group results by each year.<br>Selecting a time grouping helps you analyze trends and patterns over different time periods.
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/ad_analytics_reports/items/properties/time_granularity`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum AdAnalyticsReportsItemTimeGranularity {
     /// `ALL`
     All,
@@ -267,10 +273,12 @@ pub enum AdAnalyticsReportsItemTimeGranularity {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for AdAnalyticsReportsItemTimeGranularity {}
 impl AdAnalyticsReportsItemTimeGranularity {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["ALL", "DAILY", "MONTHLY", "YEARLY"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "ALL",
@@ -283,6 +291,7 @@ impl AdAnalyticsReportsItemTimeGranularity {
 }
 impl ::std::convert::From<::std::string::String>
 for AdAnalyticsReportsItemTimeGranularity {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ALL" => Self::All,
@@ -294,17 +303,20 @@ for AdAnalyticsReportsItemTimeGranularity {
     }
 }
 impl ::std::convert::From<&str> for AdAnalyticsReportsItemTimeGranularity {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for AdAnalyticsReportsItemTimeGranularity {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for AdAnalyticsReportsItemTimeGranularity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -362,6 +374,7 @@ pub struct CredentialsOAuth20 {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("auth_method", &self.auth_method)
@@ -379,17 +392,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-linkedin-ads.credentials.OAuth2.0.auth_method`.
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/credentials/oneOf/0/properties/auth_method`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsOAuth20AuthMethod {
     /// `oAuth2.0`
     OAuth20,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsOAuth20AuthMethod {}
 impl CredentialsOAuth20AuthMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["oAuth2.0"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OAuth20 => "oAuth2.0",
@@ -398,6 +413,7 @@ impl CredentialsOAuth20AuthMethod {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthMethod {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "oAuth2.0" => Self::OAuth20,
@@ -406,17 +422,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthMetho
     }
 }
 impl ::std::convert::From<&str> for CredentialsOAuth20AuthMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsOAuth20AuthMethod {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsOAuth20AuthMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -451,6 +470,7 @@ pub struct CredentialsAccessToken {
     pub auth_method: ::std::option::Option<CredentialsAccessTokenAuthMethod>,
 }
 impl ::std::fmt::Debug for CredentialsAccessToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAccessToken")
             .field("access_token", &super::support::Redacted)
@@ -465,17 +485,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-linkedin-ads.credentials.Access Token.auth_method`.
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/credentials/oneOf/1/properties/auth_method`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAccessTokenAuthMethod {
     /// `access_token`
     AccessToken,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAccessTokenAuthMethod {}
 impl CredentialsAccessTokenAuthMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["access_token"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccessToken => "access_token",
@@ -484,6 +506,7 @@ impl CredentialsAccessTokenAuthMethod {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsAccessTokenAuthMethod {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "access_token" => Self::AccessToken,
@@ -492,17 +515,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsAccessTokenAuthM
     }
 }
 impl ::std::convert::From<&str> for CredentialsAccessTokenAuthMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAccessTokenAuthMethod {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAccessTokenAuthMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -42,6 +42,7 @@ pub struct Config {
     pub time_granularity_type: ::std::option::Option<TimeGranularityType>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("credentials", &self.credentials)
@@ -89,6 +90,7 @@ pub struct CredentialsOAuth20 {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("auth_method", &self.auth_method)
@@ -106,17 +108,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-linkedin-pages.credentials.OAuth2.0.auth_method`.
 ///
 /// Schema: `#/components/schemas/source-linkedin-pages/properties/credentials/oneOf/0/properties/auth_method`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsOAuth20AuthMethod {
     /// `oAuth2.0`
     OAuth20,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsOAuth20AuthMethod {}
 impl CredentialsOAuth20AuthMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["oAuth2.0"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OAuth20 => "oAuth2.0",
@@ -125,6 +129,7 @@ impl CredentialsOAuth20AuthMethod {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthMethod {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "oAuth2.0" => Self::OAuth20,
@@ -133,17 +138,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthMetho
     }
 }
 impl ::std::convert::From<&str> for CredentialsOAuth20AuthMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsOAuth20AuthMethod {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsOAuth20AuthMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -178,6 +186,7 @@ pub struct CredentialsAccessToken {
     pub auth_method: ::std::option::Option<CredentialsAccessTokenAuthMethod>,
 }
 impl ::std::fmt::Debug for CredentialsAccessToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAccessToken")
             .field("access_token", &super::support::Redacted)
@@ -192,17 +201,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-linkedin-pages.credentials.Access token.auth_method`.
 ///
 /// Schema: `#/components/schemas/source-linkedin-pages/properties/credentials/oneOf/1/properties/auth_method`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAccessTokenAuthMethod {
     /// `access_token`
     AccessToken,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAccessTokenAuthMethod {}
 impl CredentialsAccessTokenAuthMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["access_token"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccessToken => "access_token",
@@ -211,6 +222,7 @@ impl CredentialsAccessTokenAuthMethod {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsAccessTokenAuthMethod {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "access_token" => Self::AccessToken,
@@ -219,17 +231,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsAccessTokenAuthM
     }
 }
 impl ::std::convert::From<&str> for CredentialsAccessTokenAuthMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAccessTokenAuthMethod {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAccessTokenAuthMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -254,7 +269,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsAccessTokenAuthMethod {
 /// Granularity of the statistics for metrics per time period. Must be either "DAY" or "MONTH"
 ///
 /// Schema: `#/components/schemas/source-linkedin-pages/properties/time_granularity_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum TimeGranularityType {
     /// `DAY`
     Day,
@@ -263,10 +278,12 @@ pub enum TimeGranularityType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for TimeGranularityType {}
 impl TimeGranularityType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["DAY", "MONTH"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Day => "DAY",
@@ -276,6 +293,7 @@ impl TimeGranularityType {
     }
 }
 impl ::std::convert::From<::std::string::String> for TimeGranularityType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "DAY" => Self::Day,
@@ -285,17 +303,20 @@ impl ::std::convert::From<::std::string::String> for TimeGranularityType {
     }
 }
 impl ::std::convert::From<&str> for TimeGranularityType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for TimeGranularityType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for TimeGranularityType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -113,6 +113,7 @@ pub struct CredentialsOAuth20 {
     pub client_secret: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("access_token", &super::support::Redacted)
@@ -137,6 +138,7 @@ pub struct CredentialsApiKey {
     pub apikey: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsApiKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsApiKey")
             .field("apikey", &super::support::Redacted)

@@ -32,6 +32,7 @@ pub struct Config {
     pub start_date: ::std::option::Option<f64>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_token", &super::support::Redacted)

@@ -37,6 +37,7 @@ pub struct Config {
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("domain_region", &self.domain_region)
@@ -50,7 +51,7 @@ impl ::std::fmt::Debug for Config {
 /// Domain region code. 'EU' or 'US' are possible values. The default is 'US'.
 ///
 /// Schema: `#/components/schemas/source-mailgun/properties/domain_region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DomainRegion {
     /// `US`
     Us,
@@ -59,10 +60,12 @@ pub enum DomainRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for DomainRegion {}
 impl DomainRegion {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["US", "EU"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Us => "US",
@@ -72,6 +75,7 @@ impl DomainRegion {
     }
 }
 impl ::std::convert::From<::std::string::String> for DomainRegion {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "US" => Self::Us,
@@ -81,17 +85,20 @@ impl ::std::convert::From<::std::string::String> for DomainRegion {
     }
 }
 impl ::std::convert::From<&str> for DomainRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for DomainRegion {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for DomainRegion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

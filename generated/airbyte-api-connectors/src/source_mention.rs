@@ -37,6 +37,7 @@ pub struct Config {
     pub stats_start_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -51,7 +52,7 @@ impl ::std::fmt::Debug for Config {
 /// Periodicity of statistics returned. it may be daily(P1D), weekly(P1W) or monthly(P1M).
 ///
 /// Schema: `#/components/schemas/source-mention/properties/stats_interval`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StatsInterval {
     /// `P1D`
     P1d,
@@ -62,10 +63,12 @@ pub enum StatsInterval {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for StatsInterval {}
 impl StatsInterval {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["P1D", "P1W", "P1M"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::P1d => "P1D",
@@ -76,6 +79,7 @@ impl StatsInterval {
     }
 }
 impl ::std::convert::From<::std::string::String> for StatsInterval {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "P1D" => Self::P1d,
@@ -86,17 +90,20 @@ impl ::std::convert::From<::std::string::String> for StatsInterval {
     }
 }
 impl ::std::convert::From<&str> for StatsInterval {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for StatsInterval {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for StatsInterval {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -117,6 +117,7 @@ pub struct CredentialsAuthenticateViaMicrosoftOAuth {
     pub tenant_id: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaMicrosoftOAuth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaMicrosoftOAuth")
             .field("auth_type", &self.auth_type)
@@ -135,17 +136,19 @@ super::support::plain_struct!(
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/credentials/oneOf/0/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAuthenticateViaMicrosoftOAuthAuthType {
     /// `Client`
     Client,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAuthenticateViaMicrosoftOAuthAuthType {}
 impl CredentialsAuthenticateViaMicrosoftOAuthAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Client"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Client => "Client",
@@ -155,6 +158,7 @@ impl CredentialsAuthenticateViaMicrosoftOAuthAuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsAuthenticateViaMicrosoftOAuthAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Client" => Self::Client,
@@ -163,17 +167,20 @@ for CredentialsAuthenticateViaMicrosoftOAuthAuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsAuthenticateViaMicrosoftOAuthAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAuthenticateViaMicrosoftOAuthAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAuthenticateViaMicrosoftOAuthAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -232,6 +239,7 @@ pub struct CredentialsServiceKeyAuthentication {
     pub user_principal_name: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsServiceKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsServiceKeyAuthentication")
             .field("auth_type", &self.auth_type)
@@ -250,17 +258,19 @@ super::support::plain_struct!(
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/credentials/oneOf/1/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsServiceKeyAuthenticationAuthType {
     /// `Service`
     Service,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsServiceKeyAuthenticationAuthType {}
 impl CredentialsServiceKeyAuthenticationAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Service"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Service => "Service",
@@ -270,6 +280,7 @@ impl CredentialsServiceKeyAuthenticationAuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsServiceKeyAuthenticationAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Service" => Self::Service,
@@ -278,17 +289,20 @@ for CredentialsServiceKeyAuthenticationAuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsServiceKeyAuthenticationAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsServiceKeyAuthenticationAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsServiceKeyAuthenticationAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -398,7 +412,7 @@ pub struct DeliveryMethodCopyRawFiles {
 /// Specifies the location(s) to search for files. Valid options are 'ACCESSIBLE_DRIVES' for all SharePoint drives the user can access, 'SHARED_ITEMS' for shared items the user has access to, and 'ALL' to search both.
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/search_scope`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SearchScope {
     /// `ACCESSIBLE_DRIVES`
     AccessibleDrives,
@@ -409,6 +423,7 @@ pub enum SearchScope {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for SearchScope {}
 impl SearchScope {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -417,6 +432,7 @@ impl SearchScope {
         "ALL",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccessibleDrives => "ACCESSIBLE_DRIVES",
@@ -427,6 +443,7 @@ impl SearchScope {
     }
 }
 impl ::std::convert::From<::std::string::String> for SearchScope {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ACCESSIBLE_DRIVES" => Self::AccessibleDrives,
@@ -437,17 +454,20 @@ impl ::std::convert::From<::std::string::String> for SearchScope {
     }
 }
 impl ::std::convert::From<&str> for SearchScope {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for SearchScope {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for SearchScope {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -910,7 +930,7 @@ pub struct StreamsItemFormatUnstructuredDocumentFormatProcessing {}
 /// The strategy used to parse documents. `fast` extracts text directly from the document which doesn't work for all files. `ocr_only` is more reliable, but slower. `hi_res` is the most reliable, but requires an API key and a hosted instance of unstructured and can't be used with local mode. See the unstructured.io documentation for more details: https://unstructured-io.github.io/unstructured/core/partition.html#partition-pdf
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/streams/items/properties/format/oneOf/4/properties/strategy`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StreamsItemFormatUnstructuredDocumentFormatStrategy {
     /// `auto`
     Auto,
@@ -923,10 +943,12 @@ pub enum StreamsItemFormatUnstructuredDocumentFormatStrategy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for StreamsItemFormatUnstructuredDocumentFormatStrategy {}
 impl StreamsItemFormatUnstructuredDocumentFormatStrategy {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["auto", "fast", "ocr_only", "hi_res"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -939,6 +961,7 @@ impl StreamsItemFormatUnstructuredDocumentFormatStrategy {
 }
 impl ::std::convert::From<::std::string::String>
 for StreamsItemFormatUnstructuredDocumentFormatStrategy {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,
@@ -950,17 +973,20 @@ for StreamsItemFormatUnstructuredDocumentFormatStrategy {
     }
 }
 impl ::std::convert::From<&str> for StreamsItemFormatUnstructuredDocumentFormatStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for StreamsItemFormatUnstructuredDocumentFormatStrategy {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for StreamsItemFormatUnstructuredDocumentFormatStrategy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -994,7 +1020,7 @@ pub struct StreamsItemFormatExcelFormat {}
 /// The name of the validation policy that dictates sync behavior when a record does not adhere to the stream schema.
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/streams/items/properties/validation_policy`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StreamsItemValidationPolicy {
     /// `Emit Record`
     EmitRecord,
@@ -1005,6 +1031,7 @@ pub enum StreamsItemValidationPolicy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for StreamsItemValidationPolicy {}
 impl StreamsItemValidationPolicy {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1013,6 +1040,7 @@ impl StreamsItemValidationPolicy {
         "Wait for Discover",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EmitRecord => "Emit Record",
@@ -1023,6 +1051,7 @@ impl StreamsItemValidationPolicy {
     }
 }
 impl ::std::convert::From<::std::string::String> for StreamsItemValidationPolicy {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Emit Record" => Self::EmitRecord,
@@ -1033,17 +1062,20 @@ impl ::std::convert::From<::std::string::String> for StreamsItemValidationPolicy
     }
 }
 impl ::std::convert::From<&str> for StreamsItemValidationPolicy {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for StreamsItemValidationPolicy {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for StreamsItemValidationPolicy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -77,6 +77,7 @@ pub struct CredentialsAuthenticateViaMicrosoftOAuth20 {
     pub tenant_id: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaMicrosoftOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaMicrosoftOAuth20")
             .field("auth_type", &self.auth_type)
@@ -95,17 +96,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-microsoft-teams.credentials.Authenticate via Microsoft (OAuth 2.0).auth_type`.
 ///
 /// Schema: `#/components/schemas/source-microsoft-teams/properties/credentials/oneOf/0/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAuthenticateViaMicrosoftOAuth20AuthType {
     /// `Client`
     Client,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAuthenticateViaMicrosoftOAuth20AuthType {}
 impl CredentialsAuthenticateViaMicrosoftOAuth20AuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Client"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Client => "Client",
@@ -115,6 +118,7 @@ impl CredentialsAuthenticateViaMicrosoftOAuth20AuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsAuthenticateViaMicrosoftOAuth20AuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Client" => Self::Client,
@@ -123,17 +127,20 @@ for CredentialsAuthenticateViaMicrosoftOAuth20AuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsAuthenticateViaMicrosoftOAuth20AuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAuthenticateViaMicrosoftOAuth20AuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAuthenticateViaMicrosoftOAuth20AuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -181,6 +188,7 @@ pub struct CredentialsAuthenticateViaMicrosoft {
     pub tenant_id: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaMicrosoft {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaMicrosoft")
             .field("auth_type", &self.auth_type)
@@ -198,17 +206,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-microsoft-teams.credentials.Authenticate via Microsoft.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-microsoft-teams/properties/credentials/oneOf/1/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAuthenticateViaMicrosoftAuthType {
     /// `Token`
     Token,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAuthenticateViaMicrosoftAuthType {}
 impl CredentialsAuthenticateViaMicrosoftAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Token"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Token => "Token",
@@ -218,6 +228,7 @@ impl CredentialsAuthenticateViaMicrosoftAuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsAuthenticateViaMicrosoftAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Token" => Self::Token,
@@ -226,17 +237,20 @@ for CredentialsAuthenticateViaMicrosoftAuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsAuthenticateViaMicrosoftAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAuthenticateViaMicrosoftAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAuthenticateViaMicrosoftAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -39,6 +39,7 @@ pub struct Config {
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -53,7 +54,7 @@ impl ::std::fmt::Debug for Config {
 /// Kind parameter for `contact_groups` stream
 ///
 /// Schema: `#/components/schemas/source-missive/properties/kind`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Kind {
     /// `group`
     Group,
@@ -62,10 +63,12 @@ pub enum Kind {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Kind {}
 impl Kind {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["group", "organization"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Group => "group",
@@ -75,6 +78,7 @@ impl Kind {
     }
 }
 impl ::std::convert::From<::std::string::String> for Kind {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "group" => Self::Group,
@@ -84,17 +88,20 @@ impl ::std::convert::From<::std::string::String> for Kind {
     }
 }
 impl ::std::convert::From<&str> for Kind {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Kind {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Kind {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

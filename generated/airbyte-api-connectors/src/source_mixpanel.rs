@@ -132,6 +132,7 @@ pub struct CredentialsServiceAccount {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsServiceAccount {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsServiceAccount")
             .field("option_title", &self.option_title)
@@ -149,17 +150,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-mixpanel.credentials.Service Account.option_title`.
 ///
 /// Schema: `#/components/schemas/source-mixpanel/properties/credentials/oneOf/0/properties/option_title`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsServiceAccountOptionTitle {
     /// `Service Account`
     ServiceAccount,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsServiceAccountOptionTitle {}
 impl CredentialsServiceAccountOptionTitle {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Service Account"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ServiceAccount => "Service Account",
@@ -169,6 +172,7 @@ impl CredentialsServiceAccountOptionTitle {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsServiceAccountOptionTitle {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Service Account" => Self::ServiceAccount,
@@ -177,17 +181,20 @@ for CredentialsServiceAccountOptionTitle {
     }
 }
 impl ::std::convert::From<&str> for CredentialsServiceAccountOptionTitle {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsServiceAccountOptionTitle {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsServiceAccountOptionTitle {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -222,6 +229,7 @@ pub struct CredentialsProjectSecret {
     pub option_title: ::std::option::Option<CredentialsProjectSecretOptionTitle>,
 }
 impl ::std::fmt::Debug for CredentialsProjectSecret {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsProjectSecret")
             .field("api_secret", &super::support::Redacted)
@@ -236,17 +244,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-mixpanel.credentials.Project Secret.option_title`.
 ///
 /// Schema: `#/components/schemas/source-mixpanel/properties/credentials/oneOf/1/properties/option_title`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsProjectSecretOptionTitle {
     /// `Project Secret`
     ProjectSecret,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsProjectSecretOptionTitle {}
 impl CredentialsProjectSecretOptionTitle {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Project Secret"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ProjectSecret => "Project Secret",
@@ -256,6 +266,7 @@ impl CredentialsProjectSecretOptionTitle {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsProjectSecretOptionTitle {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Project Secret" => Self::ProjectSecret,
@@ -264,17 +275,20 @@ for CredentialsProjectSecretOptionTitle {
     }
 }
 impl ::std::convert::From<&str> for CredentialsProjectSecretOptionTitle {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsProjectSecretOptionTitle {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsProjectSecretOptionTitle {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -299,7 +313,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsProjectSecretOptionTitle {
 /// The region of mixpanel domain instance either US or EU.
 ///
 /// Schema: `#/components/schemas/source-mixpanel/properties/region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Region {
     /// `US`
     Us,
@@ -308,10 +322,12 @@ pub enum Region {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Region {}
 impl Region {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["US", "EU"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Us => "US",
@@ -321,6 +337,7 @@ impl Region {
     }
 }
 impl ::std::convert::From<::std::string::String> for Region {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "US" => Self::Us,
@@ -330,17 +347,20 @@ impl ::std::convert::From<::std::string::String> for Region {
     }
 }
 impl ::std::convert::From<&str> for Region {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Region {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Region {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

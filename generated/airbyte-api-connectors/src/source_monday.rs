@@ -125,6 +125,7 @@ pub struct CredentialsOAuth20 {
     pub subdomain: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("access_token", &super::support::Redacted)
@@ -150,6 +151,7 @@ pub struct CredentialsApiToken {
     pub api_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsApiToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsApiToken")
             .field("api_token", &super::support::Redacted)

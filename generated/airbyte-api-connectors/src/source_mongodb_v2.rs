@@ -189,6 +189,7 @@ pub struct DatabaseConfigMongoDbAtlasReplicaSet {
     >,
 }
 impl ::std::fmt::Debug for DatabaseConfigMongoDbAtlasReplicaSet {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DatabaseConfigMongoDbAtlasReplicaSet")
             .field("auth_source", &self.auth_source)
@@ -259,6 +260,7 @@ pub struct DatabaseConfigSelfManagedReplicaSet {
     >,
 }
 impl ::std::fmt::Debug for DatabaseConfigSelfManagedReplicaSet {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DatabaseConfigSelfManagedReplicaSet")
             .field("auth_source", &self.auth_source)
@@ -276,7 +278,7 @@ impl ::std::fmt::Debug for DatabaseConfigSelfManagedReplicaSet {
 /// Determines whether Airbyte should fail or re-sync data in case of an stale/invalid cursor value into the WAL. If 'Fail sync' is chosen, a user will have to manually reset the connection before being able to continue syncing data. If 'Re-sync data' is chosen, Airbyte will automatically trigger a refresh but could lead to higher cloud costs and data loss.
 ///
 /// Schema: `#/components/schemas/source-mongodb-v2/properties/invalid_cdc_cursor_position_behavior`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum InvalidCdcCursorPositionBehavior {
     /// `Fail sync`
     FailSync,
@@ -285,10 +287,12 @@ pub enum InvalidCdcCursorPositionBehavior {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for InvalidCdcCursorPositionBehavior {}
 impl InvalidCdcCursorPositionBehavior {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Fail sync", "Re-sync data"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FailSync => "Fail sync",
@@ -298,6 +302,7 @@ impl InvalidCdcCursorPositionBehavior {
     }
 }
 impl ::std::convert::From<::std::string::String> for InvalidCdcCursorPositionBehavior {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Fail sync" => Self::FailSync,
@@ -307,17 +312,20 @@ impl ::std::convert::From<::std::string::String> for InvalidCdcCursorPositionBeh
     }
 }
 impl ::std::convert::From<&str> for InvalidCdcCursorPositionBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for InvalidCdcCursorPositionBehavior {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for InvalidCdcCursorPositionBehavior {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -342,7 +350,7 @@ impl<'de> ::serde::Deserialize<'de> for InvalidCdcCursorPositionBehavior {
 /// Determines how Airbyte looks up the value of an updated document. If 'Lookup' is chosen, the current value of the document will be read. If 'Post Image' is chosen, then the version of the document immediately after an update will be read. WARNING : Severe data loss will occur if this option is chosen and the appropriate settings are not set on your Mongo instance : https://www.mongodb.com/docs/manual/changeStreams/#change-streams-with-document-pre-and-post-images.
 ///
 /// Schema: `#/components/schemas/source-mongodb-v2/properties/update_capture_mode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum UpdateCaptureMode {
     /// `Lookup`
     Lookup,
@@ -351,10 +359,12 @@ pub enum UpdateCaptureMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for UpdateCaptureMode {}
 impl UpdateCaptureMode {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Lookup", "Post Image"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Lookup => "Lookup",
@@ -364,6 +374,7 @@ impl UpdateCaptureMode {
     }
 }
 impl ::std::convert::From<::std::string::String> for UpdateCaptureMode {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Lookup" => Self::Lookup,
@@ -373,17 +384,20 @@ impl ::std::convert::From<::std::string::String> for UpdateCaptureMode {
     }
 }
 impl ::std::convert::From<&str> for UpdateCaptureMode {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for UpdateCaptureMode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for UpdateCaptureMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

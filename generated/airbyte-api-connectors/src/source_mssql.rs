@@ -84,6 +84,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("database", &self.database)
@@ -200,7 +201,7 @@ pub struct ReplicationMethodReadChangesUsingChangeDataCaptureCdc {
 /// Determines whether Airbyte should fail or re-sync data in case of an stale/invalid cursor value into the WAL. If 'Fail sync' is chosen, a user will have to manually reset the connection before being able to continue syncing data. If 'Re-sync data' is chosen, Airbyte will automatically trigger a refresh but could lead to higher cloud costs and data loss.
 ///
 /// Schema: `#/components/schemas/source-mssql/properties/replication_method/oneOf/0/properties/invalid_cdc_cursor_position_behavior`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
     /// `Fail sync`
     FailSync,
@@ -209,10 +210,13 @@ pub enum ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPo
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {}
 impl ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Fail sync", "Re-sync data"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FailSync => "Fail sync",
@@ -223,6 +227,7 @@ impl ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositi
 }
 impl ::std::convert::From<::std::string::String>
 for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Fail sync" => Self::FailSync,
@@ -233,6 +238,7 @@ for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositio
 }
 impl ::std::convert::From<&str>
 for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -240,12 +246,14 @@ for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositio
 impl ::std::str::FromStr
 for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -404,6 +412,7 @@ pub struct SslMethodEncryptedVerifyCertificate {
     pub host_name_in_certificate: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for SslMethodEncryptedVerifyCertificate {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SslMethodEncryptedVerifyCertificate")
             .field("certificate", &super::support::Redacted)
@@ -525,6 +534,7 @@ pub struct TunnelMethodSshKeyAuthentication {
     pub tunnel_user: ::std::string::String,
 }
 impl ::std::fmt::Debug for TunnelMethodSshKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodSshKeyAuthentication")
             .field("ssh_key", &super::support::Redacted)
@@ -568,6 +578,7 @@ pub struct TunnelMethodPasswordAuthentication {
     pub tunnel_user_password: ::std::string::String,
 }
 impl ::std::fmt::Debug for TunnelMethodPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodPasswordAuthentication")
             .field("tunnel_host", &self.tunnel_host)

@@ -96,6 +96,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("check_privileges", &self.check_privileges)
@@ -233,7 +234,7 @@ pub struct ReplicationMethodReadChangesUsingChangeDataCaptureCdc {
 /// Determines whether Airbyte should fail or re-sync data in case of an stale/invalid cursor value in the mined logs. If 'Fail sync' is chosen, a user will have to manually reset the connection before being able to continue syncing data. If 'Re-sync data' is chosen, Airbyte will automatically trigger a refresh but could lead to higher cloud costs and data loss.
 ///
 /// Schema: `#/components/schemas/source-mysql/properties/replication_method/oneOf/1/properties/invalid_cdc_cursor_position_behavior`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
     /// `Fail sync`
     FailSync,
@@ -242,10 +243,13 @@ pub enum ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPo
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {}
 impl ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Fail sync", "Re-sync data"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FailSync => "Fail sync",
@@ -256,6 +260,7 @@ impl ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositi
 }
 impl ::std::convert::From<::std::string::String>
 for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Fail sync" => Self::FailSync,
@@ -266,6 +271,7 @@ for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositio
 }
 impl ::std::convert::From<&str>
 for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -273,12 +279,14 @@ for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositio
 impl ::std::str::FromStr
 for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -443,6 +451,7 @@ pub struct SslModeVerifyCa {
     >,
 }
 impl ::std::fmt::Debug for SslModeVerifyCa {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SslModeVerifyCa")
             .field("ca_certificate", &super::support::Redacted)
@@ -498,6 +507,7 @@ pub struct SslModeVerifyIdentity {
     >,
 }
 impl ::std::fmt::Debug for SslModeVerifyIdentity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SslModeVerifyIdentity")
             .field("ca_certificate", &super::support::Redacted)
@@ -639,6 +649,7 @@ pub struct TunnelMethodSshKeyAuthentication {
     >,
 }
 impl ::std::fmt::Debug for TunnelMethodSshKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodSshKeyAuthentication")
             .field("ssh_key", &super::support::Redacted)
@@ -691,6 +702,7 @@ pub struct TunnelMethodPasswordAuthentication {
     >,
 }
 impl ::std::fmt::Debug for TunnelMethodPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodPasswordAuthentication")
             .field("tunnel_host", &self.tunnel_host)

@@ -46,6 +46,7 @@ pub struct Config {
     pub thumbs: ::std::option::Option<bool>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)

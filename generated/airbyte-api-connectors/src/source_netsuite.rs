@@ -67,6 +67,7 @@ pub struct Config {
     pub window_in_days: ::std::option::Option<i64>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("consumer_key", &super::support::Redacted)

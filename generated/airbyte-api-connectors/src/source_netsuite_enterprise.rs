@@ -190,6 +190,7 @@ pub struct AuthenticationMethodPasswordAuthentication {
     >,
 }
 impl ::std::fmt::Debug for AuthenticationMethodPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthenticationMethodPasswordAuthentication")
             .field("password", &super::support::Redacted)
@@ -239,6 +240,7 @@ pub struct AuthenticationMethodTokenBasedAuthentication {
     >,
 }
 impl ::std::fmt::Debug for AuthenticationMethodTokenBasedAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthenticationMethodTokenBasedAuthentication")
             .field("client_id", &self.client_id)
@@ -285,6 +287,7 @@ pub struct AuthenticationMethodOAuth2Authentication {
     >,
 }
 impl ::std::fmt::Debug for AuthenticationMethodOAuth2Authentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthenticationMethodOAuth2Authentication")
             .field("client_id", &self.client_id)
@@ -442,6 +445,7 @@ pub struct TunnelMethodSshKeyAuthentication {
     >,
 }
 impl ::std::fmt::Debug for TunnelMethodSshKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodSshKeyAuthentication")
             .field("ssh_key", &super::support::Redacted)
@@ -494,6 +498,7 @@ pub struct TunnelMethodPasswordAuthentication {
     >,
 }
 impl ::std::fmt::Debug for TunnelMethodPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodPasswordAuthentication")
             .field("tunnel_host", &self.tunnel_host)

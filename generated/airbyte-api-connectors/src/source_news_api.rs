@@ -87,6 +87,7 @@ pub struct Config {
     pub start_date: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -107,7 +108,7 @@ impl ::std::fmt::Debug for Config {
 /// The category you want to get top headlines for.
 ///
 /// Schema: `#/components/schemas/source-news-api/properties/category`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Category {
     /// `business`
     Business,
@@ -126,6 +127,7 @@ pub enum Category {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Category {}
 impl Category {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -138,6 +140,7 @@ impl Category {
         "technology",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Business => "business",
@@ -152,6 +155,7 @@ impl Category {
     }
 }
 impl ::std::convert::From<::std::string::String> for Category {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "business" => Self::Business,
@@ -166,17 +170,20 @@ impl ::std::convert::From<::std::string::String> for Category {
     }
 }
 impl ::std::convert::From<&str> for Category {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Category {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Category {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -200,7 +207,7 @@ impl<'de> ::serde::Deserialize<'de> for Category {
 /// for. You can't mix this with the sources parameter.
 ///
 /// Schema: `#/components/schemas/source-news-api/properties/country`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Country {
     /// `ae`
     Ae,
@@ -313,6 +320,7 @@ pub enum Country {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Country {}
 impl Country {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -372,6 +380,7 @@ impl Country {
         "za",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ae => "ae",
@@ -433,6 +442,7 @@ impl Country {
     }
 }
 impl ::std::convert::From<::std::string::String> for Country {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ae" => Self::Ae,
@@ -494,17 +504,20 @@ impl ::std::convert::From<::std::string::String> for Country {
     }
 }
 impl ::std::convert::From<&str> for Country {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Country {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Country {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -528,7 +541,7 @@ impl<'de> ::serde::Deserialize<'de> for Country {
 /// for. Possible options: ar de en es fr he it nl no pt ru se ud zh.
 ///
 /// Schema: `#/components/schemas/source-news-api/properties/language`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Language {
     /// `ar`
     Ar,
@@ -561,6 +574,7 @@ pub enum Language {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Language {}
 impl Language {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -580,6 +594,7 @@ impl Language {
         "zh",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ar => "ar",
@@ -601,6 +616,7 @@ impl Language {
     }
 }
 impl ::std::convert::From<::std::string::String> for Language {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ar" => Self::Ar,
@@ -622,17 +638,20 @@ impl ::std::convert::From<::std::string::String> for Language {
     }
 }
 impl ::std::convert::From<&str> for Language {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Language {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Language {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -655,7 +674,7 @@ impl<'de> ::serde::Deserialize<'de> for Language {
 /// Inline schema at `source-news-api.search_in.Item`.
 ///
 /// Schema: `#/components/schemas/source-news-api/properties/search_in/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SearchInItem {
     /// `title`
     Title,
@@ -666,10 +685,12 @@ pub enum SearchInItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for SearchInItem {}
 impl SearchInItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["title", "description", "content"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Title => "title",
@@ -680,6 +701,7 @@ impl SearchInItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for SearchInItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "title" => Self::Title,
@@ -690,17 +712,20 @@ impl ::std::convert::From<::std::string::String> for SearchInItem {
     }
 }
 impl ::std::convert::From<&str> for SearchInItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for SearchInItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for SearchInItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -724,7 +749,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchInItem {
 /// popularity, publishedAt.
 ///
 /// Schema: `#/components/schemas/source-news-api/properties/sort_by`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SortBy {
     /// `relevancy`
     Relevancy,
@@ -735,6 +760,7 @@ pub enum SortBy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for SortBy {}
 impl SortBy {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -743,6 +769,7 @@ impl SortBy {
         "publishedAt",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Relevancy => "relevancy",
@@ -753,6 +780,7 @@ impl SortBy {
     }
 }
 impl ::std::convert::From<::std::string::String> for SortBy {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "relevancy" => Self::Relevancy,
@@ -763,17 +791,20 @@ impl ::std::convert::From<::std::string::String> for SortBy {
     }
 }
 impl ::std::convert::From<&str> for SortBy {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for SortBy {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for SortBy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

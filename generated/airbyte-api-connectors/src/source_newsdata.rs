@@ -47,6 +47,7 @@ pub struct Config {
     pub language: ::std::option::Option<::std::vec::Vec<LanguageItem>>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("one_of", &self.one_of)
@@ -61,7 +62,7 @@ impl ::std::fmt::Debug for Config {
 /// Inline schema at `source-newsdata.category.Item`.
 ///
 /// Schema: `#/components/schemas/source-newsdata/properties/category/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CategoryItem {
     /// `business`
     Business,
@@ -88,6 +89,7 @@ pub enum CategoryItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CategoryItem {}
 impl CategoryItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -104,6 +106,7 @@ impl CategoryItem {
         "world",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Business => "business",
@@ -122,6 +125,7 @@ impl CategoryItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for CategoryItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "business" => Self::Business,
@@ -140,17 +144,20 @@ impl ::std::convert::From<::std::string::String> for CategoryItem {
     }
 }
 impl ::std::convert::From<&str> for CategoryItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CategoryItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CategoryItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -173,7 +180,7 @@ impl<'de> ::serde::Deserialize<'de> for CategoryItem {
 /// Inline schema at `source-newsdata.country.Item`.
 ///
 /// Schema: `#/components/schemas/source-newsdata/properties/country/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CountryItem {
     /// `ar`
     Ar,
@@ -330,6 +337,7 @@ pub enum CountryItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CountryItem {}
 impl CountryItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -411,6 +419,7 @@ impl CountryItem {
         "vi",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ar => "ar",
@@ -494,6 +503,7 @@ impl CountryItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for CountryItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ar" => Self::Ar,
@@ -577,17 +587,20 @@ impl ::std::convert::From<::std::string::String> for CountryItem {
     }
 }
 impl ::std::convert::From<&str> for CountryItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CountryItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CountryItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -610,7 +623,7 @@ impl<'de> ::serde::Deserialize<'de> for CountryItem {
 /// Inline schema at `source-newsdata.language.Item`.
 ///
 /// Schema: `#/components/schemas/source-newsdata/properties/language/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum LanguageItem {
     /// `be`
     Be,
@@ -705,6 +718,7 @@ pub enum LanguageItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for LanguageItem {}
 impl LanguageItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -755,6 +769,7 @@ impl LanguageItem {
         "vi",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Be => "be",
@@ -807,6 +822,7 @@ impl LanguageItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for LanguageItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "be" => Self::Be,
@@ -859,17 +875,20 @@ impl ::std::convert::From<::std::string::String> for LanguageItem {
     }
 }
 impl ::std::convert::From<&str> for LanguageItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for LanguageItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for LanguageItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -39,6 +39,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -53,7 +54,7 @@ impl ::std::fmt::Debug for Config {
 /// The subdomain for the Nexio API environment, such as 'nexiopaysandbox' or 'nexiopay'.
 ///
 /// Schema: `#/components/schemas/source-nexiopay/properties/subdomain`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Subdomain {
     /// `nexiopaysandbox`
     Nexiopaysandbox,
@@ -62,10 +63,12 @@ pub enum Subdomain {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Subdomain {}
 impl Subdomain {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["nexiopaysandbox", "nexiopay"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Nexiopaysandbox => "nexiopaysandbox",
@@ -75,6 +78,7 @@ impl Subdomain {
     }
 }
 impl ::std::convert::From<::std::string::String> for Subdomain {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "nexiopaysandbox" => Self::Nexiopaysandbox,
@@ -84,17 +88,20 @@ impl ::std::convert::From<::std::string::String> for Subdomain {
     }
 }
 impl ::std::convert::From<&str> for Subdomain {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Subdomain {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Subdomain {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -110,6 +110,7 @@ pub struct CredentialsOAuth20 {
     pub client_secret: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("access_token", &super::support::Redacted)
@@ -134,6 +135,7 @@ pub struct CredentialsAccessToken {
     pub token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAccessToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAccessToken")
             .field("token", &super::support::Redacted)

@@ -33,6 +33,7 @@ pub struct Config {
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -45,7 +46,7 @@ impl ::std::fmt::Debug for Config {
 /// API Server
 ///
 /// Schema: `#/components/schemas/source-nylas/properties/api_server`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ApiServer {
     /// `us`
     Us,
@@ -54,10 +55,12 @@ pub enum ApiServer {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ApiServer {}
 impl ApiServer {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["us", "eu"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Us => "us",
@@ -67,6 +70,7 @@ impl ApiServer {
     }
 }
 impl ::std::convert::From<::std::string::String> for ApiServer {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "us" => Self::Us,
@@ -76,17 +80,20 @@ impl ::std::convert::From<::std::string::String> for ApiServer {
     }
 }
 impl ::std::convert::From<&str> for ApiServer {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ApiServer {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ApiServer {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -49,6 +49,7 @@ pub struct Config {
     pub start_date: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -64,17 +65,19 @@ impl ::std::fmt::Debug for Config {
 /// Share Type
 ///
 /// Schema: `#/components/schemas/source-nytimes/properties/share_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ShareType {
     /// `facebook`
     Facebook,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ShareType {}
 impl ShareType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["facebook"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Facebook => "facebook",
@@ -83,6 +86,7 @@ impl ShareType {
     }
 }
 impl ::std::convert::From<::std::string::String> for ShareType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "facebook" => Self::Facebook,
@@ -91,17 +95,20 @@ impl ::std::convert::From<::std::string::String> for ShareType {
     }
 }
 impl ::std::convert::From<&str> for ShareType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ShareType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ShareType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

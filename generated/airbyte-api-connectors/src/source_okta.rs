@@ -36,6 +36,7 @@ pub struct Config {
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("credentials", &self.credentials)
@@ -140,6 +141,7 @@ pub struct CredentialsOAuth20 {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("client_id", &super::support::Redacted)
@@ -182,6 +184,7 @@ pub struct CredentialsOAuth20WithPrivateKey {
     pub scope: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20WithPrivateKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20WithPrivateKey")
             .field("client_id", &super::support::Redacted)
@@ -207,6 +210,7 @@ pub struct CredentialsApiToken {
     pub api_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsApiToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsApiToken")
             .field("api_token", &super::support::Redacted)

@@ -41,6 +41,7 @@ pub struct Config {
     pub user_auth_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("applications", &self.applications)
@@ -69,6 +70,7 @@ pub struct ApplicationsItem {
     pub app_name: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for ApplicationsItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApplicationsItem")
             .field("app_api_key", &super::support::Redacted)

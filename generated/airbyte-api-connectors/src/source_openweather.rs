@@ -44,6 +44,7 @@ pub struct Config {
     pub units: ::std::option::Option<Units>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("appid", &super::support::Redacted)
@@ -58,7 +59,7 @@ impl ::std::fmt::Debug for Config {
 /// You can use lang parameter to get the output in your language. The contents of the description field will be translated. See <a href="https://openweathermap.org/api/one-call-api#multi">here</a> for the list of supported languages.
 ///
 /// Schema: `#/components/schemas/source-openweather/properties/lang`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Lang {
     /// `af`
     Af,
@@ -161,6 +162,7 @@ pub enum Lang {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Lang {}
 impl Lang {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -215,6 +217,7 @@ impl Lang {
         "zu",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Af => "af",
@@ -271,6 +274,7 @@ impl Lang {
     }
 }
 impl ::std::convert::From<::std::string::String> for Lang {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "af" => Self::Af,
@@ -327,17 +331,20 @@ impl ::std::convert::From<::std::string::String> for Lang {
     }
 }
 impl ::std::convert::From<&str> for Lang {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Lang {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Lang {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -360,7 +367,7 @@ impl<'de> ::serde::Deserialize<'de> for Lang {
 /// Units of measurement. standard, metric and imperial units are available. If you do not use the units parameter, standard units will be applied by default.
 ///
 /// Schema: `#/components/schemas/source-openweather/properties/units`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Units {
     /// `standard`
     Standard,
@@ -371,10 +378,12 @@ pub enum Units {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Units {}
 impl Units {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["standard", "metric", "imperial"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Standard => "standard",
@@ -385,6 +394,7 @@ impl Units {
     }
 }
 impl ::std::convert::From<::std::string::String> for Units {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "standard" => Self::Standard,
@@ -395,17 +405,20 @@ impl ::std::convert::From<::std::string::String> for Units {
     }
 }
 impl ::std::convert::From<&str> for Units {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Units {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Units {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

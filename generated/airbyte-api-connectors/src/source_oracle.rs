@@ -82,6 +82,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("connection_data", &self.connection_data)
@@ -130,17 +131,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-oracle.connection_data.Service name.connection_type`.
 ///
 /// Schema: `#/components/schemas/source-oracle/properties/connection_data/oneOf/0/properties/connection_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectionDataServiceNameConnectionType {
     /// `service_name`
     ServiceName,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ConnectionDataServiceNameConnectionType {}
 impl ConnectionDataServiceNameConnectionType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["service_name"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ServiceName => "service_name",
@@ -150,6 +153,7 @@ impl ConnectionDataServiceNameConnectionType {
 }
 impl ::std::convert::From<::std::string::String>
 for ConnectionDataServiceNameConnectionType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "service_name" => Self::ServiceName,
@@ -158,17 +162,20 @@ for ConnectionDataServiceNameConnectionType {
     }
 }
 impl ::std::convert::From<&str> for ConnectionDataServiceNameConnectionType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ConnectionDataServiceNameConnectionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ConnectionDataServiceNameConnectionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -209,17 +216,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-oracle.connection_data.System ID (SID).connection_type`.
 ///
 /// Schema: `#/components/schemas/source-oracle/properties/connection_data/oneOf/1/properties/connection_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectionDataSystemIdSidConnectionType {
     /// `sid`
     Sid,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ConnectionDataSystemIdSidConnectionType {}
 impl ConnectionDataSystemIdSidConnectionType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["sid"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Sid => "sid",
@@ -229,6 +238,7 @@ impl ConnectionDataSystemIdSidConnectionType {
 }
 impl ::std::convert::From<::std::string::String>
 for ConnectionDataSystemIdSidConnectionType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "sid" => Self::Sid,
@@ -237,17 +247,20 @@ for ConnectionDataSystemIdSidConnectionType {
     }
 }
 impl ::std::convert::From<&str> for ConnectionDataSystemIdSidConnectionType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ConnectionDataSystemIdSidConnectionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ConnectionDataSystemIdSidConnectionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -374,7 +387,7 @@ pub struct EncryptionNativeNetworkEncryptionNne {
 /// This parameter defines what encryption algorithm is used.
 ///
 /// Schema: `#/components/schemas/source-oracle/properties/encryption/oneOf/1/properties/encryption_algorithm`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     /// `AES256`
     Aes256,
@@ -385,10 +398,12 @@ pub enum EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {}
 impl EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["AES256", "RC4_56", "3DES168"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Aes256 => "AES256",
@@ -400,6 +415,7 @@ impl EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
 }
 impl ::std::convert::From<::std::string::String>
 for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "AES256" => Self::Aes256,
@@ -411,17 +427,20 @@ for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
 }
 impl ::std::convert::From<&str>
 for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -460,6 +479,7 @@ pub struct EncryptionTlsEncryptedVerifyCertificate {
     pub ssl_certificate: ::std::string::String,
 }
 impl ::std::fmt::Debug for EncryptionTlsEncryptedVerifyCertificate {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EncryptionTlsEncryptedVerifyCertificate")
             .field("ssl_certificate", &super::support::Redacted)
@@ -580,6 +600,7 @@ pub struct TunnelMethodSshKeyAuthentication {
     pub tunnel_user: ::std::string::String,
 }
 impl ::std::fmt::Debug for TunnelMethodSshKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodSshKeyAuthentication")
             .field("ssh_key", &super::support::Redacted)
@@ -623,6 +644,7 @@ pub struct TunnelMethodPasswordAuthentication {
     pub tunnel_user_password: ::std::string::String,
 }
 impl ::std::fmt::Debug for TunnelMethodPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodPasswordAuthentication")
             .field("tunnel_host", &self.tunnel_host)

@@ -113,6 +113,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("check_privileges", &self.check_privileges)
@@ -359,7 +360,7 @@ pub struct CursorReadChangesUsingChangeDataCaptureCdc {
 /// Determines whether Airbyte should fail or re-sync data in case of an stale/invalid cursor value in the mined logs. If 'Fail sync' is chosen, a user will have to manually reset the connection before being able to continue syncing data. If 'Re-sync data' is chosen, Airbyte will automatically trigger a refresh but could lead to higher cloud costs and data loss.
 ///
 /// Schema: `#/components/schemas/source-oracle-enterprise/properties/cursor/oneOf/1/properties/invalid_cdc_cursor_position_behavior`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
     /// `Fail sync`
     FailSync,
@@ -368,10 +369,13 @@ pub enum CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehav
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {}
 impl CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Fail sync", "Re-sync data"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FailSync => "Fail sync",
@@ -382,6 +386,7 @@ impl CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior 
 }
 impl ::std::convert::From<::std::string::String>
 for CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Fail sync" => Self::FailSync,
@@ -392,6 +397,7 @@ for CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
 }
 impl ::std::convert::From<&str>
 for CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -399,12 +405,14 @@ for CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
 impl ::std::str::FromStr
 for CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -543,7 +551,7 @@ pub struct EncryptionNativeNetworkEncryptionNne {
 /// This parameter defines what encryption algorithm is used.
 ///
 /// Schema: `#/components/schemas/source-oracle-enterprise/properties/encryption/oneOf/1/properties/encryption_algorithm`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     /// `AES256`
     Aes256,
@@ -560,6 +568,7 @@ pub enum EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {}
 impl EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -571,6 +580,7 @@ impl EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
         "DES",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Aes256 => "AES256",
@@ -585,6 +595,7 @@ impl EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
 }
 impl ::std::convert::From<::std::string::String>
 for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "AES256" => Self::Aes256,
@@ -599,17 +610,20 @@ for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
 }
 impl ::std::convert::From<&str>
 for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -654,6 +668,7 @@ pub struct EncryptionTlsEncryptedVerifyCertificate {
     >,
 }
 impl ::std::fmt::Debug for EncryptionTlsEncryptedVerifyCertificate {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EncryptionTlsEncryptedVerifyCertificate")
             .field("ssl_certificate", &super::support::Redacted)
@@ -818,6 +833,7 @@ pub struct TunnelMethodSshKeyAuthentication {
     >,
 }
 impl ::std::fmt::Debug for TunnelMethodSshKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodSshKeyAuthentication")
             .field("ssh_key", &super::support::Redacted)
@@ -870,6 +886,7 @@ pub struct TunnelMethodPasswordAuthentication {
     >,
 }
 impl ::std::fmt::Debug for TunnelMethodPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodPasswordAuthentication")
             .field("tunnel_host", &self.tunnel_host)

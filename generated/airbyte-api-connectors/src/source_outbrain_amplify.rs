@@ -57,7 +57,7 @@ pub struct Config {
 /// The definition of conversion count in reports. See <a href="https://amplifyv01.docs.apiary.io/#reference/performance-reporting/periodic/retrieve-performance-statistics-for-all-marketer-campaigns-by-periodic-breakdown">the docs</a>.
 ///
 /// Schema: `#/components/schemas/source-outbrain-amplify/properties/conversion_count`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConversionCount {
     /// `click/view_time`
     ClickViewTime,
@@ -66,10 +66,12 @@ pub enum ConversionCount {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ConversionCount {}
 impl ConversionCount {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["click/view_time", "conversion_time"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ClickViewTime => "click/view_time",
@@ -79,6 +81,7 @@ impl ConversionCount {
     }
 }
 impl ::std::convert::From<::std::string::String> for ConversionCount {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "click/view_time" => Self::ClickViewTime,
@@ -88,17 +91,20 @@ impl ::std::convert::From<::std::string::String> for ConversionCount {
     }
 }
 impl ::std::convert::From<&str> for ConversionCount {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ConversionCount {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ConversionCount {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -191,6 +197,7 @@ pub struct CredentialsAccessToken {
     pub access_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAccessToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAccessToken")
             .field("access_token", &super::support::Redacted)
@@ -215,6 +222,7 @@ pub struct CredentialsUsernamePassword {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsUsernamePassword {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsUsernamePassword")
             .field("password", &super::support::Redacted)
@@ -227,7 +235,7 @@ impl ::std::fmt::Debug for CredentialsUsernamePassword {
 /// The granularity used for geo location data in reports.
 ///
 /// Schema: `#/components/schemas/source-outbrain-amplify/properties/geo_location_breakdown`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum GeoLocationBreakdown {
     /// `country`
     Country,
@@ -238,10 +246,12 @@ pub enum GeoLocationBreakdown {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for GeoLocationBreakdown {}
 impl GeoLocationBreakdown {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["country", "region", "subregion"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Country => "country",
@@ -252,6 +262,7 @@ impl GeoLocationBreakdown {
     }
 }
 impl ::std::convert::From<::std::string::String> for GeoLocationBreakdown {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "country" => Self::Country,
@@ -262,17 +273,20 @@ impl ::std::convert::From<::std::string::String> for GeoLocationBreakdown {
     }
 }
 impl ::std::convert::From<&str> for GeoLocationBreakdown {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for GeoLocationBreakdown {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for GeoLocationBreakdown {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -297,7 +311,7 @@ impl<'de> ::serde::Deserialize<'de> for GeoLocationBreakdown {
 /// The granularity used for periodic data in reports. See <a href="https://amplifyv01.docs.apiary.io/#reference/performance-reporting/periodic/retrieve-performance-statistics-for-all-marketer-campaigns-by-periodic-breakdown">the docs</a>.
 ///
 /// Schema: `#/components/schemas/source-outbrain-amplify/properties/report_granularity`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ReportGranularity {
     /// `daily`
     Daily,
@@ -308,10 +322,12 @@ pub enum ReportGranularity {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ReportGranularity {}
 impl ReportGranularity {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["daily", "weekly", "monthly"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Daily => "daily",
@@ -322,6 +338,7 @@ impl ReportGranularity {
     }
 }
 impl ::std::convert::From<::std::string::String> for ReportGranularity {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "daily" => Self::Daily,
@@ -332,17 +349,20 @@ impl ::std::convert::From<::std::string::String> for ReportGranularity {
     }
 }
 impl ::std::convert::From<&str> for ReportGranularity {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ReportGranularity {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ReportGranularity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -72,6 +72,7 @@ pub struct Config {
     pub token: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("cutoff_days", &self.cutoff_days)
@@ -88,7 +89,7 @@ impl ::std::fmt::Debug for Config {
 /// Inline schema at `source-pagerduty.service_details.Item`.
 ///
 /// Schema: `#/components/schemas/source-pagerduty/properties/service_details/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ServiceDetailsItem {
     /// `escalation_policies`
     EscalationPolicies,
@@ -101,6 +102,7 @@ pub enum ServiceDetailsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ServiceDetailsItem {}
 impl ServiceDetailsItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -110,6 +112,7 @@ impl ServiceDetailsItem {
         "auto_pause_notifications_parameters",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EscalationPolicies => "escalation_policies",
@@ -123,6 +126,7 @@ impl ServiceDetailsItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for ServiceDetailsItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "escalation_policies" => Self::EscalationPolicies,
@@ -136,17 +140,20 @@ impl ::std::convert::From<::std::string::String> for ServiceDetailsItem {
     }
 }
 impl ::std::convert::From<&str> for ServiceDetailsItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ServiceDetailsItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ServiceDetailsItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -39,6 +39,7 @@ pub struct Config {
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("client_id", &super::support::Redacted)
@@ -53,7 +54,7 @@ impl ::std::fmt::Debug for Config {
 /// The environment for the API (e.g., 'api.sandbox', 'api.staging', 'api')
 ///
 /// Schema: `#/components/schemas/source-phyllo/properties/environment`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Environment {
     /// `api.sandbox`
     ApiSandbox,
@@ -64,10 +65,12 @@ pub enum Environment {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Environment {}
 impl Environment {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["api.sandbox", "api.staging", "api"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApiSandbox => "api.sandbox",
@@ -78,6 +81,7 @@ impl Environment {
     }
 }
 impl ::std::convert::From<::std::string::String> for Environment {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "api.sandbox" => Self::ApiSandbox,
@@ -88,17 +92,20 @@ impl ::std::convert::From<::std::string::String> for Environment {
     }
 }
 impl ::std::convert::From<&str> for Environment {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Environment {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Environment {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -35,6 +35,7 @@ pub struct Config {
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -47,7 +48,7 @@ impl ::std::fmt::Debug for Config {
 /// resolution
 ///
 /// Schema: `#/components/schemas/source-pingdom/properties/resolution`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Resolution {
     /// `hour`
     Hour,
@@ -58,10 +59,12 @@ pub enum Resolution {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Resolution {}
 impl Resolution {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["hour", "day", "week"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hour => "hour",
@@ -72,6 +75,7 @@ impl Resolution {
     }
 }
 impl ::std::convert::From<::std::string::String> for Resolution {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "hour" => Self::Hour,
@@ -82,17 +86,20 @@ impl ::std::convert::From<::std::string::String> for Resolution {
     }
 }
 impl ::std::convert::From<&str> for Resolution {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Resolution {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Resolution {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

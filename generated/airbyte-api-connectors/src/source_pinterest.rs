@@ -92,6 +92,7 @@ pub struct Credentials {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for Credentials {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
             .field("client_id", &super::support::Redacted)
@@ -185,7 +186,7 @@ super::support::plain_struct!(
 /// An enumeration.
 ///
 /// Schema: `#/components/schemas/source-pinterest/properties/custom_reports/items/properties/attribution_types/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsItemAttributionTypesItem {
     /// `INDIVIDUAL`
     Individual,
@@ -194,10 +195,12 @@ pub enum CustomReportsItemAttributionTypesItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomReportsItemAttributionTypesItem {}
 impl CustomReportsItemAttributionTypesItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["INDIVIDUAL", "HOUSEHOLD"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Individual => "INDIVIDUAL",
@@ -208,6 +211,7 @@ impl CustomReportsItemAttributionTypesItem {
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsItemAttributionTypesItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "INDIVIDUAL" => Self::Individual,
@@ -217,17 +221,20 @@ for CustomReportsItemAttributionTypesItem {
     }
 }
 impl ::std::convert::From<&str> for CustomReportsItemAttributionTypesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomReportsItemAttributionTypesItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomReportsItemAttributionTypesItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -252,7 +259,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomReportsItemAttributionTypesItem {
 /// An enumeration.
 ///
 /// Schema: `#/components/schemas/source-pinterest/properties/custom_reports/items/properties/columns/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsItemColumnsItem {
     /// `ADVERTISER_ID`
     AdvertiserId,
@@ -481,6 +488,7 @@ pub enum CustomReportsItemColumnsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomReportsItemColumnsItem {}
 impl CustomReportsItemColumnsItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -598,6 +606,7 @@ impl CustomReportsItemColumnsItem {
         "WEB_SESSIONS_2",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AdvertiserId => "ADVERTISER_ID",
@@ -739,6 +748,7 @@ impl CustomReportsItemColumnsItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for CustomReportsItemColumnsItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ADVERTISER_ID" => Self::AdvertiserId,
@@ -880,17 +890,20 @@ impl ::std::convert::From<::std::string::String> for CustomReportsItemColumnsIte
     }
 }
 impl ::std::convert::From<&str> for CustomReportsItemColumnsItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomReportsItemColumnsItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomReportsItemColumnsItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -915,7 +928,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomReportsItemColumnsItem {
 /// The date by which the conversion metrics returned from this endpoint will be reported. There are two dates associated with a conversion event: the date that the user interacted with the ad, and the date that the user completed a conversion event..
 ///
 /// Schema: `#/components/schemas/source-pinterest/properties/custom_reports/items/properties/conversion_report_time`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsItemConversionReportTime {
     /// `TIME_OF_AD_ACTION`
     TimeOfAdAction,
@@ -924,6 +937,7 @@ pub enum CustomReportsItemConversionReportTime {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomReportsItemConversionReportTime {}
 impl CustomReportsItemConversionReportTime {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -931,6 +945,7 @@ impl CustomReportsItemConversionReportTime {
         "TIME_OF_CONVERSION",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TimeOfAdAction => "TIME_OF_AD_ACTION",
@@ -941,6 +956,7 @@ impl CustomReportsItemConversionReportTime {
 }
 impl ::std::convert::From<::std::string::String>
 for CustomReportsItemConversionReportTime {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "TIME_OF_AD_ACTION" => Self::TimeOfAdAction,
@@ -950,17 +966,20 @@ for CustomReportsItemConversionReportTime {
     }
 }
 impl ::std::convert::From<&str> for CustomReportsItemConversionReportTime {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomReportsItemConversionReportTime {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomReportsItemConversionReportTime {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -985,7 +1004,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomReportsItemConversionReportTime {
 /// Chosen granularity for API
 ///
 /// Schema: `#/components/schemas/source-pinterest/properties/custom_reports/items/properties/granularity`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsItemGranularity {
     /// `TOTAL`
     Total,
@@ -1000,6 +1019,7 @@ pub enum CustomReportsItemGranularity {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomReportsItemGranularity {}
 impl CustomReportsItemGranularity {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1010,6 +1030,7 @@ impl CustomReportsItemGranularity {
         "MONTH",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Total => "TOTAL",
@@ -1022,6 +1043,7 @@ impl CustomReportsItemGranularity {
     }
 }
 impl ::std::convert::From<::std::string::String> for CustomReportsItemGranularity {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "TOTAL" => Self::Total,
@@ -1034,17 +1056,20 @@ impl ::std::convert::From<::std::string::String> for CustomReportsItemGranularit
     }
 }
 impl ::std::convert::From<&str> for CustomReportsItemGranularity {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomReportsItemGranularity {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomReportsItemGranularity {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1069,7 +1094,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomReportsItemGranularity {
 /// Chosen level for API
 ///
 /// Schema: `#/components/schemas/source-pinterest/properties/custom_reports/items/properties/level`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomReportsItemLevel {
     /// `ADVERTISER`
     Advertiser,
@@ -1098,6 +1123,7 @@ pub enum CustomReportsItemLevel {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CustomReportsItemLevel {}
 impl CustomReportsItemLevel {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1115,6 +1141,7 @@ impl CustomReportsItemLevel {
         "PRODUCT_ITEM",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Advertiser => "ADVERTISER",
@@ -1134,6 +1161,7 @@ impl CustomReportsItemLevel {
     }
 }
 impl ::std::convert::From<::std::string::String> for CustomReportsItemLevel {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ADVERTISER" => Self::Advertiser,
@@ -1153,17 +1181,20 @@ impl ::std::convert::From<::std::string::String> for CustomReportsItemLevel {
     }
 }
 impl ::std::convert::From<&str> for CustomReportsItemLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CustomReportsItemLevel {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CustomReportsItemLevel {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1186,7 +1217,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomReportsItemLevel {
 /// Inline schema at `source-pinterest.status.Item`.
 ///
 /// Schema: `#/components/schemas/source-pinterest/properties/status/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StatusItem {
     /// `ACTIVE`
     Active,
@@ -1197,10 +1228,12 @@ pub enum StatusItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for StatusItem {}
 impl StatusItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["ACTIVE", "PAUSED", "ARCHIVED"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "ACTIVE",
@@ -1211,6 +1244,7 @@ impl StatusItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for StatusItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ACTIVE" => Self::Active,
@@ -1221,17 +1255,20 @@ impl ::std::convert::From<::std::string::String> for StatusItem {
     }
 }
 impl ::std::convert::From<&str> for StatusItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for StatusItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for StatusItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

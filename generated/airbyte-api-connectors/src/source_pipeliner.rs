@@ -34,6 +34,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("password", &super::support::Redacted)
@@ -46,7 +47,7 @@ impl ::std::fmt::Debug for Config {
 /// Data Center
 ///
 /// Schema: `#/components/schemas/source-pipeliner/properties/service`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Service {
     /// `eu-central`
     EuCentral,
@@ -59,6 +60,7 @@ pub enum Service {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Service {}
 impl Service {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -68,6 +70,7 @@ impl Service {
         "ap-southeast",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EuCentral => "eu-central",
@@ -79,6 +82,7 @@ impl Service {
     }
 }
 impl ::std::convert::From<::std::string::String> for Service {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "eu-central" => Self::EuCentral,
@@ -90,17 +94,20 @@ impl ::std::convert::From<::std::string::String> for Service {
     }
 }
 impl ::std::convert::From<&str> for Service {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Service {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Service {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -48,6 +48,7 @@ pub struct Config {
     pub start_date: ::std::option::Option<::chrono::NaiveDate>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("access_token", &super::support::Redacted)
@@ -63,7 +64,7 @@ impl ::std::fmt::Debug for Config {
 /// The Plaid environment.
 ///
 /// Schema: `#/components/schemas/source-plaid/properties/plaid_env`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum PlaidEnv {
     /// `sandbox`
     Sandbox,
@@ -74,6 +75,7 @@ pub enum PlaidEnv {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for PlaidEnv {}
 impl PlaidEnv {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -82,6 +84,7 @@ impl PlaidEnv {
         "production",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Sandbox => "sandbox",
@@ -92,6 +95,7 @@ impl PlaidEnv {
     }
 }
 impl ::std::convert::From<::std::string::String> for PlaidEnv {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "sandbox" => Self::Sandbox,
@@ -102,17 +106,20 @@ impl ::std::convert::From<::std::string::String> for PlaidEnv {
     }
 }
 impl ::std::convert::From<&str> for PlaidEnv {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for PlaidEnv {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for PlaidEnv {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

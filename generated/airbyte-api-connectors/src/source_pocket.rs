@@ -92,6 +92,7 @@ pub struct Config {
     pub tag: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("access_token", &super::support::Redacted)
@@ -113,7 +114,7 @@ impl ::std::fmt::Debug for Config {
 /// Select the content type of the items to retrieve.
 ///
 /// Schema: `#/components/schemas/source-pocket/properties/content_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ContentType {
     /// `article`
     Article,
@@ -124,10 +125,12 @@ pub enum ContentType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ContentType {}
 impl ContentType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["article", "video", "image"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Article => "article",
@@ -138,6 +141,7 @@ impl ContentType {
     }
 }
 impl ::std::convert::From<::std::string::String> for ContentType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "article" => Self::Article,
@@ -148,17 +152,20 @@ impl ::std::convert::From<::std::string::String> for ContentType {
     }
 }
 impl ::std::convert::From<&str> for ContentType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ContentType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ContentType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -183,7 +190,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentType {
 /// Select the granularity of the information about each item.
 ///
 /// Schema: `#/components/schemas/source-pocket/properties/detail_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DetailType {
     /// `simple`
     Simple,
@@ -192,10 +199,12 @@ pub enum DetailType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for DetailType {}
 impl DetailType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["simple", "complete"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Simple => "simple",
@@ -205,6 +214,7 @@ impl DetailType {
     }
 }
 impl ::std::convert::From<::std::string::String> for DetailType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "simple" => Self::Simple,
@@ -214,17 +224,20 @@ impl ::std::convert::From<::std::string::String> for DetailType {
     }
 }
 impl ::std::convert::From<&str> for DetailType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for DetailType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for DetailType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -249,7 +262,7 @@ impl<'de> ::serde::Deserialize<'de> for DetailType {
 /// Sort retrieved items by the given criteria.
 ///
 /// Schema: `#/components/schemas/source-pocket/properties/sort`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Sort {
     /// `newest`
     Newest,
@@ -262,10 +275,12 @@ pub enum Sort {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Sort {}
 impl Sort {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["newest", "oldest", "title", "site"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Newest => "newest",
@@ -277,6 +292,7 @@ impl Sort {
     }
 }
 impl ::std::convert::From<::std::string::String> for Sort {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "newest" => Self::Newest,
@@ -288,17 +304,20 @@ impl ::std::convert::From<::std::string::String> for Sort {
     }
 }
 impl ::std::convert::From<&str> for Sort {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Sort {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Sort {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -323,7 +342,7 @@ impl<'de> ::serde::Deserialize<'de> for Sort {
 /// Select the state of the items to retrieve.
 ///
 /// Schema: `#/components/schemas/source-pocket/properties/state`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum State {
     /// `unread`
     Unread,
@@ -334,10 +353,12 @@ pub enum State {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for State {}
 impl State {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["unread", "archive", "all"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unread => "unread",
@@ -348,6 +369,7 @@ impl State {
     }
 }
 impl ::std::convert::From<::std::string::String> for State {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "unread" => Self::Unread,
@@ -358,17 +380,20 @@ impl ::std::convert::From<::std::string::String> for State {
     }
 }
 impl ::std::convert::From<&str> for State {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for State {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for State {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

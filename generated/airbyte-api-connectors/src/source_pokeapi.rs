@@ -27,7 +27,7 @@ pub struct Config {
 /// Pokemon requested from the API.
 ///
 /// Schema: `#/components/schemas/source-pokeapi/properties/pokemon_name`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum PokemonName {
     /// `bulbasaur`
     Bulbasaur,
@@ -1828,6 +1828,7 @@ pub enum PokemonName {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for PokemonName {}
 impl PokemonName {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2731,6 +2732,7 @@ impl PokemonName {
         "calyrex",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Bulbasaur => "bulbasaur",
@@ -3636,6 +3638,7 @@ impl PokemonName {
     }
 }
 impl ::std::convert::From<::std::string::String> for PokemonName {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "bulbasaur" => Self::Bulbasaur,
@@ -4541,17 +4544,20 @@ impl ::std::convert::From<::std::string::String> for PokemonName {
     }
 }
 impl ::std::convert::From<&str> for PokemonName {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for PokemonName {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for PokemonName {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -76,6 +76,7 @@ pub struct Config {
     pub timespan: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("adjusted", &self.adjusted)

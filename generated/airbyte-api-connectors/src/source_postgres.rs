@@ -107,6 +107,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("database", &self.database)
@@ -278,7 +279,7 @@ pub struct ReplicationMethodReadChangesUsingWriteAheadLogCdc {
 /// Determines whether Airbyte should fail or re-sync data in case of an stale/invalid cursor value into the WAL. If 'Fail sync' is chosen, a user will have to manually reset the connection before being able to continue syncing data. If 'Re-sync data' is chosen, Airbyte will automatically trigger a refresh but could lead to higher cloud costs and data loss.
 ///
 /// Schema: `#/components/schemas/source-postgres/properties/replication_method/oneOf/0/properties/invalid_cdc_cursor_position_behavior`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {
     /// `Fail sync`
     FailSync,
@@ -287,10 +288,13 @@ pub enum ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositi
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {}
 impl ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Fail sync", "Re-sync data"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FailSync => "Fail sync",
@@ -301,6 +305,7 @@ impl ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBe
 }
 impl ::std::convert::From<::std::string::String>
 for ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Fail sync" => Self::FailSync,
@@ -311,6 +316,7 @@ for ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBeh
 }
 impl ::std::convert::From<&str>
 for ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -318,12 +324,14 @@ for ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBeh
 impl ::std::str::FromStr
 for ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -350,7 +358,7 @@ for ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBeh
 /// Determines when Airbyte should flush the LSN of processed WAL logs in the source database. `After loading Data in the destination` is default. If `While reading Data` is selected, in case of a downstream failure (while loading data into the destination), next sync would result in a full sync.
 ///
 /// Schema: `#/components/schemas/source-postgres/properties/replication_method/oneOf/0/properties/lsn_commit_behaviour`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
     /// `While reading Data`
     WhileReadingData,
@@ -359,6 +367,8 @@ pub enum ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {}
 impl ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -366,6 +376,7 @@ impl ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
         "After loading Data in the destination",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::WhileReadingData => "While reading Data",
@@ -378,6 +389,7 @@ impl ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
 }
 impl ::std::convert::From<::std::string::String>
 for ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "While reading Data" => Self::WhileReadingData,
@@ -390,6 +402,7 @@ for ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
 }
 impl ::std::convert::From<&str>
 for ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -397,12 +410,14 @@ for ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
 impl ::std::str::FromStr
 for ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -429,17 +444,19 @@ for ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
 /// A logical decoding plugin installed on the PostgreSQL server.
 ///
 /// Schema: `#/components/schemas/source-postgres/properties/replication_method/oneOf/0/properties/plugin`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
     /// `pgoutput`
     Pgoutput,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {}
 impl ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["pgoutput"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pgoutput => "pgoutput",
@@ -449,6 +466,7 @@ impl ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
 }
 impl ::std::convert::From<::std::string::String>
 for ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "pgoutput" => Self::Pgoutput,
@@ -458,17 +476,20 @@ for ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
 }
 impl ::std::convert::From<&str>
 for ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -699,6 +720,7 @@ pub struct SslModeVerifyCa {
     >,
 }
 impl ::std::fmt::Debug for SslModeVerifyCa {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SslModeVerifyCa")
             .field("ca_certificate", &super::support::Redacted)
@@ -754,6 +776,7 @@ pub struct SslModeVerifyFull {
     >,
 }
 impl ::std::fmt::Debug for SslModeVerifyFull {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SslModeVerifyFull")
             .field("ca_certificate", &super::support::Redacted)
@@ -878,6 +901,7 @@ pub struct TunnelMethodSshKeyAuthentication {
     pub tunnel_user: ::std::string::String,
 }
 impl ::std::fmt::Debug for TunnelMethodSshKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodSshKeyAuthentication")
             .field("ssh_key", &super::support::Redacted)
@@ -921,6 +945,7 @@ pub struct TunnelMethodPasswordAuthentication {
     pub tunnel_user_password: ::std::string::String,
 }
 impl ::std::fmt::Debug for TunnelMethodPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodPasswordAuthentication")
             .field("tunnel_host", &self.tunnel_host)

@@ -31,6 +31,7 @@ pub struct Config {
     pub x_postmark_server_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("x_postmark_account_token", &super::support::Redacted)

@@ -30,6 +30,7 @@ pub struct Config {
     pub start_date: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("authorization", &super::support::Redacted)
@@ -68,6 +69,7 @@ pub struct Authorization {
     pub refresh_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Authorization {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Authorization")
             .field("client_id", &super::support::Redacted)

@@ -28,6 +28,7 @@ pub struct Config {
     pub query_campsites: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("apikey", &super::support::Redacted)

@@ -54,6 +54,7 @@ pub struct Config {
     pub num_workers: ::std::option::Option<i64>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("accounts_step_days", &self.accounts_step_days)

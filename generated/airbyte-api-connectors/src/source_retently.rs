@@ -72,6 +72,7 @@ pub struct CredentialsAuthenticateViaRetentlyOAuth {
     >,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaRetentlyOAuth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaRetentlyOAuth")
             .field("auth_type", &self.auth_type)
@@ -85,17 +86,19 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaRetentlyOAuth {
 /// Inline schema at `source-retently.credentials.Authenticate via Retently (OAuth).auth_type`.
 ///
 /// Schema: `#/components/schemas/source-retently/properties/credentials/oneOf/0/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAuthenticateViaRetentlyOAuthAuthType {
     /// `Client`
     Client,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAuthenticateViaRetentlyOAuthAuthType {}
 impl CredentialsAuthenticateViaRetentlyOAuthAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Client"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Client => "Client",
@@ -105,6 +108,7 @@ impl CredentialsAuthenticateViaRetentlyOAuthAuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsAuthenticateViaRetentlyOAuthAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Client" => Self::Client,
@@ -113,17 +117,20 @@ for CredentialsAuthenticateViaRetentlyOAuthAuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsAuthenticateViaRetentlyOAuthAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAuthenticateViaRetentlyOAuthAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAuthenticateViaRetentlyOAuthAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -165,6 +172,7 @@ pub struct CredentialsAuthenticateWithApiToken {
     >,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateWithApiToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateWithApiToken")
             .field("api_key", &super::support::Redacted)
@@ -176,17 +184,19 @@ impl ::std::fmt::Debug for CredentialsAuthenticateWithApiToken {
 /// Inline schema at `source-retently.credentials.Authenticate with API Token.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-retently/properties/credentials/oneOf/1/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsAuthenticateWithApiTokenAuthType {
     /// `Token`
     Token,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsAuthenticateWithApiTokenAuthType {}
 impl CredentialsAuthenticateWithApiTokenAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Token"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Token => "Token",
@@ -196,6 +206,7 @@ impl CredentialsAuthenticateWithApiTokenAuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsAuthenticateWithApiTokenAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Token" => Self::Token,
@@ -204,17 +215,20 @@ for CredentialsAuthenticateWithApiTokenAuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsAuthenticateWithApiTokenAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsAuthenticateWithApiTokenAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsAuthenticateWithApiTokenAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -35,6 +35,7 @@ pub struct Config {
     pub extension_id: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("account_id", &super::support::Redacted)

@@ -35,6 +35,7 @@ pub struct Config {
     pub user_id: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("endpoint", &self.endpoint)

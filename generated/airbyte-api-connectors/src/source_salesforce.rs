@@ -73,6 +73,7 @@ pub struct Config {
     pub streams_criteria: ::std::option::Option<::std::vec::Vec<StreamsCriteriaItem>>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("auth_type", &self.auth_type)
@@ -90,17 +91,19 @@ impl ::std::fmt::Debug for Config {
 /// Inline schema at `source-salesforce.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-salesforce/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum AuthType {
     /// `Client`
     Client,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for AuthType {}
 impl AuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Client"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Client => "Client",
@@ -109,6 +112,7 @@ impl AuthType {
     }
 }
 impl ::std::convert::From<::std::string::String> for AuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Client" => Self::Client,
@@ -117,17 +121,20 @@ impl ::std::convert::From<::std::string::String> for AuthType {
     }
 }
 impl ::std::convert::From<&str> for AuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for AuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for AuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -167,7 +174,7 @@ super::support::plain_struct!(
 /// Search criteria
 ///
 /// Schema: `#/components/schemas/source-salesforce/properties/streams_criteria/items/properties/criteria`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StreamsCriteriaItemCriteria {
     /// `starts with`
     StartsWith,
@@ -188,6 +195,7 @@ pub enum StreamsCriteriaItemCriteria {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for StreamsCriteriaItemCriteria {}
 impl StreamsCriteriaItemCriteria {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -201,6 +209,7 @@ impl StreamsCriteriaItemCriteria {
         "not exacts",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StartsWith => "starts with",
@@ -216,6 +225,7 @@ impl StreamsCriteriaItemCriteria {
     }
 }
 impl ::std::convert::From<::std::string::String> for StreamsCriteriaItemCriteria {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "starts with" => Self::StartsWith,
@@ -231,17 +241,20 @@ impl ::std::convert::From<::std::string::String> for StreamsCriteriaItemCriteria
     }
 }
 impl ::std::convert::From<&str> for StreamsCriteriaItemCriteria {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for StreamsCriteriaItemCriteria {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for StreamsCriteriaItemCriteria {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

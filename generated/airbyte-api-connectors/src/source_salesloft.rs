@@ -117,6 +117,7 @@ pub struct CredentialsAuthenticateViaOAuth {
     pub token_expiry_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaOAuth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaOAuth")
             .field("access_token", &super::support::Redacted)
@@ -143,6 +144,7 @@ pub struct CredentialsAuthenticateViaApiKey {
     pub api_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaApiKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAuthenticateViaApiKey")
             .field("api_key", &super::support::Redacted)

@@ -113,6 +113,7 @@ pub struct Config {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("check_privileges", &self.check_privileges)
@@ -253,7 +254,7 @@ pub struct CursorReadChangesUsingChangeDataCaptureCdc {
 /// Determines whether Airbyte should fail or re-sync data in case of an stale/invalid cursor value in the mined logs. If 'Fail sync' is chosen, a user will have to manually reset the connection before being able to continue syncing data. If 'Re-sync data' is chosen, Airbyte will automatically trigger a refresh but could lead to higher cloud costs and data loss.
 ///
 /// Schema: `#/components/schemas/source-sap-hana-enterprise/properties/cursor/oneOf/1/properties/invalid_cdc_cursor_position_behavior`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
     /// `Fail sync`
     FailSync,
@@ -262,10 +263,13 @@ pub enum CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehav
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq
+for CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {}
 impl CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Fail sync", "Re-sync data"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FailSync => "Fail sync",
@@ -276,6 +280,7 @@ impl CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior 
 }
 impl ::std::convert::From<::std::string::String>
 for CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Fail sync" => Self::FailSync,
@@ -286,6 +291,7 @@ for CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
 }
 impl ::std::convert::From<&str>
 for CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -293,12 +299,14 @@ for CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
 impl ::std::str::FromStr
 for CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display
 for CursorReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -437,7 +445,7 @@ pub struct EncryptionNativeNetworkEncryptionNne {
 /// This parameter defines what encryption algorithm is used.
 ///
 /// Schema: `#/components/schemas/source-sap-hana-enterprise/properties/encryption/oneOf/1/properties/encryption_algorithm`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     /// `AES256`
     Aes256,
@@ -448,10 +456,12 @@ pub enum EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {}
 impl EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["AES256", "RC4_56", "3DES168"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Aes256 => "AES256",
@@ -463,6 +473,7 @@ impl EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
 }
 impl ::std::convert::From<::std::string::String>
 for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "AES256" => Self::Aes256,
@@ -474,17 +485,20 @@ for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
 }
 impl ::std::convert::From<&str>
 for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -529,6 +543,7 @@ pub struct EncryptionTlsEncryptedVerifyCertificate {
     >,
 }
 impl ::std::fmt::Debug for EncryptionTlsEncryptedVerifyCertificate {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EncryptionTlsEncryptedVerifyCertificate")
             .field("ssl_certificate", &super::support::Redacted)
@@ -693,6 +708,7 @@ pub struct TunnelMethodSshKeyAuthentication {
     >,
 }
 impl ::std::fmt::Debug for TunnelMethodSshKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodSshKeyAuthentication")
             .field("ssh_key", &super::support::Redacted)
@@ -745,6 +761,7 @@ pub struct TunnelMethodPasswordAuthentication {
     >,
 }
 impl ::std::fmt::Debug for TunnelMethodPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TunnelMethodPasswordAuthentication")
             .field("tunnel_host", &self.tunnel_host)

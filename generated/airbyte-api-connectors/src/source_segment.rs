@@ -33,6 +33,7 @@ pub struct Config {
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_token", &super::support::Redacted)

@@ -23,6 +23,7 @@ pub struct Config {
     pub api_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config").field("api_key", &super::support::Redacted).finish()
     }

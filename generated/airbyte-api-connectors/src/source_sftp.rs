@@ -139,6 +139,7 @@ pub struct CredentialsPasswordAuthentication {
     pub auth_user_password: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsPasswordAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsPasswordAuthentication")
             .field("auth_user_password", &super::support::Redacted)
@@ -161,6 +162,7 @@ pub struct CredentialsSshKeyAuthentication {
     pub auth_ssh_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsSshKeyAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsSshKeyAuthentication")
             .field("auth_ssh_key", &super::support::Redacted)

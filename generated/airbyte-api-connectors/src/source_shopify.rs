@@ -161,6 +161,7 @@ pub struct CredentialsOAuth20 {
     pub client_secret: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("access_token", &super::support::Redacted)
@@ -187,6 +188,7 @@ pub struct CredentialsApiPassword {
     pub api_password: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsApiPassword {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsApiPassword")
             .field("api_password", &super::support::Redacted)

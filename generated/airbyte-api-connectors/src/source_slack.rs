@@ -156,6 +156,7 @@ pub struct CredentialsSignInViaSlackOAuth {
     pub client_secret: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsSignInViaSlackOAuth {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsSignInViaSlackOAuth")
             .field("access_token", &super::support::Redacted)
@@ -180,6 +181,7 @@ pub struct CredentialsApiToken {
     pub api_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsApiToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsApiToken")
             .field("api_token", &super::support::Redacted)

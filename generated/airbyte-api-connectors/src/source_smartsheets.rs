@@ -80,6 +80,7 @@ pub struct CredentialsOAuth20 {
     pub token_expiry_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("access_token", &super::support::Redacted)
@@ -100,17 +101,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-smartsheets.credentials.OAuth2.0.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-smartsheets/properties/credentials/oneOf/0/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsOAuth20AuthType {
     /// `oauth2.0`
     Oauth20,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsOAuth20AuthType {}
 impl CredentialsOAuth20AuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["oauth2.0"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Oauth20 => "oauth2.0",
@@ -119,6 +122,7 @@ impl CredentialsOAuth20AuthType {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "oauth2.0" => Self::Oauth20,
@@ -127,17 +131,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthType 
     }
 }
 impl ::std::convert::From<&str> for CredentialsOAuth20AuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsOAuth20AuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsOAuth20AuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -172,6 +179,7 @@ pub struct CredentialsApiAccessToken {
     pub auth_type: ::std::option::Option<CredentialsApiAccessTokenAuthType>,
 }
 impl ::std::fmt::Debug for CredentialsApiAccessToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsApiAccessToken")
             .field("access_token", &super::support::Redacted)
@@ -186,17 +194,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-smartsheets.credentials.API Access Token.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-smartsheets/properties/credentials/oneOf/1/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsApiAccessTokenAuthType {
     /// `access_token`
     AccessToken,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsApiAccessTokenAuthType {}
 impl CredentialsApiAccessTokenAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["access_token"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccessToken => "access_token",
@@ -205,6 +215,7 @@ impl CredentialsApiAccessTokenAuthType {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsApiAccessTokenAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "access_token" => Self::AccessToken,
@@ -213,17 +224,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsApiAccessTokenAu
     }
 }
 impl ::std::convert::From<&str> for CredentialsApiAccessTokenAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsApiAccessTokenAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsApiAccessTokenAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -246,7 +260,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsApiAccessTokenAuthType {
 /// Validenums
 ///
 /// Schema: `#/components/schemas/source-smartsheets/properties/metadata_fields/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum MetadataFieldsItem {
     /// `sheetcreatedAt`
     SheetcreatedAt,
@@ -285,6 +299,7 @@ pub enum MetadataFieldsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for MetadataFieldsItem {}
 impl MetadataFieldsItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -307,6 +322,7 @@ impl MetadataFieldsItem {
         "row_version",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SheetcreatedAt => "sheetcreatedAt",
@@ -331,6 +347,7 @@ impl MetadataFieldsItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for MetadataFieldsItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "sheetcreatedAt" => Self::SheetcreatedAt,
@@ -355,17 +372,20 @@ impl ::std::convert::From<::std::string::String> for MetadataFieldsItem {
     }
 }
 impl ::std::convert::From<&str> for MetadataFieldsItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for MetadataFieldsItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for MetadataFieldsItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -84,6 +84,7 @@ pub struct Config {
     pub view_attribution_window: ::std::option::Option<ViewAttributionWindow>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("action_report_time", &self.action_report_time)
@@ -104,7 +105,7 @@ impl ::std::fmt::Debug for Config {
 /// Specifies the principle for conversion reporting.
 ///
 /// Schema: `#/components/schemas/source-snapchat-marketing/properties/action_report_time`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ActionReportTime {
     /// `conversion`
     Conversion,
@@ -113,10 +114,12 @@ pub enum ActionReportTime {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ActionReportTime {}
 impl ActionReportTime {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["conversion", "impression"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Conversion => "conversion",
@@ -126,6 +129,7 @@ impl ActionReportTime {
     }
 }
 impl ::std::convert::From<::std::string::String> for ActionReportTime {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "conversion" => Self::Conversion,
@@ -135,17 +139,20 @@ impl ::std::convert::From<::std::string::String> for ActionReportTime {
     }
 }
 impl ::std::convert::From<&str> for ActionReportTime {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ActionReportTime {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ActionReportTime {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -170,7 +177,7 @@ impl<'de> ::serde::Deserialize<'de> for ActionReportTime {
 /// Attribution window for swipe ups.
 ///
 /// Schema: `#/components/schemas/source-snapchat-marketing/properties/swipe_up_attribution_window`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SwipeUpAttributionWindow {
     /// `1_DAY`
     V1Day,
@@ -181,10 +188,12 @@ pub enum SwipeUpAttributionWindow {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for SwipeUpAttributionWindow {}
 impl SwipeUpAttributionWindow {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["1_DAY", "7_DAY", "28_DAY"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1Day => "1_DAY",
@@ -195,6 +204,7 @@ impl SwipeUpAttributionWindow {
     }
 }
 impl ::std::convert::From<::std::string::String> for SwipeUpAttributionWindow {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "1_DAY" => Self::V1Day,
@@ -205,17 +215,20 @@ impl ::std::convert::From<::std::string::String> for SwipeUpAttributionWindow {
     }
 }
 impl ::std::convert::From<&str> for SwipeUpAttributionWindow {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for SwipeUpAttributionWindow {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for SwipeUpAttributionWindow {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -240,7 +253,7 @@ impl<'de> ::serde::Deserialize<'de> for SwipeUpAttributionWindow {
 /// Attribution window for views.
 ///
 /// Schema: `#/components/schemas/source-snapchat-marketing/properties/view_attribution_window`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ViewAttributionWindow {
     /// `1_HOUR`
     V1Hour,
@@ -255,6 +268,7 @@ pub enum ViewAttributionWindow {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ViewAttributionWindow {}
 impl ViewAttributionWindow {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -265,6 +279,7 @@ impl ViewAttributionWindow {
         "7_DAY",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1Hour => "1_HOUR",
@@ -277,6 +292,7 @@ impl ViewAttributionWindow {
     }
 }
 impl ::std::convert::From<::std::string::String> for ViewAttributionWindow {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "1_HOUR" => Self::V1Hour,
@@ -289,17 +305,20 @@ impl ::std::convert::From<::std::string::String> for ViewAttributionWindow {
     }
 }
 impl ::std::convert::From<&str> for ViewAttributionWindow {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ViewAttributionWindow {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ViewAttributionWindow {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -181,6 +181,7 @@ pub struct CredentialsKeyPairAuthentication {
     >,
 }
 impl ::std::fmt::Debug for CredentialsKeyPairAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsKeyPairAuthentication")
             .field("private_key", &super::support::Redacted)
@@ -218,6 +219,7 @@ pub struct CredentialsUsernameAndPassword {
     >,
 }
 impl ::std::fmt::Debug for CredentialsUsernameAndPassword {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsUsernameAndPassword")
             .field("password", &super::support::Redacted)

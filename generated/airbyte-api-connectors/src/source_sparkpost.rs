@@ -29,6 +29,7 @@ pub struct Config {
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -40,7 +41,7 @@ impl ::std::fmt::Debug for Config {
 /// API Endpoint Prefix
 ///
 /// Schema: `#/components/schemas/source-sparkpost/properties/api_prefix`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ApiPrefix {
     /// `api`
     Api,
@@ -49,10 +50,12 @@ pub enum ApiPrefix {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ApiPrefix {}
 impl ApiPrefix {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["api", "api.eu"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Api => "api",
@@ -62,6 +65,7 @@ impl ApiPrefix {
     }
 }
 impl ::std::convert::From<::std::string::String> for ApiPrefix {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "api" => Self::Api,
@@ -71,17 +75,20 @@ impl ::std::convert::From<::std::string::String> for ApiPrefix {
     }
 }
 impl ::std::convert::From<&str> for ApiPrefix {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ApiPrefix {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ApiPrefix {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -53,6 +53,7 @@ pub struct Config {
     pub start_date: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("ad_account_id", &self.ad_account_id)
@@ -67,7 +68,7 @@ impl ::std::fmt::Debug for Config {
 /// Inline schema at `source-spotify-ads.fields.Item`.
 ///
 /// Schema: `#/components/schemas/source-spotify-ads/properties/fields/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FieldsItem {
     /// `CLICKS`
     Clicks,
@@ -136,6 +137,7 @@ pub enum FieldsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for FieldsItem {}
 impl FieldsItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -173,6 +175,7 @@ impl FieldsItem {
         "UNMUTES",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Clicks => "CLICKS",
@@ -212,6 +215,7 @@ impl FieldsItem {
     }
 }
 impl ::std::convert::From<::std::string::String> for FieldsItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "CLICKS" => Self::Clicks,
@@ -251,17 +255,20 @@ impl ::std::convert::From<::std::string::String> for FieldsItem {
     }
 }
 impl ::std::convert::From<&str> for FieldsItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for FieldsItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for FieldsItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

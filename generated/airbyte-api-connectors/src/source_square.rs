@@ -123,6 +123,7 @@ pub struct CredentialsOauthAuthentication {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsOauthAuthentication {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOauthAuthentication")
             .field("client_id", &super::support::Redacted)
@@ -147,6 +148,7 @@ pub struct CredentialsApiKey {
     pub api_key: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsApiKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsApiKey")
             .field("api_key", &super::support::Redacted)

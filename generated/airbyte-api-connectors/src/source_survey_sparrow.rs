@@ -33,6 +33,7 @@ pub struct Config {
     pub survey_id: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("access_token", &super::support::Redacted)
@@ -68,17 +69,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-survey-sparrow.region.EU-based account.url_base`.
 ///
 /// Schema: `#/components/schemas/source-survey-sparrow/properties/region/oneOf/0/properties/url_base`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum RegionEuBasedAccountUrlBase {
     /// `https://eu-api.surveysparrow.com/v3`
     HttpsEuApiSurveysparrowComV3,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for RegionEuBasedAccountUrlBase {}
 impl RegionEuBasedAccountUrlBase {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["https://eu-api.surveysparrow.com/v3"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HttpsEuApiSurveysparrowComV3 => "https://eu-api.surveysparrow.com/v3",
@@ -87,6 +90,7 @@ impl RegionEuBasedAccountUrlBase {
     }
 }
 impl ::std::convert::From<::std::string::String> for RegionEuBasedAccountUrlBase {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "https://eu-api.surveysparrow.com/v3" => Self::HttpsEuApiSurveysparrowComV3,
@@ -95,17 +99,20 @@ impl ::std::convert::From<::std::string::String> for RegionEuBasedAccountUrlBase
     }
 }
 impl ::std::convert::From<&str> for RegionEuBasedAccountUrlBase {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for RegionEuBasedAccountUrlBase {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for RegionEuBasedAccountUrlBase {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -137,17 +144,19 @@ super::support::plain_struct!(RegionGlobalAccount { url_base : optional 0 "url_b
 /// Inline schema at `source-survey-sparrow.region.Global account.url_base`.
 ///
 /// Schema: `#/components/schemas/source-survey-sparrow/properties/region/oneOf/1/properties/url_base`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum RegionGlobalAccountUrlBase {
     /// `https://api.surveysparrow.com/v3`
     HttpsApiSurveysparrowComV3,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for RegionGlobalAccountUrlBase {}
 impl RegionGlobalAccountUrlBase {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["https://api.surveysparrow.com/v3"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::HttpsApiSurveysparrowComV3 => "https://api.surveysparrow.com/v3",
@@ -156,6 +165,7 @@ impl RegionGlobalAccountUrlBase {
     }
 }
 impl ::std::convert::From<::std::string::String> for RegionGlobalAccountUrlBase {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "https://api.surveysparrow.com/v3" => Self::HttpsApiSurveysparrowComV3,
@@ -164,17 +174,20 @@ impl ::std::convert::From<::std::string::String> for RegionGlobalAccountUrlBase 
     }
 }
 impl ::std::convert::From<&str> for RegionGlobalAccountUrlBase {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for RegionGlobalAccountUrlBase {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for RegionGlobalAccountUrlBase {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -74,6 +74,7 @@ pub struct Credentials {
     pub client_secret: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Credentials {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
             .field("access_token", &super::support::Redacted)
@@ -87,7 +88,7 @@ impl ::std::fmt::Debug for Credentials {
 /// Depending on the originating datacenter of the SurveyMonkey account, the API access URL may be different.
 ///
 /// Schema: `#/components/schemas/source-surveymonkey/properties/origin`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Origin {
     /// `USA`
     Usa,
@@ -98,10 +99,12 @@ pub enum Origin {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Origin {}
 impl Origin {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["USA", "Europe", "Canada"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Usa => "USA",
@@ -112,6 +115,7 @@ impl Origin {
     }
 }
 impl ::std::convert::From<::std::string::String> for Origin {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "USA" => Self::Usa,
@@ -122,17 +126,20 @@ impl ::std::convert::From<::std::string::String> for Origin {
     }
 }
 impl ::std::convert::From<&str> for Origin {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Origin {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Origin {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -22,6 +22,7 @@ pub struct Config {
     pub authorization: ::std::option::Option<Authorization>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("authorization", &super::support::Redacted)
@@ -102,6 +103,7 @@ pub struct AuthorizationOAuth2 {
     pub client_secret: ::std::string::String,
 }
 impl ::std::fmt::Debug for AuthorizationOAuth2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthorizationOAuth2")
             .field("client_access_token", &super::support::Redacted)
@@ -126,6 +128,7 @@ pub struct AuthorizationBearerTokenFromOauth2 {
     pub bearer_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for AuthorizationBearerTokenFromOauth2 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AuthorizationBearerTokenFromOauth2")
             .field("bearer_token", &super::support::Redacted)

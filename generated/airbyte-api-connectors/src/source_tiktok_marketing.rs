@@ -99,6 +99,7 @@ pub struct CredentialsOAuth20 {
     pub secret: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("access_token", &super::support::Redacted)
@@ -117,17 +118,19 @@ super::support::plain_struct!(
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-tiktok-marketing/properties/credentials/oneOf/0/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsOAuth20AuthType {
     /// `oauth2.0`
     Oauth20,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsOAuth20AuthType {}
 impl CredentialsOAuth20AuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["oauth2.0"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Oauth20 => "oauth2.0",
@@ -136,6 +139,7 @@ impl CredentialsOAuth20AuthType {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "oauth2.0" => Self::Oauth20,
@@ -144,17 +148,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthType 
     }
 }
 impl ::std::convert::From<&str> for CredentialsOAuth20AuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsOAuth20AuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsOAuth20AuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -197,6 +204,7 @@ pub struct CredentialsSandboxAccessToken {
     pub auth_type: ::std::option::Option<CredentialsSandboxAccessTokenAuthType>,
 }
 impl ::std::fmt::Debug for CredentialsSandboxAccessToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsSandboxAccessToken")
             .field("access_token", &super::support::Redacted)
@@ -212,17 +220,19 @@ super::support::plain_struct!(
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-tiktok-marketing/properties/credentials/oneOf/1/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsSandboxAccessTokenAuthType {
     /// `sandbox_access_token`
     SandboxAccessToken,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsSandboxAccessTokenAuthType {}
 impl CredentialsSandboxAccessTokenAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["sandbox_access_token"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SandboxAccessToken => "sandbox_access_token",
@@ -232,6 +242,7 @@ impl CredentialsSandboxAccessTokenAuthType {
 }
 impl ::std::convert::From<::std::string::String>
 for CredentialsSandboxAccessTokenAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "sandbox_access_token" => Self::SandboxAccessToken,
@@ -240,17 +251,20 @@ for CredentialsSandboxAccessTokenAuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsSandboxAccessTokenAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsSandboxAccessTokenAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsSandboxAccessTokenAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -47,6 +47,7 @@ pub struct Config {
     pub workspace_id: i64,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_token", &super::support::Redacted)

@@ -27,6 +27,7 @@ pub struct Config {
     pub environment: Environment,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -37,7 +38,7 @@ impl ::std::fmt::Debug for Config {
 /// Environment
 ///
 /// Schema: `#/components/schemas/source-tremendous/properties/environment`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Environment {
     /// `api`
     Api,
@@ -46,10 +47,12 @@ pub enum Environment {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Environment {}
 impl Environment {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["api", "testflight"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Api => "api",
@@ -59,6 +62,7 @@ impl Environment {
     }
 }
 impl ::std::convert::From<::std::string::String> for Environment {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "api" => Self::Api,
@@ -68,17 +72,20 @@ impl ::std::convert::From<::std::string::String> for Environment {
     }
 }
 impl ::std::convert::From<&str> for Environment {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Environment {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Environment {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

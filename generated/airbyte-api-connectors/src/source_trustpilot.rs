@@ -82,6 +82,7 @@ pub struct CredentialsOAuth20 {
     pub token_expiry_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("access_token", &super::support::Redacted)
@@ -102,17 +103,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-trustpilot.credentials.OAuth 2.0.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-trustpilot/properties/credentials/oneOf/0/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsOAuth20AuthType {
     /// `oauth2.0`
     Oauth20,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsOAuth20AuthType {}
 impl CredentialsOAuth20AuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["oauth2.0"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Oauth20 => "oauth2.0",
@@ -121,6 +124,7 @@ impl CredentialsOAuth20AuthType {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "oauth2.0" => Self::Oauth20,
@@ -129,17 +133,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthType 
     }
 }
 impl ::std::convert::From<&str> for CredentialsOAuth20AuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsOAuth20AuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsOAuth20AuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -176,6 +183,7 @@ pub struct CredentialsApiKey {
     pub client_id: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsApiKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsApiKey")
             .field("auth_type", &self.auth_type)
@@ -190,17 +198,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-trustpilot.credentials.API Key.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-trustpilot/properties/credentials/oneOf/1/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsApiKeyAuthType {
     /// `apikey`
     Apikey,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsApiKeyAuthType {}
 impl CredentialsApiKeyAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["apikey"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Apikey => "apikey",
@@ -209,6 +219,7 @@ impl CredentialsApiKeyAuthType {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsApiKeyAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "apikey" => Self::Apikey,
@@ -217,17 +228,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsApiKeyAuthType {
     }
 }
 impl ::std::convert::From<&str> for CredentialsApiKeyAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsApiKeyAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsApiKeyAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -49,6 +49,7 @@ pub struct Config {
     pub symbol: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &super::support::Redacted)
@@ -64,7 +65,7 @@ impl ::std::fmt::Debug for Config {
 /// Between two consecutive points in time series Supports: 1min, 5min, 15min, 30min, 45min, 1h, 2h, 4h, 1day, 1week, 1month
 ///
 /// Schema: `#/components/schemas/source-twelve-data/properties/interval`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Interval {
     /// `1min`
     V1min,
@@ -91,6 +92,7 @@ pub enum Interval {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Interval {}
 impl Interval {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -107,6 +109,7 @@ impl Interval {
         "1month",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1min => "1min",
@@ -125,6 +128,7 @@ impl Interval {
     }
 }
 impl ::std::convert::From<::std::string::String> for Interval {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "1min" => Self::V1min,
@@ -143,17 +147,20 @@ impl ::std::convert::From<::std::string::String> for Interval {
     }
 }
 impl ::std::convert::From<&str> for Interval {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Interval {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Interval {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

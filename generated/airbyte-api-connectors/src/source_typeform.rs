@@ -76,6 +76,7 @@ pub struct CredentialsOAuth20 {
     pub token_expiry_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("access_token", &super::support::Redacted)
@@ -96,17 +97,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-typeform.credentials.OAuth2.0.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-typeform/properties/credentials/oneOf/0/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsOAuth20AuthType {
     /// `oauth2.0`
     Oauth20,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsOAuth20AuthType {}
 impl CredentialsOAuth20AuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["oauth2.0"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Oauth20 => "oauth2.0",
@@ -115,6 +118,7 @@ impl CredentialsOAuth20AuthType {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "oauth2.0" => Self::Oauth20,
@@ -123,17 +127,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthType 
     }
 }
 impl ::std::convert::From<&str> for CredentialsOAuth20AuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsOAuth20AuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsOAuth20AuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -168,6 +175,7 @@ pub struct CredentialsPrivateToken {
     pub auth_type: ::std::option::Option<CredentialsPrivateTokenAuthType>,
 }
 impl ::std::fmt::Debug for CredentialsPrivateToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsPrivateToken")
             .field("access_token", &super::support::Redacted)
@@ -182,17 +190,19 @@ super::support::plain_struct!(
 /// Inline schema at `source-typeform.credentials.Private Token.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-typeform/properties/credentials/oneOf/1/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsPrivateTokenAuthType {
     /// `access_token`
     AccessToken,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsPrivateTokenAuthType {}
 impl CredentialsPrivateTokenAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["access_token"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccessToken => "access_token",
@@ -201,6 +211,7 @@ impl CredentialsPrivateTokenAuthType {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsPrivateTokenAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "access_token" => Self::AccessToken,
@@ -209,17 +220,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsPrivateTokenAuth
     }
 }
 impl ::std::convert::From<&str> for CredentialsPrivateTokenAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsPrivateTokenAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsPrivateTokenAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

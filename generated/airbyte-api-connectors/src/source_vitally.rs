@@ -42,6 +42,7 @@ pub struct Config {
     pub status: Status,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("basic_auth_header", &super::support::Redacted)
@@ -56,7 +57,7 @@ impl ::std::fmt::Debug for Config {
 /// Status of the Vitally accounts. One of the following values; active, churned, activeOrChurned.
 ///
 /// Schema: `#/components/schemas/source-vitally/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Status {
     /// `active`
     Active,
@@ -67,6 +68,7 @@ pub enum Status {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Status {}
 impl Status {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -75,6 +77,7 @@ impl Status {
         "activeOrChurned",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -85,6 +88,7 @@ impl Status {
     }
 }
 impl ::std::convert::From<::std::string::String> for Status {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "active" => Self::Active,
@@ -95,17 +99,20 @@ impl ::std::convert::From<::std::string::String> for Status {
     }
 }
 impl ::std::convert::From<&str> for Status {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Status {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Status {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

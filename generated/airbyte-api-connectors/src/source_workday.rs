@@ -44,6 +44,7 @@ pub struct Config {
     pub tenant_id: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("credentials", &self.credentials)
@@ -71,6 +72,7 @@ pub struct Credentials {
     pub username: ::std::string::String,
 }
 impl ::std::fmt::Debug for Credentials {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
             .field("password", &super::support::Redacted)

@@ -45,6 +45,7 @@ pub struct Config {
     pub tenant_id: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("credentials", &self.credentials)
@@ -70,6 +71,7 @@ pub struct Credentials {
     pub access_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for Credentials {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
             .field("access_token", &super::support::Redacted)

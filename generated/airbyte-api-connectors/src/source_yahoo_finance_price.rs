@@ -41,7 +41,7 @@ pub struct Config {
 /// The interval of between prices queried.
 ///
 /// Schema: `#/components/schemas/source-yahoo-finance-price/properties/interval`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Interval {
     /// `1m`
     V1m,
@@ -68,6 +68,7 @@ pub enum Interval {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Interval {}
 impl Interval {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -84,6 +85,7 @@ impl Interval {
         "3mo",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1m => "1m",
@@ -102,6 +104,7 @@ impl Interval {
     }
 }
 impl ::std::convert::From<::std::string::String> for Interval {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "1m" => Self::V1m,
@@ -120,17 +123,20 @@ impl ::std::convert::From<::std::string::String> for Interval {
     }
 }
 impl ::std::convert::From<&str> for Interval {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Interval {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Interval {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -155,7 +161,7 @@ impl<'de> ::serde::Deserialize<'de> for Interval {
 /// The range of prices to be queried.
 ///
 /// Schema: `#/components/schemas/source-yahoo-finance-price/properties/range`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Range {
     /// `1d`
     V1d,
@@ -182,6 +188,7 @@ pub enum Range {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Range {}
 impl Range {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -198,6 +205,7 @@ impl Range {
         "max",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1d => "1d",
@@ -216,6 +224,7 @@ impl Range {
     }
 }
 impl ::std::convert::From<::std::string::String> for Range {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "1d" => Self::V1d,
@@ -234,17 +243,20 @@ impl ::std::convert::From<::std::string::String> for Range {
     }
 }
 impl ::std::convert::From<&str> for Range {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Range {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Range {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

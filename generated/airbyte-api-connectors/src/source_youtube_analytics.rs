@@ -51,6 +51,7 @@ pub struct Credentials {
     >,
 }
 impl ::std::fmt::Debug for Credentials {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Credentials")
             .field("client_id", &super::support::Redacted)

@@ -23,6 +23,7 @@ pub struct Config {
     pub secret: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config").field("secret", &super::support::Redacted).finish()
     }

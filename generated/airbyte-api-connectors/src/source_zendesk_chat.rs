@@ -126,6 +126,7 @@ pub struct CredentialsOAuth20 {
     pub refresh_token: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("access_token", &super::support::Redacted)
@@ -151,6 +152,7 @@ pub struct CredentialsAccessToken {
     pub access_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsAccessToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsAccessToken")
             .field("access_token", &super::support::Redacted)

@@ -116,6 +116,7 @@ pub struct CredentialsOAuth20 {
     pub client_secret: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("access_token", &super::support::Redacted)
@@ -146,6 +147,7 @@ pub struct CredentialsApiToken {
     pub email: ::std::string::String,
 }
 impl ::std::fmt::Debug for CredentialsApiToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsApiToken")
             .field("api_token", &super::support::Redacted)

@@ -92,6 +92,7 @@ pub struct CredentialsOAuth20 {
     >,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("access_token", &super::support::Redacted)
@@ -105,17 +106,19 @@ impl ::std::fmt::Debug for CredentialsOAuth20 {
 /// Inline schema at `source-zendesk-support.credentials.OAuth2.0.credentials`.
 ///
 /// Schema: `#/components/schemas/source-zendesk-support/properties/credentials/oneOf/0/properties/credentials`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsOAuth20Credentials {
     /// `oauth2.0`
     Oauth20,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsOAuth20Credentials {}
 impl CredentialsOAuth20Credentials {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["oauth2.0"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Oauth20 => "oauth2.0",
@@ -124,6 +127,7 @@ impl CredentialsOAuth20Credentials {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsOAuth20Credentials {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "oauth2.0" => Self::Oauth20,
@@ -132,17 +136,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsOAuth20Credentia
     }
 }
 impl ::std::convert::From<&str> for CredentialsOAuth20Credentials {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsOAuth20Credentials {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsOAuth20Credentials {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -190,6 +197,7 @@ pub struct CredentialsApiToken {
     >,
 }
 impl ::std::fmt::Debug for CredentialsApiToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsApiToken")
             .field("api_token", &super::support::Redacted)
@@ -202,17 +210,19 @@ impl ::std::fmt::Debug for CredentialsApiToken {
 /// Inline schema at `source-zendesk-support.credentials.API Token.credentials`.
 ///
 /// Schema: `#/components/schemas/source-zendesk-support/properties/credentials/oneOf/1/properties/credentials`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsApiTokenCredentials {
     /// `api_token`
     ApiToken,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsApiTokenCredentials {}
 impl CredentialsApiTokenCredentials {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["api_token"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApiToken => "api_token",
@@ -221,6 +231,7 @@ impl CredentialsApiTokenCredentials {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsApiTokenCredentials {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "api_token" => Self::ApiToken,
@@ -229,17 +240,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsApiTokenCredenti
     }
 }
 impl ::std::convert::From<&str> for CredentialsApiTokenCredentials {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsApiTokenCredentials {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsApiTokenCredentials {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -84,6 +84,7 @@ pub struct CredentialsOAuth20 {
     >,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsOAuth20")
             .field("access_token", &super::support::Redacted)
@@ -97,17 +98,19 @@ impl ::std::fmt::Debug for CredentialsOAuth20 {
 /// Inline schema at `source-zendesk-talk.credentials.OAuth2.0.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-zendesk-talk/properties/credentials/oneOf/0/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsOAuth20AuthType {
     /// `oauth2.0`
     Oauth20,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsOAuth20AuthType {}
 impl CredentialsOAuth20AuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["oauth2.0"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Oauth20 => "oauth2.0",
@@ -116,6 +119,7 @@ impl CredentialsOAuth20AuthType {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "oauth2.0" => Self::Oauth20,
@@ -124,17 +128,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthType 
     }
 }
 impl ::std::convert::From<&str> for CredentialsOAuth20AuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsOAuth20AuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsOAuth20AuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -182,6 +189,7 @@ pub struct CredentialsApiToken {
     >,
 }
 impl ::std::fmt::Debug for CredentialsApiToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CredentialsApiToken")
             .field("api_token", &super::support::Redacted)
@@ -194,17 +202,19 @@ impl ::std::fmt::Debug for CredentialsApiToken {
 /// Inline schema at `source-zendesk-talk.credentials.API Token.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-zendesk-talk/properties/credentials/oneOf/1/properties/auth_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CredentialsApiTokenAuthType {
     /// `api_token`
     ApiToken,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for CredentialsApiTokenAuthType {}
 impl CredentialsApiTokenAuthType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["api_token"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApiToken => "api_token",
@@ -213,6 +223,7 @@ impl CredentialsApiTokenAuthType {
     }
 }
 impl ::std::convert::From<::std::string::String> for CredentialsApiTokenAuthType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "api_token" => Self::ApiToken,
@@ -221,17 +232,20 @@ impl ::std::convert::From<::std::string::String> for CredentialsApiTokenAuthType
     }
 }
 impl ::std::convert::From<&str> for CredentialsApiTokenAuthType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for CredentialsApiTokenAuthType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for CredentialsApiTokenAuthType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

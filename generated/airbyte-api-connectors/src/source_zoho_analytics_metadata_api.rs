@@ -37,6 +37,7 @@ pub struct Config {
     pub refresh_token: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("client_id", &super::support::Redacted)
@@ -50,7 +51,7 @@ impl ::std::fmt::Debug for Config {
 /// Data Center
 ///
 /// Schema: `#/components/schemas/source-zoho-analytics-metadata-api/properties/data_center`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DataCenter {
     /// `com`
     Com,
@@ -67,6 +68,7 @@ pub enum DataCenter {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for DataCenter {}
 impl DataCenter {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -78,6 +80,7 @@ impl DataCenter {
         "jp",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Com => "com",
@@ -91,6 +94,7 @@ impl DataCenter {
     }
 }
 impl ::std::convert::From<::std::string::String> for DataCenter {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "com" => Self::Com,
@@ -104,17 +108,20 @@ impl ::std::convert::From<::std::string::String> for DataCenter {
     }
 }
 impl ::std::convert::From<&str> for DataCenter {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for DataCenter {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for DataCenter {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

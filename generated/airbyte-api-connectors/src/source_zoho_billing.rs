@@ -33,6 +33,7 @@ pub struct Config {
     pub region: Region,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("client_id", &super::support::Redacted)
@@ -45,7 +46,7 @@ impl ::std::fmt::Debug for Config {
 /// Region
 ///
 /// Schema: `#/components/schemas/source-zoho-billing/properties/region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Region {
     /// `com`
     Com,
@@ -66,6 +67,7 @@ pub enum Region {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Region {}
 impl Region {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -79,6 +81,7 @@ impl Region {
         "ca",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Com => "com",
@@ -94,6 +97,7 @@ impl Region {
     }
 }
 impl ::std::convert::From<::std::string::String> for Region {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "com" => Self::Com,
@@ -109,17 +113,20 @@ impl ::std::convert::From<::std::string::String> for Region {
     }
 }
 impl ::std::convert::From<&str> for Region {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Region {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Region {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -39,6 +39,7 @@ pub struct Config {
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("client_id", &super::support::Redacted)
@@ -54,7 +55,7 @@ impl ::std::fmt::Debug for Config {
 /// The region code for the Zoho Books API, such as 'com', 'eu', 'in', etc.
 ///
 /// Schema: `#/components/schemas/source-zoho-books/properties/region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Region {
     /// `com`
     Com,
@@ -75,6 +76,7 @@ pub enum Region {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Region {}
 impl Region {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -88,6 +90,7 @@ impl Region {
         "ca",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Com => "com",
@@ -103,6 +106,7 @@ impl Region {
     }
 }
 impl ::std::convert::From<::std::string::String> for Region {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "com" => Self::Com,
@@ -118,17 +122,20 @@ impl ::std::convert::From<::std::string::String> for Region {
     }
 }
 impl ::std::convert::From<&str> for Region {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Region {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Region {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

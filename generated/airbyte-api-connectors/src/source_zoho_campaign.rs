@@ -33,6 +33,7 @@ pub struct Config {
     pub data_center: DataCenter,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("client_id_2", &super::support::Redacted)
@@ -45,7 +46,7 @@ impl ::std::fmt::Debug for Config {
 /// Data Center
 ///
 /// Schema: `#/components/schemas/source-zoho-campaign/properties/data_center`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DataCenter {
     /// `com`
     Com,
@@ -62,6 +63,7 @@ pub enum DataCenter {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for DataCenter {}
 impl DataCenter {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -73,6 +75,7 @@ impl DataCenter {
         ".com.cn",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Com => "com",
@@ -86,6 +89,7 @@ impl DataCenter {
     }
 }
 impl ::std::convert::From<::std::string::String> for DataCenter {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "com" => Self::Com,
@@ -99,17 +103,20 @@ impl ::std::convert::From<::std::string::String> for DataCenter {
     }
 }
 impl ::std::convert::From<&str> for DataCenter {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for DataCenter {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for DataCenter {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

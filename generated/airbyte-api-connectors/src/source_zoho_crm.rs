@@ -66,6 +66,7 @@ pub struct Config {
     >,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("client_id", &super::support::Redacted)
@@ -83,7 +84,7 @@ impl ::std::fmt::Debug for Config {
 /// Please choose the region of your Data Center location. More info by this <a href="https://www.zoho.com/crm/developer/docs/api/v2/multi-dc.html">Link</a>
 ///
 /// Schema: `#/components/schemas/source-zoho-crm/properties/dc_region`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DcRegion {
     /// `US`
     Us,
@@ -100,10 +101,12 @@ pub enum DcRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for DcRegion {}
 impl DcRegion {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["US", "AU", "EU", "IN", "CN", "JP"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Us => "US",
@@ -117,6 +120,7 @@ impl DcRegion {
     }
 }
 impl ::std::convert::From<::std::string::String> for DcRegion {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "US" => Self::Us,
@@ -130,17 +134,20 @@ impl ::std::convert::From<::std::string::String> for DcRegion {
     }
 }
 impl ::std::convert::From<&str> for DcRegion {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for DcRegion {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for DcRegion {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -165,7 +172,7 @@ impl<'de> ::serde::Deserialize<'de> for DcRegion {
 /// Choose your Edition of Zoho CRM to determine API Concurrency Limits
 ///
 /// Schema: `#/components/schemas/source-zoho-crm/properties/edition`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Edition {
     /// `Free`
     Free,
@@ -180,6 +187,7 @@ pub enum Edition {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Edition {}
 impl Edition {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -190,6 +198,7 @@ impl Edition {
         "Ultimate",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Free => "Free",
@@ -202,6 +211,7 @@ impl Edition {
     }
 }
 impl ::std::convert::From<::std::string::String> for Edition {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Free" => Self::Free,
@@ -214,17 +224,20 @@ impl ::std::convert::From<::std::string::String> for Edition {
     }
 }
 impl ::std::convert::From<&str> for Edition {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Edition {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Edition {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -249,7 +262,7 @@ impl<'de> ::serde::Deserialize<'de> for Edition {
 /// Please choose the environment
 ///
 /// Schema: `#/components/schemas/source-zoho-crm/properties/environment`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Environment {
     /// `Production`
     Production,
@@ -260,10 +273,12 @@ pub enum Environment {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Environment {}
 impl Environment {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Production", "Developer", "Sandbox"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Production => "Production",
@@ -274,6 +289,7 @@ impl Environment {
     }
 }
 impl ::std::convert::From<::std::string::String> for Environment {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Production" => Self::Production,
@@ -284,17 +300,20 @@ impl ::std::convert::From<::std::string::String> for Environment {
     }
 }
 impl ::std::convert::From<&str> for Environment {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Environment {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Environment {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

@@ -38,6 +38,7 @@ pub struct Config {
     pub token_refresh_endpoint: ::std::string::String,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("client_id", &super::support::Redacted)

@@ -29,6 +29,7 @@ pub struct Config {
     pub datacenter: Datacenter,
 }
 impl ::std::fmt::Debug for Config {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Config")
             .field("auth_token", &super::support::Redacted)
@@ -41,7 +42,7 @@ impl ::std::fmt::Debug for Config {
 /// The identifier for the data center, such as 'us1' or 'e' for EU.
 ///
 /// Schema: `#/components/schemas/source-zonka-feedback/properties/datacenter`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum Datacenter {
     /// `us1`
     Us1,
@@ -50,10 +51,12 @@ pub enum Datacenter {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for Datacenter {}
 impl Datacenter {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["us1", "e"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Us1 => "us1",
@@ -63,6 +66,7 @@ impl Datacenter {
     }
 }
 impl ::std::convert::From<::std::string::String> for Datacenter {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "us1" => Self::Us1,
@@ -72,17 +76,20 @@ impl ::std::convert::From<::std::string::String> for Datacenter {
     }
 }
 impl ::std::convert::From<&str> for Datacenter {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for Datacenter {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for Datacenter {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

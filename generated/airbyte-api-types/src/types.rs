@@ -9,7 +9,7 @@ pub type ActorDefinitionId = ::uuid::Uuid;
 /// Whether you're setting this override for a source or destination
 ///
 /// Schema: `#/components/schemas/ActorTypeEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ActorTypeEnum {
     /// `source`
     Source,
@@ -18,10 +18,12 @@ pub enum ActorTypeEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ActorTypeEnum {}
 impl ActorTypeEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["source", "destination"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Source => "source",
@@ -31,6 +33,7 @@ impl ActorTypeEnum {
     }
 }
 impl ::std::convert::From<::std::string::String> for ActorTypeEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "source" => Self::Source,
@@ -40,17 +43,20 @@ impl ::std::convert::From<::std::string::String> for ActorTypeEnum {
     }
 }
 impl ::std::convert::From<&str> for ActorTypeEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ActorTypeEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ActorTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -110,6 +116,7 @@ pub struct ApplicationRead {
     pub name: ::std::string::String,
 }
 impl ::std::fmt::Debug for ApplicationRead {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApplicationRead")
             .field("client_id", &self.client_id)
@@ -149,6 +156,7 @@ pub struct ApplicationTokenRequestWithGrant {
     pub grant_type: ApplicationTokenRequestWithGrantGrantType,
 }
 impl ::std::fmt::Debug for ApplicationTokenRequestWithGrant {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApplicationTokenRequestWithGrant")
             .field("client_id", &self.client_id)
@@ -164,7 +172,7 @@ super::support::plain_struct!(
 /// Auth Provider
 ///
 /// Schema: `#/components/schemas/AuthProvider`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum AuthProvider {
     /// `airbyte`
     Airbyte,
@@ -175,6 +183,7 @@ pub enum AuthProvider {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for AuthProvider {}
 impl AuthProvider {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -183,6 +192,7 @@ impl AuthProvider {
         "keycloak",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Airbyte => "airbyte",
@@ -193,6 +203,7 @@ impl AuthProvider {
     }
 }
 impl ::std::convert::From<::std::string::String> for AuthProvider {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "airbyte" => Self::Airbyte,
@@ -203,17 +214,20 @@ impl ::std::convert::From<::std::string::String> for AuthProvider {
     }
 }
 impl ::std::convert::From<&str> for AuthProvider {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for AuthProvider {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for AuthProvider {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -410,7 +424,7 @@ super::support::plain_struct!(
 /// The `ConnectionStatusEnum` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStatusEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectionStatusEnum {
     /// `active`
     Active,
@@ -423,6 +437,7 @@ pub enum ConnectionStatusEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ConnectionStatusEnum {}
 impl ConnectionStatusEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -432,6 +447,7 @@ impl ConnectionStatusEnum {
         "locked",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -443,6 +459,7 @@ impl ConnectionStatusEnum {
     }
 }
 impl ::std::convert::From<::std::string::String> for ConnectionStatusEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "active" => Self::Active,
@@ -454,17 +471,20 @@ impl ::std::convert::From<::std::string::String> for ConnectionStatusEnum {
     }
 }
 impl ::std::convert::From<&str> for ConnectionStatusEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ConnectionStatusEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ConnectionStatusEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -487,7 +507,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStatusEnum {
 /// The `ConnectionSyncModeEnum` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionSyncModeEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectionSyncModeEnum {
     /// `full_refresh_overwrite`
     FullRefreshOverwrite,
@@ -510,6 +530,7 @@ pub enum ConnectionSyncModeEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ConnectionSyncModeEnum {}
 impl ConnectionSyncModeEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -524,6 +545,7 @@ impl ConnectionSyncModeEnum {
         "incremental_soft_delete",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FullRefreshOverwrite => "full_refresh_overwrite",
@@ -540,6 +562,7 @@ impl ConnectionSyncModeEnum {
     }
 }
 impl ::std::convert::From<::std::string::String> for ConnectionSyncModeEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "full_refresh_overwrite" => Self::FullRefreshOverwrite,
@@ -556,17 +579,20 @@ impl ::std::convert::From<::std::string::String> for ConnectionSyncModeEnum {
     }
 }
 impl ::std::convert::From<&str> for ConnectionSyncModeEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ConnectionSyncModeEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ConnectionSyncModeEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -641,7 +667,7 @@ super::support::plain_struct!(
 /// The `ConnectorType` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectorType {
     /// `source`
     Source,
@@ -650,10 +676,12 @@ pub enum ConnectorType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ConnectorType {}
 impl ConnectorType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["source", "destination"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Source => "source",
@@ -663,6 +691,7 @@ impl ConnectorType {
     }
 }
 impl ::std::convert::From<::std::string::String> for ConnectorType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "source" => Self::Source,
@@ -672,17 +701,20 @@ impl ::std::convert::From<::std::string::String> for ConnectorType {
     }
 }
 impl ::std::convert::From<&str> for ConnectorType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ConnectorType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ConnectorType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -766,6 +798,7 @@ pub struct DataplaneCreateResponseBody {
     pub region_id: ::uuid::Uuid,
 }
 impl ::std::fmt::Debug for DataplaneCreateResponseBody {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DataplaneCreateResponseBody")
             .field("client_id", &self.client_id)
@@ -1081,6 +1114,7 @@ pub struct EmbeddedScopedTokenResponse {
     pub token: ::std::string::String,
 }
 impl ::std::fmt::Debug for EmbeddedScopedTokenResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddedScopedTokenResponse")
             .field("token", &super::support::Redacted)
@@ -1115,6 +1149,7 @@ pub struct EmbeddedWidgetResponse {
     pub token: ::std::string::String,
 }
 impl ::std::fmt::Debug for EmbeddedWidgetResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddedWidgetResponse")
             .field("token", &super::support::Redacted)
@@ -1141,6 +1176,7 @@ pub struct EncryptionMapperAesConfiguration {
     pub target_field: ::std::string::String,
 }
 impl ::std::fmt::Debug for EncryptionMapperAesConfiguration {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EncryptionMapperAesConfiguration")
             .field("algorithm", &self.algorithm)
@@ -1161,7 +1197,7 @@ super::support::plain_struct!(
 /// The `EncryptionMapperAlgorithm` schema.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAlgorithm`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum EncryptionMapperAlgorithm {
     /// `RSA`
     Rsa,
@@ -1170,10 +1206,12 @@ pub enum EncryptionMapperAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for EncryptionMapperAlgorithm {}
 impl EncryptionMapperAlgorithm {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["RSA", "AES"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Rsa => "RSA",
@@ -1183,6 +1221,7 @@ impl EncryptionMapperAlgorithm {
     }
 }
 impl ::std::convert::From<::std::string::String> for EncryptionMapperAlgorithm {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "RSA" => Self::Rsa,
@@ -1192,17 +1231,20 @@ impl ::std::convert::From<::std::string::String> for EncryptionMapperAlgorithm {
     }
 }
 impl ::std::convert::From<&str> for EncryptionMapperAlgorithm {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for EncryptionMapperAlgorithm {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for EncryptionMapperAlgorithm {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1698,7 +1740,7 @@ super::support::plain_struct!(
 /// The `JobStatusEnum` schema.
 ///
 /// Schema: `#/components/schemas/JobStatusEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum JobStatusEnum {
     /// `pending`
     Pending,
@@ -1717,6 +1759,7 @@ pub enum JobStatusEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for JobStatusEnum {}
 impl JobStatusEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1729,6 +1772,7 @@ impl JobStatusEnum {
         "cancelled",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -1743,6 +1787,7 @@ impl JobStatusEnum {
     }
 }
 impl ::std::convert::From<::std::string::String> for JobStatusEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "pending" => Self::Pending,
@@ -1757,17 +1802,20 @@ impl ::std::convert::From<::std::string::String> for JobStatusEnum {
     }
 }
 impl ::std::convert::From<&str> for JobStatusEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for JobStatusEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for JobStatusEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1790,7 +1838,7 @@ impl<'de> ::serde::Deserialize<'de> for JobStatusEnum {
 /// enum that describes the different types of jobs that the platform runs.
 ///
 /// Schema: `#/components/schemas/JobType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum JobType {
     /// `get_spec`
     GetSpec,
@@ -1809,6 +1857,7 @@ pub enum JobType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for JobType {}
 impl JobType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1821,6 +1870,7 @@ impl JobType {
         "replicate",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GetSpec => "get_spec",
@@ -1835,6 +1885,7 @@ impl JobType {
     }
 }
 impl ::std::convert::From<::std::string::String> for JobType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "get_spec" => Self::GetSpec,
@@ -1849,17 +1900,20 @@ impl ::std::convert::From<::std::string::String> for JobType {
     }
 }
 impl ::std::convert::From<&str> for JobType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for JobType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for JobType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1882,7 +1936,7 @@ impl<'de> ::serde::Deserialize<'de> for JobType {
 /// Enum that describes the different types of jobs that the platform runs.
 ///
 /// Schema: `#/components/schemas/JobTypeEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum JobTypeEnum {
     /// `sync`
     Sync,
@@ -1895,10 +1949,12 @@ pub enum JobTypeEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for JobTypeEnum {}
 impl JobTypeEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["sync", "reset", "refresh", "clear"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Sync => "sync",
@@ -1910,6 +1966,7 @@ impl JobTypeEnum {
     }
 }
 impl ::std::convert::From<::std::string::String> for JobTypeEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "sync" => Self::Sync,
@@ -1921,17 +1978,20 @@ impl ::std::convert::From<::std::string::String> for JobTypeEnum {
     }
 }
 impl ::std::convert::From<&str> for JobTypeEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for JobTypeEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for JobTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2004,7 +2064,7 @@ pub enum MapperConfiguration {
 /// Define the location where the data will be stored in the destination
 ///
 /// Schema: `#/components/schemas/NamespaceDefinitionEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum NamespaceDefinitionEnum {
     /// `source`
     Source,
@@ -2015,6 +2075,7 @@ pub enum NamespaceDefinitionEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for NamespaceDefinitionEnum {}
 impl NamespaceDefinitionEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2023,6 +2084,7 @@ impl NamespaceDefinitionEnum {
         "custom_format",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Source => "source",
@@ -2033,6 +2095,7 @@ impl NamespaceDefinitionEnum {
     }
 }
 impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "source" => Self::Source,
@@ -2043,17 +2106,20 @@ impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnum {
     }
 }
 impl ::std::convert::From<&str> for NamespaceDefinitionEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for NamespaceDefinitionEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for NamespaceDefinitionEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2076,7 +2142,7 @@ impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionEnum {
 /// Define the location where the data will be stored in the destination
 ///
 /// Schema: `#/components/schemas/NamespaceDefinitionEnumNoDefault`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum NamespaceDefinitionEnumNoDefault {
     /// `source`
     Source,
@@ -2087,6 +2153,7 @@ pub enum NamespaceDefinitionEnumNoDefault {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for NamespaceDefinitionEnumNoDefault {}
 impl NamespaceDefinitionEnumNoDefault {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2095,6 +2162,7 @@ impl NamespaceDefinitionEnumNoDefault {
         "custom_format",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Source => "source",
@@ -2105,6 +2173,7 @@ impl NamespaceDefinitionEnumNoDefault {
     }
 }
 impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnumNoDefault {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "source" => Self::Source,
@@ -2115,17 +2184,20 @@ impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnumNoDe
     }
 }
 impl ::std::convert::From<&str> for NamespaceDefinitionEnumNoDefault {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for NamespaceDefinitionEnumNoDefault {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for NamespaceDefinitionEnumNoDefault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2148,7 +2220,7 @@ impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionEnumNoDefault {
 /// Method used for computing final namespace in destination
 ///
 /// Schema: `#/components/schemas/NamespaceDefinitionType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum NamespaceDefinitionType {
     /// `source`
     Source,
@@ -2159,6 +2231,7 @@ pub enum NamespaceDefinitionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for NamespaceDefinitionType {}
 impl NamespaceDefinitionType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2167,6 +2240,7 @@ impl NamespaceDefinitionType {
         "customformat",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Source => "source",
@@ -2177,6 +2251,7 @@ impl NamespaceDefinitionType {
     }
 }
 impl ::std::convert::From<::std::string::String> for NamespaceDefinitionType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "source" => Self::Source,
@@ -2187,17 +2262,20 @@ impl ::std::convert::From<::std::string::String> for NamespaceDefinitionType {
     }
 }
 impl ::std::convert::From<&str> for NamespaceDefinitionType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for NamespaceDefinitionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for NamespaceDefinitionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2220,7 +2298,7 @@ impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionType {
 /// The `NonBreakingChangesPreference` schema.
 ///
 /// Schema: `#/components/schemas/NonBreakingChangesPreference`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum NonBreakingChangesPreference {
     /// `ignore`
     Ignore,
@@ -2233,6 +2311,7 @@ pub enum NonBreakingChangesPreference {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for NonBreakingChangesPreference {}
 impl NonBreakingChangesPreference {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2242,6 +2321,7 @@ impl NonBreakingChangesPreference {
         "propagate_fully",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ignore => "ignore",
@@ -2253,6 +2333,7 @@ impl NonBreakingChangesPreference {
     }
 }
 impl ::std::convert::From<::std::string::String> for NonBreakingChangesPreference {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ignore" => Self::Ignore,
@@ -2264,17 +2345,20 @@ impl ::std::convert::From<::std::string::String> for NonBreakingChangesPreferenc
     }
 }
 impl ::std::convert::From<&str> for NonBreakingChangesPreference {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for NonBreakingChangesPreference {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for NonBreakingChangesPreference {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2297,7 +2381,7 @@ impl<'de> ::serde::Deserialize<'de> for NonBreakingChangesPreference {
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
 ///
 /// Schema: `#/components/schemas/NonBreakingSchemaUpdatesBehaviorEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum NonBreakingSchemaUpdatesBehaviorEnum {
     /// `ignore`
     Ignore,
@@ -2310,6 +2394,7 @@ pub enum NonBreakingSchemaUpdatesBehaviorEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for NonBreakingSchemaUpdatesBehaviorEnum {}
 impl NonBreakingSchemaUpdatesBehaviorEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2319,6 +2404,7 @@ impl NonBreakingSchemaUpdatesBehaviorEnum {
         "propagate_fully",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ignore => "ignore",
@@ -2331,6 +2417,7 @@ impl NonBreakingSchemaUpdatesBehaviorEnum {
 }
 impl ::std::convert::From<::std::string::String>
 for NonBreakingSchemaUpdatesBehaviorEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ignore" => Self::Ignore,
@@ -2342,17 +2429,20 @@ for NonBreakingSchemaUpdatesBehaviorEnum {
     }
 }
 impl ::std::convert::From<&str> for NonBreakingSchemaUpdatesBehaviorEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for NonBreakingSchemaUpdatesBehaviorEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for NonBreakingSchemaUpdatesBehaviorEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2375,7 +2465,7 @@ impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnum {
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
 ///
 /// Schema: `#/components/schemas/NonBreakingSchemaUpdatesBehaviorEnumNoDefault`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     /// `ignore`
     Ignore,
@@ -2388,6 +2478,7 @@ pub enum NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {}
 impl NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2397,6 +2488,7 @@ impl NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
         "propagate_fully",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ignore => "ignore",
@@ -2409,6 +2501,7 @@ impl NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
 }
 impl ::std::convert::From<::std::string::String>
 for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ignore" => Self::Ignore,
@@ -2420,17 +2513,20 @@ for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     }
 }
 impl ::std::convert::From<&str> for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2624,7 +2720,7 @@ super::support::plain_struct!(
 /// Scope of a single permission, e.g. workspace, organization
 ///
 /// Schema: `#/components/schemas/PermissionScope`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum PermissionScope {
     /// `workspace`
     Workspace,
@@ -2635,10 +2731,12 @@ pub enum PermissionScope {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for PermissionScope {}
 impl PermissionScope {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["workspace", "organization", "none"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Workspace => "workspace",
@@ -2649,6 +2747,7 @@ impl PermissionScope {
     }
 }
 impl ::std::convert::From<::std::string::String> for PermissionScope {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "workspace" => Self::Workspace,
@@ -2659,17 +2758,20 @@ impl ::std::convert::From<::std::string::String> for PermissionScope {
     }
 }
 impl ::std::convert::From<&str> for PermissionScope {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for PermissionScope {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for PermissionScope {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2692,7 +2794,7 @@ impl<'de> ::serde::Deserialize<'de> for PermissionScope {
 /// Describes what actions/endpoints the permission entitles to
 ///
 /// Schema: `#/components/schemas/PermissionType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum PermissionType {
     /// `instance_admin`
     InstanceAdmin,
@@ -2719,6 +2821,7 @@ pub enum PermissionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for PermissionType {}
 impl PermissionType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2735,6 +2838,7 @@ impl PermissionType {
         "workspace_reader",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InstanceAdmin => "instance_admin",
@@ -2753,6 +2857,7 @@ impl PermissionType {
     }
 }
 impl ::std::convert::From<::std::string::String> for PermissionType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "instance_admin" => Self::InstanceAdmin,
@@ -2771,17 +2876,20 @@ impl ::std::convert::From<::std::string::String> for PermissionType {
     }
 }
 impl ::std::convert::From<&str> for PermissionType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for PermissionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for PermissionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2836,6 +2944,7 @@ pub struct PublicAccessTokenResponse {
     pub token_type: PublicAccessTokenResponseTokenType,
 }
 impl ::std::fmt::Debug for PublicAccessTokenResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PublicAccessTokenResponse")
             .field("access_token", &super::support::Redacted)
@@ -2851,7 +2960,7 @@ super::support::plain_struct!(
 /// Subset of `PermissionType` (removing `instance_admin`), could be used in public-api.
 ///
 /// Schema: `#/components/schemas/PublicPermissionType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum PublicPermissionType {
     /// `organization_admin`
     OrganizationAdmin,
@@ -2874,6 +2983,7 @@ pub enum PublicPermissionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for PublicPermissionType {}
 impl PublicPermissionType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2888,6 +2998,7 @@ impl PublicPermissionType {
         "workspace_reader",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OrganizationAdmin => "organization_admin",
@@ -2904,6 +3015,7 @@ impl PublicPermissionType {
     }
 }
 impl ::std::convert::From<::std::string::String> for PublicPermissionType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "organization_admin" => Self::OrganizationAdmin,
@@ -2920,17 +3032,20 @@ impl ::std::convert::From<::std::string::String> for PublicPermissionType {
     }
 }
 impl ::std::convert::From<&str> for PublicPermissionType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for PublicPermissionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for PublicPermissionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3149,7 +3264,7 @@ super::support::plain_struct!(
 /// The `RowFilteringOperationType` schema.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum RowFilteringOperationType {
     /// `EQUAL`
     Equal,
@@ -3158,10 +3273,12 @@ pub enum RowFilteringOperationType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for RowFilteringOperationType {}
 impl RowFilteringOperationType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["EQUAL", "NOT"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Equal => "EQUAL",
@@ -3171,6 +3288,7 @@ impl RowFilteringOperationType {
     }
 }
 impl ::std::convert::From<::std::string::String> for RowFilteringOperationType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "EQUAL" => Self::Equal,
@@ -3180,17 +3298,20 @@ impl ::std::convert::From<::std::string::String> for RowFilteringOperationType {
     }
 }
 impl ::std::convert::From<&str> for RowFilteringOperationType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for RowFilteringOperationType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for RowFilteringOperationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3213,7 +3334,7 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationType {
 /// The `SSOConfigStatus` schema.
 ///
 /// Schema: `#/components/schemas/SSOConfigStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SsoConfigStatus {
     /// `draft`
     Draft,
@@ -3222,10 +3343,12 @@ pub enum SsoConfigStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for SsoConfigStatus {}
 impl SsoConfigStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["draft", "active"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Draft => "draft",
@@ -3235,6 +3358,7 @@ impl SsoConfigStatus {
     }
 }
 impl ::std::convert::From<::std::string::String> for SsoConfigStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "draft" => Self::Draft,
@@ -3244,17 +3368,20 @@ impl ::std::convert::From<::std::string::String> for SsoConfigStatus {
     }
 }
 impl ::std::convert::From<&str> for SsoConfigStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for SsoConfigStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for SsoConfigStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3277,7 +3404,7 @@ impl<'de> ::serde::Deserialize<'de> for SsoConfigStatus {
 /// The `ScheduleTypeEnum` schema.
 ///
 /// Schema: `#/components/schemas/ScheduleTypeEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ScheduleTypeEnum {
     /// `manual`
     Manual,
@@ -3286,10 +3413,12 @@ pub enum ScheduleTypeEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ScheduleTypeEnum {}
 impl ScheduleTypeEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["manual", "cron"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Manual => "manual",
@@ -3299,6 +3428,7 @@ impl ScheduleTypeEnum {
     }
 }
 impl ::std::convert::From<::std::string::String> for ScheduleTypeEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "manual" => Self::Manual,
@@ -3308,17 +3438,20 @@ impl ::std::convert::From<::std::string::String> for ScheduleTypeEnum {
     }
 }
 impl ::std::convert::From<&str> for ScheduleTypeEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ScheduleTypeEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ScheduleTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3341,7 +3474,7 @@ impl<'de> ::serde::Deserialize<'de> for ScheduleTypeEnum {
 /// The `ScheduleTypeWithBasicEnum` schema.
 ///
 /// Schema: `#/components/schemas/ScheduleTypeWithBasicEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ScheduleTypeWithBasicEnum {
     /// `manual`
     Manual,
@@ -3352,10 +3485,12 @@ pub enum ScheduleTypeWithBasicEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ScheduleTypeWithBasicEnum {}
 impl ScheduleTypeWithBasicEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["manual", "cron", "basic"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Manual => "manual",
@@ -3366,6 +3501,7 @@ impl ScheduleTypeWithBasicEnum {
     }
 }
 impl ::std::convert::From<::std::string::String> for ScheduleTypeWithBasicEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "manual" => Self::Manual,
@@ -3376,17 +3512,20 @@ impl ::std::convert::From<::std::string::String> for ScheduleTypeWithBasicEnum {
     }
 }
 impl ::std::convert::From<&str> for ScheduleTypeWithBasicEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ScheduleTypeWithBasicEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ScheduleTypeWithBasicEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3469,6 +3608,7 @@ pub struct SourceCreateRequest {
     pub workspace_id: ::uuid::Uuid,
 }
 impl ::std::fmt::Debug for SourceCreateRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SourceCreateRequest")
             .field("configuration", &self.configuration)
@@ -3512,6 +3652,7 @@ pub struct SourcePatchRequest {
     pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
 impl ::std::fmt::Debug for SourcePatchRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SourcePatchRequest")
             .field("configuration", &self.configuration)
@@ -3653,7 +3794,7 @@ super::support::plain_struct!(StreamConfigurations { streams : optional 0 "strea
 /// The `StreamMapperType` schema.
 ///
 /// Schema: `#/components/schemas/StreamMapperType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StreamMapperType {
     /// `hashing`
     Hashing,
@@ -3668,6 +3809,7 @@ pub enum StreamMapperType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for StreamMapperType {}
 impl StreamMapperType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3678,6 +3820,7 @@ impl StreamMapperType {
         "field-filtering",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hashing => "hashing",
@@ -3690,6 +3833,7 @@ impl StreamMapperType {
     }
 }
 impl ::std::convert::From<::std::string::String> for StreamMapperType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "hashing" => Self::Hashing,
@@ -3702,17 +3846,20 @@ impl ::std::convert::From<::std::string::String> for StreamMapperType {
     }
 }
 impl ::std::convert::From<&str> for StreamMapperType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for StreamMapperType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for StreamMapperType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3905,7 +4052,7 @@ super::support::plain_struct!(
 /// user status
 ///
 /// Schema: `#/components/schemas/UserStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum UserStatus {
     /// `invited`
     Invited,
@@ -3916,10 +4063,12 @@ pub enum UserStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for UserStatus {}
 impl UserStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["invited", "registered", "disabled"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Invited => "invited",
@@ -3930,6 +4079,7 @@ impl UserStatus {
     }
 }
 impl ::std::convert::From<::std::string::String> for UserStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "invited" => Self::Invited,
@@ -3940,17 +4090,20 @@ impl ::std::convert::From<::std::string::String> for UserStatus {
     }
 }
 impl ::std::convert::From<&str> for UserStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for UserStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for UserStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4101,17 +4254,19 @@ super::support::plain_struct!(
 /// Inline schema at `ApplicationTokenRequestWithGrant.grant_type`.
 ///
 /// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ApplicationTokenRequestWithGrantGrantType {
     /// `client_credentials`
     ClientCredentials,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for ApplicationTokenRequestWithGrantGrantType {}
 impl ApplicationTokenRequestWithGrantGrantType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["client_credentials"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ClientCredentials => "client_credentials",
@@ -4121,6 +4276,7 @@ impl ApplicationTokenRequestWithGrantGrantType {
 }
 impl ::std::convert::From<::std::string::String>
 for ApplicationTokenRequestWithGrantGrantType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "client_credentials" => Self::ClientCredentials,
@@ -4129,17 +4285,20 @@ for ApplicationTokenRequestWithGrantGrantType {
     }
 }
 impl ::std::convert::From<&str> for ApplicationTokenRequestWithGrantGrantType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for ApplicationTokenRequestWithGrantGrantType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for ApplicationTokenRequestWithGrantGrantType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4162,17 +4321,19 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationTokenRequestWithGrantGrantTyp
 /// Inline schema at `EncryptionMapperAESConfiguration.algorithm`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/algorithm`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum EncryptionMapperAesConfigurationAlgorithm {
     /// `AES`
     Aes,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for EncryptionMapperAesConfigurationAlgorithm {}
 impl EncryptionMapperAesConfigurationAlgorithm {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["AES"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Aes => "AES",
@@ -4182,6 +4343,7 @@ impl EncryptionMapperAesConfigurationAlgorithm {
 }
 impl ::std::convert::From<::std::string::String>
 for EncryptionMapperAesConfigurationAlgorithm {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "AES" => Self::Aes,
@@ -4190,17 +4352,20 @@ for EncryptionMapperAesConfigurationAlgorithm {
     }
 }
 impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationAlgorithm {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for EncryptionMapperAesConfigurationAlgorithm {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for EncryptionMapperAesConfigurationAlgorithm {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4223,7 +4388,7 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationAlgorith
 /// Inline schema at `EncryptionMapperAESConfiguration.mode`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/mode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum EncryptionMapperAesConfigurationMode {
     /// `CBC`
     Cbc,
@@ -4240,6 +4405,7 @@ pub enum EncryptionMapperAesConfigurationMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for EncryptionMapperAesConfigurationMode {}
 impl EncryptionMapperAesConfigurationMode {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4251,6 +4417,7 @@ impl EncryptionMapperAesConfigurationMode {
         "ECB",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Cbc => "CBC",
@@ -4265,6 +4432,7 @@ impl EncryptionMapperAesConfigurationMode {
 }
 impl ::std::convert::From<::std::string::String>
 for EncryptionMapperAesConfigurationMode {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "CBC" => Self::Cbc,
@@ -4278,17 +4446,20 @@ for EncryptionMapperAesConfigurationMode {
     }
 }
 impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationMode {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for EncryptionMapperAesConfigurationMode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for EncryptionMapperAesConfigurationMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4311,7 +4482,7 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationMode {
 /// Inline schema at `EncryptionMapperAESConfiguration.padding`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/padding`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum EncryptionMapperAesConfigurationPadding {
     /// `NoPadding`
     NoPadding,
@@ -4320,10 +4491,12 @@ pub enum EncryptionMapperAesConfigurationPadding {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for EncryptionMapperAesConfigurationPadding {}
 impl EncryptionMapperAesConfigurationPadding {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["NoPadding", "PKCS5Padding"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoPadding => "NoPadding",
@@ -4334,6 +4507,7 @@ impl EncryptionMapperAesConfigurationPadding {
 }
 impl ::std::convert::From<::std::string::String>
 for EncryptionMapperAesConfigurationPadding {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "NoPadding" => Self::NoPadding,
@@ -4343,17 +4517,20 @@ for EncryptionMapperAesConfigurationPadding {
     }
 }
 impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationPadding {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for EncryptionMapperAesConfigurationPadding {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for EncryptionMapperAesConfigurationPadding {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4376,17 +4553,19 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationPadding 
 /// Inline schema at `EncryptionMapperRSAConfiguration.algorithm`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperRSAConfiguration/properties/algorithm`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum EncryptionMapperRsaConfigurationAlgorithm {
     /// `RSA`
     Rsa,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for EncryptionMapperRsaConfigurationAlgorithm {}
 impl EncryptionMapperRsaConfigurationAlgorithm {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["RSA"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Rsa => "RSA",
@@ -4396,6 +4575,7 @@ impl EncryptionMapperRsaConfigurationAlgorithm {
 }
 impl ::std::convert::From<::std::string::String>
 for EncryptionMapperRsaConfigurationAlgorithm {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "RSA" => Self::Rsa,
@@ -4404,17 +4584,20 @@ for EncryptionMapperRsaConfigurationAlgorithm {
     }
 }
 impl ::std::convert::From<&str> for EncryptionMapperRsaConfigurationAlgorithm {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for EncryptionMapperRsaConfigurationAlgorithm {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for EncryptionMapperRsaConfigurationAlgorithm {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4450,7 +4633,7 @@ pub enum GroupPermissionCreateRequestVariant {
 /// The hashing algorithm to use.
 ///
 /// Schema: `#/components/schemas/HashingMapperConfiguration/properties/method`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum HashingMapperConfigurationMethod {
     /// `MD2`
     Md2,
@@ -4469,6 +4652,7 @@ pub enum HashingMapperConfigurationMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for HashingMapperConfigurationMethod {}
 impl HashingMapperConfigurationMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4481,6 +4665,7 @@ impl HashingMapperConfigurationMethod {
         "SHA-512",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Md2 => "MD2",
@@ -4495,6 +4680,7 @@ impl HashingMapperConfigurationMethod {
     }
 }
 impl ::std::convert::From<::std::string::String> for HashingMapperConfigurationMethod {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "MD2" => Self::Md2,
@@ -4509,17 +4695,20 @@ impl ::std::convert::From<::std::string::String> for HashingMapperConfigurationM
     }
 }
 impl ::std::convert::From<&str> for HashingMapperConfigurationMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for HashingMapperConfigurationMethod {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for HashingMapperConfigurationMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4542,17 +4731,19 @@ impl<'de> ::serde::Deserialize<'de> for HashingMapperConfigurationMethod {
 /// Inline schema at `PublicAccessTokenResponse.token_type`.
 ///
 /// Schema: `#/components/schemas/PublicAccessTokenResponse/properties/token_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum PublicAccessTokenResponseTokenType {
     /// `Bearer`
     Bearer,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for PublicAccessTokenResponseTokenType {}
 impl PublicAccessTokenResponseTokenType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Bearer"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Bearer => "Bearer",
@@ -4561,6 +4752,7 @@ impl PublicAccessTokenResponseTokenType {
     }
 }
 impl ::std::convert::From<::std::string::String> for PublicAccessTokenResponseTokenType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Bearer" => Self::Bearer,
@@ -4569,17 +4761,20 @@ impl ::std::convert::From<::std::string::String> for PublicAccessTokenResponseTo
     }
 }
 impl ::std::convert::From<&str> for PublicAccessTokenResponseTokenType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for PublicAccessTokenResponseTokenType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for PublicAccessTokenResponseTokenType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4602,17 +4797,19 @@ impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponseTokenType {
 /// Inline schema at `RowFilteringOperationEqual.type`.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationEqual/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum RowFilteringOperationEqualType {
     /// `EQUAL`
     Equal,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for RowFilteringOperationEqualType {}
 impl RowFilteringOperationEqualType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["EQUAL"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Equal => "EQUAL",
@@ -4621,6 +4818,7 @@ impl RowFilteringOperationEqualType {
     }
 }
 impl ::std::convert::From<::std::string::String> for RowFilteringOperationEqualType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "EQUAL" => Self::Equal,
@@ -4629,17 +4827,20 @@ impl ::std::convert::From<::std::string::String> for RowFilteringOperationEqualT
     }
 }
 impl ::std::convert::From<&str> for RowFilteringOperationEqualType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for RowFilteringOperationEqualType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for RowFilteringOperationEqualType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4662,17 +4863,19 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationEqualType {
 /// Inline schema at `RowFilteringOperationNot.type`.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationNot/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum RowFilteringOperationNotType {
     /// `NOT`
     Not,
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ::std::cmp::Eq for RowFilteringOperationNotType {}
 impl RowFilteringOperationNotType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["NOT"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Not => "NOT",
@@ -4681,6 +4884,7 @@ impl RowFilteringOperationNotType {
     }
 }
 impl ::std::convert::From<::std::string::String> for RowFilteringOperationNotType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "NOT" => Self::Not,
@@ -4689,17 +4893,20 @@ impl ::std::convert::From<::std::string::String> for RowFilteringOperationNotTyp
     }
 }
 impl ::std::convert::From<&str> for RowFilteringOperationNotType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
 impl ::std::str::FromStr for RowFilteringOperationNotType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 impl ::std::fmt::Display for RowFilteringOperationNotType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

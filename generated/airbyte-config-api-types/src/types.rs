@@ -17,6 +17,7 @@ pub struct AccessToken {
     any(feature = "applications-2", feature = "dataplane", feature = "service-accounts")
 )]
 impl ::std::fmt::Debug for AccessToken {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AccessToken")
             .field("access_token", &super::support::Redacted)
@@ -376,7 +377,7 @@ super::support::plain_struct!(
 /// Available sort keys for actor list pagination
 ///
 /// Schema: `#/components/schemas/ActorListSortKey`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ActorListSortKey {
     /// `actorName_asc`
     ActorNameAsc,
@@ -394,6 +395,8 @@ pub enum ActorListSortKey {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "destination", feature = "source"))]
+impl ::std::cmp::Eq for ActorListSortKey {}
+#[cfg(any(feature = "destination", feature = "source"))]
 impl ActorListSortKey {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -405,6 +408,7 @@ impl ActorListSortKey {
         "lastSync_desc",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ActorNameAsc => "actorName_asc",
@@ -419,6 +423,7 @@ impl ActorListSortKey {
 }
 #[cfg(any(feature = "destination", feature = "source"))]
 impl ::std::convert::From<::std::string::String> for ActorListSortKey {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "actorName_asc" => Self::ActorNameAsc,
@@ -433,6 +438,7 @@ impl ::std::convert::From<::std::string::String> for ActorListSortKey {
 }
 #[cfg(any(feature = "destination", feature = "source"))]
 impl ::std::convert::From<&str> for ActorListSortKey {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -440,12 +446,14 @@ impl ::std::convert::From<&str> for ActorListSortKey {
 #[cfg(any(feature = "destination", feature = "source"))]
 impl ::std::str::FromStr for ActorListSortKey {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "destination", feature = "source"))]
 impl ::std::fmt::Display for ActorListSortKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -479,7 +487,7 @@ impl<'de> ::serde::Deserialize<'de> for ActorListSortKey {
 /// An actor(source/destination) is active if it has at least one active or manual connection.
 ///
 /// Schema: `#/components/schemas/ActorStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ActorStatus {
     /// `active`
     Active,
@@ -497,10 +505,21 @@ pub enum ActorStatus {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for ActorStatus {}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ActorStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["active", "inactive"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -519,6 +538,7 @@ impl ActorStatus {
     )
 )]
 impl ::std::convert::From<::std::string::String> for ActorStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "active" => Self::Active,
@@ -537,6 +557,7 @@ impl ::std::convert::From<::std::string::String> for ActorStatus {
     )
 )]
 impl ::std::convert::From<&str> for ActorStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -552,6 +573,7 @@ impl ::std::convert::From<&str> for ActorStatus {
 )]
 impl ::std::str::FromStr for ActorStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -566,6 +588,7 @@ impl ::std::str::FromStr for ActorStatus {
     )
 )]
 impl ::std::fmt::Display for ActorStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -615,7 +638,7 @@ impl<'de> ::serde::Deserialize<'de> for ActorStatus {
 /// The `ActorType` schema.
 ///
 /// Schema: `#/components/schemas/ActorType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ActorType {
     /// `source`
     Source,
@@ -633,10 +656,21 @@ pub enum ActorType {
         feature = "connector-documentation"
     )
 )]
+impl ::std::cmp::Eq for ActorType {}
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "connection",
+        feature = "connector-documentation"
+    )
+)]
 impl ActorType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["source", "destination"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Source => "source",
@@ -655,6 +689,7 @@ impl ActorType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for ActorType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "source" => Self::Source,
@@ -673,6 +708,7 @@ impl ::std::convert::From<::std::string::String> for ActorType {
     )
 )]
 impl ::std::convert::From<&str> for ActorType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -688,6 +724,7 @@ impl ::std::convert::From<&str> for ActorType {
 )]
 impl ::std::str::FromStr for ActorType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -702,6 +739,7 @@ impl ::std::str::FromStr for ActorType {
     )
 )]
 impl ::std::fmt::Display for ActorType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -751,7 +789,7 @@ impl<'de> ::serde::Deserialize<'de> for ActorType {
 /// Whether you're setting this override for a source or destination
 ///
 /// Schema: `#/components/schemas/ActorTypeEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ActorTypeEnum {
     /// `source`
     Source,
@@ -769,10 +807,21 @@ pub enum ActorTypeEnum {
         feature = "workspaces"
     )
 )]
+impl ::std::cmp::Eq for ActorTypeEnum {}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-organizations",
+        feature = "organizations",
+        feature = "public-workspaces",
+        feature = "workspaces"
+    )
+)]
 impl ActorTypeEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["source", "destination"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Source => "source",
@@ -791,6 +840,7 @@ impl ActorTypeEnum {
     )
 )]
 impl ::std::convert::From<::std::string::String> for ActorTypeEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "source" => Self::Source,
@@ -809,6 +859,7 @@ impl ::std::convert::From<::std::string::String> for ActorTypeEnum {
     )
 )]
 impl ::std::convert::From<&str> for ActorTypeEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -824,6 +875,7 @@ impl ::std::convert::From<&str> for ActorTypeEnum {
 )]
 impl ::std::str::FromStr for ActorTypeEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -838,6 +890,7 @@ impl ::std::str::FromStr for ActorTypeEnum {
     )
 )]
 impl ::std::fmt::Display for ActorTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1337,6 +1390,7 @@ pub struct ApplicationRead {
     )
 )]
 impl ::std::fmt::Debug for ApplicationRead {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApplicationRead")
             .field("client_id", &self.client_id)
@@ -1400,6 +1454,7 @@ pub struct ApplicationTokenRequest {
 }
 #[cfg(feature = "applications-2")]
 impl ::std::fmt::Debug for ApplicationTokenRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApplicationTokenRequest")
             .field("client_id", &self.client_id)
@@ -1431,6 +1486,7 @@ pub struct ApplicationTokenRequestWithGrant {
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
 impl ::std::fmt::Debug for ApplicationTokenRequestWithGrant {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApplicationTokenRequestWithGrant")
             .field("client_id", &self.client_id)
@@ -1648,7 +1704,7 @@ super::support::plain_struct!(
 /// The `AttemptStatus` schema.
 ///
 /// Schema: `#/components/schemas/AttemptStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum AttemptStatus {
     /// `running`
     Running,
@@ -1667,10 +1723,20 @@ pub enum AttemptStatus {
         feature = "jobs-2"
     )
 )]
+impl ::std::cmp::Eq for AttemptStatus {}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
 impl AttemptStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["running", "failed", "succeeded"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Running => "running",
@@ -1689,6 +1755,7 @@ impl AttemptStatus {
     )
 )]
 impl ::std::convert::From<::std::string::String> for AttemptStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "running" => Self::Running,
@@ -1707,6 +1774,7 @@ impl ::std::convert::From<::std::string::String> for AttemptStatus {
     )
 )]
 impl ::std::convert::From<&str> for AttemptStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -1721,6 +1789,7 @@ impl ::std::convert::From<&str> for AttemptStatus {
 )]
 impl ::std::str::FromStr for AttemptStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -1734,6 +1803,7 @@ impl ::std::str::FromStr for AttemptStatus {
     )
 )]
 impl ::std::fmt::Display for AttemptStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1980,7 +2050,7 @@ super::support::plain_struct!(
 /// Auth Provider
 ///
 /// Schema: `#/components/schemas/AuthProvider`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum AuthProvider {
     /// `airbyte`
     Airbyte,
@@ -1992,6 +2062,8 @@ pub enum AuthProvider {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "user")]
+impl ::std::cmp::Eq for AuthProvider {}
+#[cfg(feature = "user")]
 impl AuthProvider {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2000,6 +2072,7 @@ impl AuthProvider {
         "keycloak",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Airbyte => "airbyte",
@@ -2011,6 +2084,7 @@ impl AuthProvider {
 }
 #[cfg(feature = "user")]
 impl ::std::convert::From<::std::string::String> for AuthProvider {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "airbyte" => Self::Airbyte,
@@ -2022,6 +2096,7 @@ impl ::std::convert::From<::std::string::String> for AuthProvider {
 }
 #[cfg(feature = "user")]
 impl ::std::convert::From<&str> for AuthProvider {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -2029,12 +2104,14 @@ impl ::std::convert::From<&str> for AuthProvider {
 #[cfg(feature = "user")]
 impl ::std::str::FromStr for AuthProvider {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "user")]
 impl ::std::fmt::Display for AuthProvider {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2494,6 +2571,7 @@ pub struct CompleteSourceOauthRequest {
 }
 #[cfg(feature = "source-oauth")]
 impl ::std::fmt::Debug for CompleteSourceOauthRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CompleteSourceOauthRequest")
             .field("o_auth_input_configuration", &self.o_auth_input_configuration)
@@ -2928,7 +3006,7 @@ super::support::plain_struct!(
 /// The `ConnectionEventType` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectionEventType {
     /// `SYNC_STARTED`
     SyncStarted,
@@ -2978,6 +3056,8 @@ pub enum ConnectionEventType {
     Unknown2(::std::string::String),
 }
 #[cfg(feature = "connection")]
+impl ::std::cmp::Eq for ConnectionEventType {}
+#[cfg(feature = "connection")]
 impl ConnectionEventType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3005,6 +3085,7 @@ impl ConnectionEventType {
         "UNKNOWN",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SyncStarted => "SYNC_STARTED",
@@ -3035,6 +3116,7 @@ impl ConnectionEventType {
 }
 #[cfg(feature = "connection")]
 impl ::std::convert::From<::std::string::String> for ConnectionEventType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "SYNC_STARTED" => Self::SyncStarted,
@@ -3065,6 +3147,7 @@ impl ::std::convert::From<::std::string::String> for ConnectionEventType {
 }
 #[cfg(feature = "connection")]
 impl ::std::convert::From<&str> for ConnectionEventType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -3072,12 +3155,14 @@ impl ::std::convert::From<&str> for ConnectionEventType {
 #[cfg(feature = "connection")]
 impl ::std::str::FromStr for ConnectionEventType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "connection")]
 impl ::std::fmt::Display for ConnectionEventType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3633,7 +3718,7 @@ super::support::plain_struct!(
 /// determine how the schedule data should be interpreted
 ///
 /// Schema: `#/components/schemas/ConnectionScheduleType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectionScheduleType {
     /// `manual`
     Manual,
@@ -3652,10 +3737,20 @@ pub enum ConnectionScheduleType {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for ConnectionScheduleType {}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ConnectionScheduleType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["manual", "basic", "cron"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Manual => "manual",
@@ -3674,6 +3769,7 @@ impl ConnectionScheduleType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for ConnectionScheduleType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "manual" => Self::Manual,
@@ -3692,6 +3788,7 @@ impl ::std::convert::From<::std::string::String> for ConnectionScheduleType {
     )
 )]
 impl ::std::convert::From<&str> for ConnectionScheduleType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -3706,6 +3803,7 @@ impl ::std::convert::From<&str> for ConnectionScheduleType {
 )]
 impl ::std::str::FromStr for ConnectionScheduleType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -3719,6 +3817,7 @@ impl ::std::str::FromStr for ConnectionScheduleType {
     )
 )]
 impl ::std::fmt::Display for ConnectionScheduleType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3851,7 +3950,7 @@ super::support::plain_struct!(
 /// The `ConnectionStateType` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStateType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectionStateType {
     /// `global`
     Global,
@@ -3872,6 +3971,15 @@ pub enum ConnectionStateType {
         feature = "web-backend"
     )
 )]
+impl ::std::cmp::Eq for ConnectionStateType {}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "state",
+        feature = "web-backend"
+    )
+)]
 impl ConnectionStateType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3881,6 +3989,7 @@ impl ConnectionStateType {
         "not_set",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Global => "global",
@@ -3900,6 +4009,7 @@ impl ConnectionStateType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for ConnectionStateType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "global" => Self::Global,
@@ -3919,6 +4029,7 @@ impl ::std::convert::From<::std::string::String> for ConnectionStateType {
     )
 )]
 impl ::std::convert::From<&str> for ConnectionStateType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -3933,6 +4044,7 @@ impl ::std::convert::From<&str> for ConnectionStateType {
 )]
 impl ::std::str::FromStr for ConnectionStateType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -3946,6 +4058,7 @@ impl ::std::str::FromStr for ConnectionStateType {
     )
 )]
 impl ::std::fmt::Display for ConnectionStateType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3994,7 +4107,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStateType {
 /// Active means that data is flowing through the connection. Inactive means it is not. Deprecated means the connection is off and cannot be re-activated. Locked means the connection is temporarily disabled due to external factors (e.g., payment issues). The schema field describes the elements of the schema that will be synced.
 ///
 /// Schema: `#/components/schemas/ConnectionStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectionStatus {
     /// `active`
     Active,
@@ -4017,6 +4130,17 @@ pub enum ConnectionStatus {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for ConnectionStatus {}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ConnectionStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4026,6 +4150,7 @@ impl ConnectionStatus {
         "locked",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -4047,6 +4172,7 @@ impl ConnectionStatus {
     )
 )]
 impl ::std::convert::From<::std::string::String> for ConnectionStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "active" => Self::Active,
@@ -4068,6 +4194,7 @@ impl ::std::convert::From<::std::string::String> for ConnectionStatus {
     )
 )]
 impl ::std::convert::From<&str> for ConnectionStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -4084,6 +4211,7 @@ impl ::std::convert::From<&str> for ConnectionStatus {
 )]
 impl ::std::str::FromStr for ConnectionStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -4099,6 +4227,7 @@ impl ::std::str::FromStr for ConnectionStatus {
     )
 )]
 impl ::std::fmt::Display for ConnectionStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4142,7 +4271,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStatus {
 /// The `ConnectionStatusEnum` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStatusEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectionStatusEnum {
     /// `active`
     Active,
@@ -4156,6 +4285,8 @@ pub enum ConnectionStatusEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl ::std::cmp::Eq for ConnectionStatusEnum {}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ConnectionStatusEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4165,6 +4296,7 @@ impl ConnectionStatusEnum {
         "locked",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -4177,6 +4309,7 @@ impl ConnectionStatusEnum {
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<::std::string::String> for ConnectionStatusEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "active" => Self::Active,
@@ -4189,6 +4322,7 @@ impl ::std::convert::From<::std::string::String> for ConnectionStatusEnum {
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<&str> for ConnectionStatusEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -4196,12 +4330,14 @@ impl ::std::convert::From<&str> for ConnectionStatusEnum {
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::str::FromStr for ConnectionStatusEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::fmt::Display for ConnectionStatusEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4379,7 +4515,7 @@ super::support::plain_struct!(
 /// The `ConnectionSyncModeEnum` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionSyncModeEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectionSyncModeEnum {
     /// `full_refresh_overwrite`
     FullRefreshOverwrite,
@@ -4411,6 +4547,16 @@ pub enum ConnectionSyncModeEnum {
         feature = "streams"
     )
 )]
+impl ::std::cmp::Eq for ConnectionSyncModeEnum {}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-streams",
+        feature = "streams"
+    )
+)]
 impl ConnectionSyncModeEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4425,6 +4571,7 @@ impl ConnectionSyncModeEnum {
         "incremental_soft_delete",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FullRefreshOverwrite => "full_refresh_overwrite",
@@ -4450,6 +4597,7 @@ impl ConnectionSyncModeEnum {
     )
 )]
 impl ::std::convert::From<::std::string::String> for ConnectionSyncModeEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "full_refresh_overwrite" => Self::FullRefreshOverwrite,
@@ -4475,6 +4623,7 @@ impl ::std::convert::From<::std::string::String> for ConnectionSyncModeEnum {
     )
 )]
 impl ::std::convert::From<&str> for ConnectionSyncModeEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -4490,6 +4639,7 @@ impl ::std::convert::From<&str> for ConnectionSyncModeEnum {
 )]
 impl ::std::str::FromStr for ConnectionSyncModeEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -4504,6 +4654,7 @@ impl ::std::str::FromStr for ConnectionSyncModeEnum {
     )
 )]
 impl ::std::fmt::Display for ConnectionSyncModeEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4606,7 +4757,7 @@ super::support::plain_struct!(
 ///   * `SYNCED` - connection did not meet any of the above conditions, it has synced and is currently at rest
 ///
 /// Schema: `#/components/schemas/ConnectionSyncStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectionSyncStatus {
     /// `running`
     Running,
@@ -4626,6 +4777,8 @@ pub enum ConnectionSyncStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connection")]
+impl ::std::cmp::Eq for ConnectionSyncStatus {}
+#[cfg(feature = "connection")]
 impl ConnectionSyncStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4638,6 +4791,7 @@ impl ConnectionSyncStatus {
         "synced",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Running => "running",
@@ -4653,6 +4807,7 @@ impl ConnectionSyncStatus {
 }
 #[cfg(feature = "connection")]
 impl ::std::convert::From<::std::string::String> for ConnectionSyncStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "running" => Self::Running,
@@ -4668,6 +4823,7 @@ impl ::std::convert::From<::std::string::String> for ConnectionSyncStatus {
 }
 #[cfg(feature = "connection")]
 impl ::std::convert::From<&str> for ConnectionSyncStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -4675,12 +4831,14 @@ impl ::std::convert::From<&str> for ConnectionSyncStatus {
 #[cfg(feature = "connection")]
 impl ::std::str::FromStr for ConnectionSyncStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "connection")]
 impl ::std::fmt::Display for ConnectionSyncStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5938,7 +6096,7 @@ super::support::plain_struct!(
 /// The `ConnectorRolloutState` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutState`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectorRolloutState {
     /// `initialized`
     Initialized,
@@ -5962,6 +6120,8 @@ pub enum ConnectorRolloutState {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-rollout")]
+impl ::std::cmp::Eq for ConnectorRolloutState {}
+#[cfg(feature = "connector-rollout")]
 impl ConnectorRolloutState {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -5976,6 +6136,7 @@ impl ConnectorRolloutState {
         "canceled",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Initialized => "initialized",
@@ -5993,6 +6154,7 @@ impl ConnectorRolloutState {
 }
 #[cfg(feature = "connector-rollout")]
 impl ::std::convert::From<::std::string::String> for ConnectorRolloutState {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "initialized" => Self::Initialized,
@@ -6010,6 +6172,7 @@ impl ::std::convert::From<::std::string::String> for ConnectorRolloutState {
 }
 #[cfg(feature = "connector-rollout")]
 impl ::std::convert::From<&str> for ConnectorRolloutState {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -6017,12 +6180,14 @@ impl ::std::convert::From<&str> for ConnectorRolloutState {
 #[cfg(feature = "connector-rollout")]
 impl ::std::str::FromStr for ConnectorRolloutState {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "connector-rollout")]
 impl ::std::fmt::Display for ConnectorRolloutState {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6048,7 +6213,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutState {
 /// The `ConnectorRolloutStateTerminal` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutStateTerminal`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectorRolloutStateTerminal {
     /// `succeeded`
     Succeeded,
@@ -6060,6 +6225,8 @@ pub enum ConnectorRolloutStateTerminal {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-rollout")]
+impl ::std::cmp::Eq for ConnectorRolloutStateTerminal {}
+#[cfg(feature = "connector-rollout")]
 impl ConnectorRolloutStateTerminal {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -6068,6 +6235,7 @@ impl ConnectorRolloutStateTerminal {
         "canceled",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Succeeded => "succeeded",
@@ -6079,6 +6247,7 @@ impl ConnectorRolloutStateTerminal {
 }
 #[cfg(feature = "connector-rollout")]
 impl ::std::convert::From<::std::string::String> for ConnectorRolloutStateTerminal {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "succeeded" => Self::Succeeded,
@@ -6090,6 +6259,7 @@ impl ::std::convert::From<::std::string::String> for ConnectorRolloutStateTermin
 }
 #[cfg(feature = "connector-rollout")]
 impl ::std::convert::From<&str> for ConnectorRolloutStateTerminal {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -6097,12 +6267,14 @@ impl ::std::convert::From<&str> for ConnectorRolloutStateTerminal {
 #[cfg(feature = "connector-rollout")]
 impl ::std::str::FromStr for ConnectorRolloutStateTerminal {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "connector-rollout")]
 impl ::std::fmt::Display for ConnectorRolloutStateTerminal {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6128,7 +6300,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutStateTerminal {
 /// The `ConnectorRolloutStrategy` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutStrategy`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectorRolloutStrategy {
     /// `manual`
     Manual,
@@ -6140,10 +6312,13 @@ pub enum ConnectorRolloutStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-rollout")]
+impl ::std::cmp::Eq for ConnectorRolloutStrategy {}
+#[cfg(feature = "connector-rollout")]
 impl ConnectorRolloutStrategy {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["manual", "automated", "overridden"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Manual => "manual",
@@ -6155,6 +6330,7 @@ impl ConnectorRolloutStrategy {
 }
 #[cfg(feature = "connector-rollout")]
 impl ::std::convert::From<::std::string::String> for ConnectorRolloutStrategy {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "manual" => Self::Manual,
@@ -6166,6 +6342,7 @@ impl ::std::convert::From<::std::string::String> for ConnectorRolloutStrategy {
 }
 #[cfg(feature = "connector-rollout")]
 impl ::std::convert::From<&str> for ConnectorRolloutStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -6173,12 +6350,14 @@ impl ::std::convert::From<&str> for ConnectorRolloutStrategy {
 #[cfg(feature = "connector-rollout")]
 impl ::std::str::FromStr for ConnectorRolloutStrategy {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "connector-rollout")]
 impl ::std::fmt::Display for ConnectorRolloutStrategy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6255,7 +6434,7 @@ super::support::plain_struct!(
 /// The `ConnectorType` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectorType {
     /// `source`
     Source,
@@ -6271,10 +6450,19 @@ pub enum ConnectorType {
         feature = "connector-definitions"
     )
 )]
+impl ::std::cmp::Eq for ConnectorType {}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
 impl ConnectorType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["source", "destination"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Source => "source",
@@ -6291,6 +6479,7 @@ impl ConnectorType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for ConnectorType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "source" => Self::Source,
@@ -6307,6 +6496,7 @@ impl ::std::convert::From<::std::string::String> for ConnectorType {
     )
 )]
 impl ::std::convert::From<&str> for ConnectorType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -6320,6 +6510,7 @@ impl ::std::convert::From<&str> for ConnectorType {
 )]
 impl ::std::str::FromStr for ConnectorType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -6332,6 +6523,7 @@ impl ::std::str::FromStr for ConnectorType {
     )
 )]
 impl ::std::fmt::Display for ConnectorType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6369,7 +6561,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorType {
 /// The `ConsumptionTimeWindow` schema.
 ///
 /// Schema: `#/components/schemas/ConsumptionTimeWindow`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConsumptionTimeWindow {
     /// `lastMonth`
     LastMonth,
@@ -6381,6 +6573,8 @@ pub enum ConsumptionTimeWindow {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
+impl ::std::cmp::Eq for ConsumptionTimeWindow {}
+#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 impl ConsumptionTimeWindow {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -6389,6 +6583,7 @@ impl ConsumptionTimeWindow {
         "lastYear",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::LastMonth => "lastMonth",
@@ -6400,6 +6595,7 @@ impl ConsumptionTimeWindow {
 }
 #[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 impl ::std::convert::From<::std::string::String> for ConsumptionTimeWindow {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "lastMonth" => Self::LastMonth,
@@ -6411,6 +6607,7 @@ impl ::std::convert::From<::std::string::String> for ConsumptionTimeWindow {
 }
 #[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 impl ::std::convert::From<&str> for ConsumptionTimeWindow {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -6418,12 +6615,14 @@ impl ::std::convert::From<&str> for ConsumptionTimeWindow {
 #[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 impl ::std::str::FromStr for ConsumptionTimeWindow {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 impl ::std::fmt::Display for ConsumptionTimeWindow {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6543,6 +6742,7 @@ pub struct CreateOrUpdateSecretsPersistenceConfigRequestBody {
 }
 #[cfg(feature = "secrets-persistence-config")]
 impl ::std::fmt::Debug for CreateOrUpdateSecretsPersistenceConfigRequestBody {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateOrUpdateSecretsPersistenceConfigRequestBody")
             .field("configuration", &self.configuration)
@@ -6585,6 +6785,7 @@ pub struct CreateSsoConfigRequestBody {
 }
 #[cfg(feature = "sso-config")]
 impl ::std::fmt::Debug for CreateSsoConfigRequestBody {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateSsoConfigRequestBody")
             .field("client_id", &self.client_id)
@@ -6706,7 +6907,7 @@ super::support::plain_struct!(
 /// The `CustomerTier` schema.
 ///
 /// Schema: `#/components/schemas/CustomerTier`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomerTier {
     /// `TIER_0`
     Tier0,
@@ -6720,10 +6921,13 @@ pub enum CustomerTier {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-rollout")]
+impl ::std::cmp::Eq for CustomerTier {}
+#[cfg(feature = "connector-rollout")]
 impl CustomerTier {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["TIER_0", "TIER_1", "TIER_2", "ALL"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Tier0 => "TIER_0",
@@ -6736,6 +6940,7 @@ impl CustomerTier {
 }
 #[cfg(feature = "connector-rollout")]
 impl ::std::convert::From<::std::string::String> for CustomerTier {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "TIER_0" => Self::Tier0,
@@ -6748,6 +6953,7 @@ impl ::std::convert::From<::std::string::String> for CustomerTier {
 }
 #[cfg(feature = "connector-rollout")]
 impl ::std::convert::From<&str> for CustomerTier {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -6755,12 +6961,14 @@ impl ::std::convert::From<&str> for CustomerTier {
 #[cfg(feature = "connector-rollout")]
 impl ::std::str::FromStr for CustomerTier {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "connector-rollout")]
 impl ::std::fmt::Display for CustomerTier {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6801,7 +7009,7 @@ pub type CustomerioNotificationConfiguration = ::serde_json::Map<
 /// The `DataType` schema.
 ///
 /// Schema: `#/components/schemas/DataType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DataType {
     /// `string`
     String,
@@ -6817,6 +7025,8 @@ pub enum DataType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
+impl ::std::cmp::Eq for DataType {}
+#[cfg(feature = "unreferenced-types")]
 impl DataType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -6827,6 +7037,7 @@ impl DataType {
         "array",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::String => "string",
@@ -6840,6 +7051,7 @@ impl DataType {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for DataType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "string" => Self::String,
@@ -6853,6 +7065,7 @@ impl ::std::convert::From<::std::string::String> for DataType {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for DataType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -6860,12 +7073,14 @@ impl ::std::convert::From<&str> for DataType {
 #[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for DataType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for DataType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -6958,6 +7173,7 @@ pub struct DataplaneCreateResponse {
 }
 #[cfg(feature = "dataplane")]
 impl ::std::fmt::Debug for DataplaneCreateResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DataplaneCreateResponse")
             .field("client_id", &self.client_id)
@@ -6990,6 +7206,7 @@ pub struct DataplaneCreateResponseBody {
 }
 #[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 impl ::std::fmt::Debug for DataplaneCreateResponseBody {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DataplaneCreateResponseBody")
             .field("client_id", &self.client_id)
@@ -7351,6 +7568,7 @@ pub struct DataplaneTokenRequestBody {
 }
 #[cfg(feature = "dataplane")]
 impl ::std::fmt::Debug for DataplaneTokenRequestBody {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DataplaneTokenRequestBody")
             .field("client_id", &self.client_id)
@@ -7470,7 +7688,7 @@ super::support::plain_struct!(
 /// The `DbMigrationState` schema.
 ///
 /// Schema: `#/components/schemas/DbMigrationState`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DbMigrationState {
     /// `pending`
     Pending,
@@ -7510,6 +7728,8 @@ pub enum DbMigrationState {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
+impl ::std::cmp::Eq for DbMigrationState {}
+#[cfg(feature = "unreferenced-types")]
 impl DbMigrationState {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -7532,6 +7752,7 @@ impl DbMigrationState {
         "deleted",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -7557,6 +7778,7 @@ impl DbMigrationState {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for DbMigrationState {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "pending" => Self::Pending,
@@ -7582,6 +7804,7 @@ impl ::std::convert::From<::std::string::String> for DbMigrationState {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for DbMigrationState {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -7589,12 +7812,14 @@ impl ::std::convert::From<&str> for DbMigrationState {
 #[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for DbMigrationState {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for DbMigrationState {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -7653,7 +7878,7 @@ super::support::plain_struct!(
 /// The `DeadlineAction` schema.
 ///
 /// Schema: `#/components/schemas/DeadlineAction`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DeadlineAction {
     /// `auto_upgrade`
     AutoUpgrade,
@@ -7672,10 +7897,22 @@ pub enum DeadlineAction {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for DeadlineAction {}
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl DeadlineAction {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["auto_upgrade", "disable"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AutoUpgrade => "auto_upgrade",
@@ -7695,6 +7932,7 @@ impl DeadlineAction {
     )
 )]
 impl ::std::convert::From<::std::string::String> for DeadlineAction {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "auto_upgrade" => Self::AutoUpgrade,
@@ -7714,6 +7952,7 @@ impl ::std::convert::From<::std::string::String> for DeadlineAction {
     )
 )]
 impl ::std::convert::From<&str> for DeadlineAction {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -7730,6 +7969,7 @@ impl ::std::convert::From<&str> for DeadlineAction {
 )]
 impl ::std::str::FromStr for DeadlineAction {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -7745,6 +7985,7 @@ impl ::std::str::FromStr for DeadlineAction {
     )
 )]
 impl ::std::fmt::Display for DeadlineAction {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -8903,7 +9144,7 @@ super::support::plain_struct!(
 /// The `DestinationSyncMode` schema.
 ///
 /// Schema: `#/components/schemas/DestinationSyncMode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DestinationSyncMode {
     /// `append`
     Append,
@@ -8935,6 +9176,22 @@ pub enum DestinationSyncMode {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for DestinationSyncMode {}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl DestinationSyncMode {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -8946,6 +9203,7 @@ impl DestinationSyncMode {
         "soft_delete",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Append => "append",
@@ -8974,6 +9232,7 @@ impl DestinationSyncMode {
     )
 )]
 impl ::std::convert::From<::std::string::String> for DestinationSyncMode {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "append" => Self::Append,
@@ -9002,6 +9261,7 @@ impl ::std::convert::From<::std::string::String> for DestinationSyncMode {
     )
 )]
 impl ::std::convert::From<&str> for DestinationSyncMode {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -9023,6 +9283,7 @@ impl ::std::convert::From<&str> for DestinationSyncMode {
 )]
 impl ::std::str::FromStr for DestinationSyncMode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -9043,6 +9304,7 @@ impl ::std::str::FromStr for DestinationSyncMode {
     )
 )]
 impl ::std::fmt::Display for DestinationSyncMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -9335,6 +9597,7 @@ pub struct EmbeddedScopedTokenResponse {
 }
 #[cfg(any(feature = "public", feature = "embedded-widget"))]
 impl ::std::fmt::Debug for EmbeddedScopedTokenResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddedScopedTokenResponse")
             .field("token", &super::support::Redacted)
@@ -9397,6 +9660,7 @@ pub struct EmbeddedWidgetResponse {
 }
 #[cfg(any(feature = "public", feature = "embedded-widget"))]
 impl ::std::fmt::Debug for EmbeddedWidgetResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddedWidgetResponse")
             .field("token", &super::support::Redacted)
@@ -9472,6 +9736,7 @@ pub struct EncryptionMapperAesConfiguration {
     )
 )]
 impl ::std::fmt::Debug for EncryptionMapperAesConfiguration {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EncryptionMapperAesConfiguration")
             .field("algorithm", &self.algorithm)
@@ -9509,7 +9774,7 @@ super::support::plain_struct!(
 /// The `EncryptionMapperAlgorithm` schema.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAlgorithm`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum EncryptionMapperAlgorithm {
     /// `RSA`
     Rsa,
@@ -9519,10 +9784,13 @@ pub enum EncryptionMapperAlgorithm {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
+impl ::std::cmp::Eq for EncryptionMapperAlgorithm {}
+#[cfg(feature = "unreferenced-types")]
 impl EncryptionMapperAlgorithm {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["RSA", "AES"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Rsa => "RSA",
@@ -9533,6 +9801,7 @@ impl EncryptionMapperAlgorithm {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for EncryptionMapperAlgorithm {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "RSA" => Self::Rsa,
@@ -9543,6 +9812,7 @@ impl ::std::convert::From<::std::string::String> for EncryptionMapperAlgorithm {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for EncryptionMapperAlgorithm {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -9550,12 +9820,14 @@ impl ::std::convert::From<&str> for EncryptionMapperAlgorithm {
 #[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for EncryptionMapperAlgorithm {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for EncryptionMapperAlgorithm {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -9873,7 +10145,7 @@ super::support::plain_struct!(
 /// Indicates where the error originated. If not set, the origin of error is not well known.
 ///
 /// Schema: `#/components/schemas/FailureOrigin`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FailureOrigin {
     /// `source`
     Source,
@@ -9909,6 +10181,22 @@ pub enum FailureOrigin {
         feature = "source"
     )
 )]
+impl ::std::cmp::Eq for FailureOrigin {}
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl FailureOrigin {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -9922,6 +10210,7 @@ impl FailureOrigin {
         "unknown",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Source => "source",
@@ -9952,6 +10241,7 @@ impl FailureOrigin {
     )
 )]
 impl ::std::convert::From<::std::string::String> for FailureOrigin {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "source" => Self::Source,
@@ -9982,6 +10272,7 @@ impl ::std::convert::From<::std::string::String> for FailureOrigin {
     )
 )]
 impl ::std::convert::From<&str> for FailureOrigin {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -10003,6 +10294,7 @@ impl ::std::convert::From<&str> for FailureOrigin {
 )]
 impl ::std::str::FromStr for FailureOrigin {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -10023,6 +10315,7 @@ impl ::std::str::FromStr for FailureOrigin {
     )
 )]
 impl ::std::fmt::Display for FailureOrigin {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10154,7 +10447,7 @@ super::support::plain_struct!(
 /// Categorizes well known errors into types for programmatic handling. If not set, the type of error is not well known.
 ///
 /// Schema: `#/components/schemas/FailureType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FailureType {
     /// `config_error`
     ConfigError,
@@ -10188,6 +10481,22 @@ pub enum FailureType {
         feature = "source"
     )
 )]
+impl ::std::cmp::Eq for FailureType {}
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl FailureType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -10200,6 +10509,7 @@ impl FailureType {
         "transient_error",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConfigError => "config_error",
@@ -10229,6 +10539,7 @@ impl FailureType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for FailureType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "config_error" => Self::ConfigError,
@@ -10258,6 +10569,7 @@ impl ::std::convert::From<::std::string::String> for FailureType {
     )
 )]
 impl ::std::convert::From<&str> for FailureType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -10279,6 +10591,7 @@ impl ::std::convert::From<&str> for FailureType {
 )]
 impl ::std::str::FromStr for FailureType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -10299,6 +10612,7 @@ impl ::std::str::FromStr for FailureType {
     )
 )]
 impl ::std::fmt::Display for FailureType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10709,6 +11023,7 @@ pub struct GenerateContributionRequestBody {
 }
 #[cfg(feature = "connector-builder-project")]
 impl ::std::fmt::Debug for GenerateContributionRequestBody {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GenerateContributionRequestBody")
             .field("base_image", &self.base_image)
@@ -12104,7 +12419,7 @@ super::support::plain_struct!(
 /// The `JobConfigType` schema.
 ///
 /// Schema: `#/components/schemas/JobConfigType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum JobConfigType {
     /// `check_connection_source`
     CheckConnectionSource,
@@ -12137,6 +12452,19 @@ pub enum JobConfigType {
         feature = "source"
     )
 )]
+impl ::std::cmp::Eq for JobConfigType {}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl JobConfigType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -12150,6 +12478,7 @@ impl JobConfigType {
         "clear",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CheckConnectionSource => "check_connection_source",
@@ -12177,6 +12506,7 @@ impl JobConfigType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for JobConfigType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "check_connection_source" => Self::CheckConnectionSource,
@@ -12204,6 +12534,7 @@ impl ::std::convert::From<::std::string::String> for JobConfigType {
     )
 )]
 impl ::std::convert::From<&str> for JobConfigType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -12222,6 +12553,7 @@ impl ::std::convert::From<&str> for JobConfigType {
 )]
 impl ::std::str::FromStr for JobConfigType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -12239,6 +12571,7 @@ impl ::std::str::FromStr for JobConfigType {
     )
 )]
 impl ::std::fmt::Display for JobConfigType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -12751,7 +13084,7 @@ super::support::plain_struct!(
 /// The `JobStatus` schema.
 ///
 /// Schema: `#/components/schemas/JobStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum JobStatus {
     /// `pending`
     Pending,
@@ -12778,6 +13111,15 @@ pub enum JobStatus {
         feature = "web-backend"
     )
 )]
+impl ::std::cmp::Eq for JobStatus {}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "jobs-2",
+        feature = "web-backend"
+    )
+)]
 impl JobStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -12790,6 +13132,7 @@ impl JobStatus {
         "cancelled",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -12812,6 +13155,7 @@ impl JobStatus {
     )
 )]
 impl ::std::convert::From<::std::string::String> for JobStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "pending" => Self::Pending,
@@ -12834,6 +13178,7 @@ impl ::std::convert::From<::std::string::String> for JobStatus {
     )
 )]
 impl ::std::convert::From<&str> for JobStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -12848,6 +13193,7 @@ impl ::std::convert::From<&str> for JobStatus {
 )]
 impl ::std::str::FromStr for JobStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -12861,6 +13207,7 @@ impl ::std::str::FromStr for JobStatus {
     )
 )]
 impl ::std::fmt::Display for JobStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -12900,7 +13247,7 @@ impl<'de> ::serde::Deserialize<'de> for JobStatus {
 /// The `JobStatusEnum` schema.
 ///
 /// Schema: `#/components/schemas/JobStatusEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum JobStatusEnum {
     /// `pending`
     Pending,
@@ -12920,6 +13267,8 @@ pub enum JobStatusEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
+impl ::std::cmp::Eq for JobStatusEnum {}
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl JobStatusEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -12932,6 +13281,7 @@ impl JobStatusEnum {
         "cancelled",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -12947,6 +13297,7 @@ impl JobStatusEnum {
 }
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::std::convert::From<::std::string::String> for JobStatusEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "pending" => Self::Pending,
@@ -12962,6 +13313,7 @@ impl ::std::convert::From<::std::string::String> for JobStatusEnum {
 }
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::std::convert::From<&str> for JobStatusEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -12969,12 +13321,14 @@ impl ::std::convert::From<&str> for JobStatusEnum {
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::std::str::FromStr for JobStatusEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::std::fmt::Display for JobStatusEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -13054,7 +13408,7 @@ super::support::plain_struct!(
 /// enum that describes the different types of jobs that the platform runs.
 ///
 /// Schema: `#/components/schemas/JobType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum JobType {
     /// `get_spec`
     GetSpec,
@@ -13092,6 +13446,26 @@ pub enum JobType {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for JobType {}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl JobType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -13104,6 +13478,7 @@ impl JobType {
         "replicate",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GetSpec => "get_spec",
@@ -13137,6 +13512,7 @@ impl JobType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for JobType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "get_spec" => Self::GetSpec,
@@ -13170,6 +13546,7 @@ impl ::std::convert::From<::std::string::String> for JobType {
     )
 )]
 impl ::std::convert::From<&str> for JobType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -13195,6 +13572,7 @@ impl ::std::convert::From<&str> for JobType {
 )]
 impl ::std::str::FromStr for JobType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -13219,6 +13597,7 @@ impl ::std::str::FromStr for JobType {
     )
 )]
 impl ::std::fmt::Display for JobType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -13280,7 +13659,7 @@ impl<'de> ::serde::Deserialize<'de> for JobType {
 /// Enum that describes the different types of jobs that the platform runs. When not specified, all job types are returned.
 ///
 /// Schema: `#/components/schemas/JobTypeEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum JobTypeEnum {
     /// `sync`
     Sync,
@@ -13294,10 +13673,13 @@ pub enum JobTypeEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
+impl ::std::cmp::Eq for JobTypeEnum {}
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl JobTypeEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["sync", "reset", "refresh", "clear"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Sync => "sync",
@@ -13310,6 +13692,7 @@ impl JobTypeEnum {
 }
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::std::convert::From<::std::string::String> for JobTypeEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "sync" => Self::Sync,
@@ -13322,6 +13705,7 @@ impl ::std::convert::From<::std::string::String> for JobTypeEnum {
 }
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::std::convert::From<&str> for JobTypeEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -13329,12 +13713,14 @@ impl ::std::convert::From<&str> for JobTypeEnum {
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::std::str::FromStr for JobTypeEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::std::fmt::Display for JobTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -13540,7 +13926,7 @@ super::support::plain_struct!(
 /// The `LicenseStatus` schema.
 ///
 /// Schema: `#/components/schemas/LicenseStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum LicenseStatus {
     /// `pro`
     Pro,
@@ -13554,6 +13940,8 @@ pub enum LicenseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance-configuration")]
+impl ::std::cmp::Eq for LicenseStatus {}
+#[cfg(feature = "instance-configuration")]
 impl LicenseStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -13563,6 +13951,7 @@ impl LicenseStatus {
         "expired",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pro => "pro",
@@ -13575,6 +13964,7 @@ impl LicenseStatus {
 }
 #[cfg(feature = "instance-configuration")]
 impl ::std::convert::From<::std::string::String> for LicenseStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "pro" => Self::Pro,
@@ -13587,6 +13977,7 @@ impl ::std::convert::From<::std::string::String> for LicenseStatus {
 }
 #[cfg(feature = "instance-configuration")]
 impl ::std::convert::From<&str> for LicenseStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -13594,12 +13985,14 @@ impl ::std::convert::From<&str> for LicenseStatus {
 #[cfg(feature = "instance-configuration")]
 impl ::std::str::FromStr for LicenseStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "instance-configuration")]
 impl ::std::fmt::Display for LicenseStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -13991,7 +14384,7 @@ super::support::plain_struct!(
 /// The `LogFormatType` schema.
 ///
 /// Schema: `#/components/schemas/LogFormatType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum LogFormatType {
     /// `formatted`
     Formatted,
@@ -14014,10 +14407,26 @@ pub enum LogFormatType {
         feature = "source"
     )
 )]
+impl ::std::cmp::Eq for LogFormatType {}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl LogFormatType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["formatted", "structured"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Formatted => "formatted",
@@ -14041,6 +14450,7 @@ impl LogFormatType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for LogFormatType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "formatted" => Self::Formatted,
@@ -14064,6 +14474,7 @@ impl ::std::convert::From<::std::string::String> for LogFormatType {
     )
 )]
 impl ::std::convert::From<&str> for LogFormatType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -14084,6 +14495,7 @@ impl ::std::convert::From<&str> for LogFormatType {
 )]
 impl ::std::str::FromStr for LogFormatType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -14103,6 +14515,7 @@ impl ::std::str::FromStr for LogFormatType {
     )
 )]
 impl ::std::fmt::Display for LogFormatType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -14167,7 +14580,7 @@ impl<'de> ::serde::Deserialize<'de> for LogFormatType {
 /// The `LogLevel` schema.
 ///
 /// Schema: `#/components/schemas/LogLevel`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum LogLevel {
     /// `debug`
     Debug,
@@ -14196,6 +14609,21 @@ pub enum LogLevel {
         feature = "source"
     )
 )]
+impl ::std::cmp::Eq for LogLevel {}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl LogLevel {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -14206,6 +14634,7 @@ impl LogLevel {
         "warn",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Debug => "debug",
@@ -14232,6 +14661,7 @@ impl LogLevel {
     )
 )]
 impl ::std::convert::From<::std::string::String> for LogLevel {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "debug" => Self::Debug,
@@ -14258,6 +14688,7 @@ impl ::std::convert::From<::std::string::String> for LogLevel {
     )
 )]
 impl ::std::convert::From<&str> for LogLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -14278,6 +14709,7 @@ impl ::std::convert::From<&str> for LogLevel {
 )]
 impl ::std::str::FromStr for LogLevel {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -14297,6 +14729,7 @@ impl ::std::str::FromStr for LogLevel {
     )
 )]
 impl ::std::fmt::Display for LogLevel {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -14396,7 +14829,7 @@ super::support::plain_struct!(LogRead { log_lines : required 0 "logLines", });
 /// The `LogSource` schema.
 ///
 /// Schema: `#/components/schemas/LogSource`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum LogSource {
     /// `destination`
     Destination,
@@ -14423,6 +14856,21 @@ pub enum LogSource {
         feature = "source"
     )
 )]
+impl ::std::cmp::Eq for LogSource {}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl LogSource {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -14432,6 +14880,7 @@ impl LogSource {
         "replication-orchestrator",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Destination => "destination",
@@ -14457,6 +14906,7 @@ impl LogSource {
     )
 )]
 impl ::std::convert::From<::std::string::String> for LogSource {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "destination" => Self::Destination,
@@ -14482,6 +14932,7 @@ impl ::std::convert::From<::std::string::String> for LogSource {
     )
 )]
 impl ::std::convert::From<&str> for LogSource {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -14502,6 +14953,7 @@ impl ::std::convert::From<&str> for LogSource {
 )]
 impl ::std::str::FromStr for LogSource {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -14521,6 +14973,7 @@ impl ::std::str::FromStr for LogSource {
     )
 )]
 impl ::std::fmt::Display for LogSource {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -14572,7 +15025,7 @@ impl<'de> ::serde::Deserialize<'de> for LogSource {
 /// type/source of logs produced
 ///
 /// Schema: `#/components/schemas/LogType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum LogType {
     /// `server`
     Server,
@@ -14582,10 +15035,13 @@ pub enum LogType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
+impl ::std::cmp::Eq for LogType {}
+#[cfg(feature = "unreferenced-types")]
 impl LogType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["server", "scheduler"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Server => "server",
@@ -14596,6 +15052,7 @@ impl LogType {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for LogType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "server" => Self::Server,
@@ -14606,6 +15063,7 @@ impl ::std::convert::From<::std::string::String> for LogType {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for LogType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -14613,12 +15071,14 @@ impl ::std::convert::From<&str> for LogType {
 #[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for LogType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for LogType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -14713,7 +15173,7 @@ super::support::plain_struct!(
 /// The `MapperValidationErrorType` schema.
 ///
 /// Schema: `#/components/schemas/MapperValidationErrorType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum MapperValidationErrorType {
     /// `MISSING_MAPPER`
     MissingMapper,
@@ -14727,6 +15187,8 @@ pub enum MapperValidationErrorType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "web-backend")]
+impl ::std::cmp::Eq for MapperValidationErrorType {}
+#[cfg(feature = "web-backend")]
 impl MapperValidationErrorType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -14736,6 +15198,7 @@ impl MapperValidationErrorType {
         "FIELD_ALREADY_EXISTS",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MissingMapper => "MISSING_MAPPER",
@@ -14748,6 +15211,7 @@ impl MapperValidationErrorType {
 }
 #[cfg(feature = "web-backend")]
 impl ::std::convert::From<::std::string::String> for MapperValidationErrorType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "MISSING_MAPPER" => Self::MissingMapper,
@@ -14760,6 +15224,7 @@ impl ::std::convert::From<::std::string::String> for MapperValidationErrorType {
 }
 #[cfg(feature = "web-backend")]
 impl ::std::convert::From<&str> for MapperValidationErrorType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -14767,12 +15232,14 @@ impl ::std::convert::From<&str> for MapperValidationErrorType {
 #[cfg(feature = "web-backend")]
 impl ::std::str::FromStr for MapperValidationErrorType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "web-backend")]
 impl ::std::fmt::Display for MapperValidationErrorType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -14832,6 +15299,7 @@ pub struct MigrateSecretStorageRequestBody {
 }
 #[cfg(feature = "secret-storage")]
 impl ::std::fmt::Debug for MigrateSecretStorageRequestBody {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("MigrateSecretStorageRequestBody")
             .field("from_secret_storage_id", &super::support::Redacted)
@@ -14851,7 +15319,7 @@ super::support::plain_struct!(
 /// Define the location where the data will be stored in the destination
 ///
 /// Schema: `#/components/schemas/NamespaceDefinitionEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum NamespaceDefinitionEnum {
     /// `source`
     Source,
@@ -14863,6 +15331,8 @@ pub enum NamespaceDefinitionEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl ::std::cmp::Eq for NamespaceDefinitionEnum {}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl NamespaceDefinitionEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -14871,6 +15341,7 @@ impl NamespaceDefinitionEnum {
         "custom_format",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Source => "source",
@@ -14882,6 +15353,7 @@ impl NamespaceDefinitionEnum {
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "source" => Self::Source,
@@ -14893,6 +15365,7 @@ impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnum {
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<&str> for NamespaceDefinitionEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -14900,12 +15373,14 @@ impl ::std::convert::From<&str> for NamespaceDefinitionEnum {
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::str::FromStr for NamespaceDefinitionEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::fmt::Display for NamespaceDefinitionEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -14931,7 +15406,7 @@ impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionEnum {
 /// Define the location where the data will be stored in the destination
 ///
 /// Schema: `#/components/schemas/NamespaceDefinitionEnumNoDefault`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum NamespaceDefinitionEnumNoDefault {
     /// `source`
     Source,
@@ -14943,6 +15418,8 @@ pub enum NamespaceDefinitionEnumNoDefault {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl ::std::cmp::Eq for NamespaceDefinitionEnumNoDefault {}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl NamespaceDefinitionEnumNoDefault {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -14951,6 +15428,7 @@ impl NamespaceDefinitionEnumNoDefault {
         "custom_format",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Source => "source",
@@ -14962,6 +15440,7 @@ impl NamespaceDefinitionEnumNoDefault {
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnumNoDefault {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "source" => Self::Source,
@@ -14973,6 +15452,7 @@ impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnumNoDe
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<&str> for NamespaceDefinitionEnumNoDefault {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -14980,12 +15460,14 @@ impl ::std::convert::From<&str> for NamespaceDefinitionEnumNoDefault {
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::str::FromStr for NamespaceDefinitionEnumNoDefault {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::fmt::Display for NamespaceDefinitionEnumNoDefault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -15018,7 +15500,7 @@ impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionEnumNoDefault {
 /// Method used for computing final namespace in destination
 ///
 /// Schema: `#/components/schemas/NamespaceDefinitionType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum NamespaceDefinitionType {
     /// `source`
     Source,
@@ -15037,6 +15519,15 @@ pub enum NamespaceDefinitionType {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for NamespaceDefinitionType {}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl NamespaceDefinitionType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -15045,6 +15536,7 @@ impl NamespaceDefinitionType {
         "customformat",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Source => "source",
@@ -15063,6 +15555,7 @@ impl NamespaceDefinitionType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for NamespaceDefinitionType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "source" => Self::Source,
@@ -15081,6 +15574,7 @@ impl ::std::convert::From<::std::string::String> for NamespaceDefinitionType {
     )
 )]
 impl ::std::convert::From<&str> for NamespaceDefinitionType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -15095,6 +15589,7 @@ impl ::std::convert::From<&str> for NamespaceDefinitionType {
 )]
 impl ::std::str::FromStr for NamespaceDefinitionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -15108,6 +15603,7 @@ impl ::std::str::FromStr for NamespaceDefinitionType {
     )
 )]
 impl ::std::fmt::Display for NamespaceDefinitionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -15154,7 +15650,7 @@ impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionType {
 /// The `NonBreakingChangesPreference` schema.
 ///
 /// Schema: `#/components/schemas/NonBreakingChangesPreference`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum NonBreakingChangesPreference {
     /// `ignore`
     Ignore,
@@ -15175,6 +15671,15 @@ pub enum NonBreakingChangesPreference {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for NonBreakingChangesPreference {}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl NonBreakingChangesPreference {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -15184,6 +15689,7 @@ impl NonBreakingChangesPreference {
         "propagate_fully",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ignore => "ignore",
@@ -15203,6 +15709,7 @@ impl NonBreakingChangesPreference {
     )
 )]
 impl ::std::convert::From<::std::string::String> for NonBreakingChangesPreference {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ignore" => Self::Ignore,
@@ -15222,6 +15729,7 @@ impl ::std::convert::From<::std::string::String> for NonBreakingChangesPreferenc
     )
 )]
 impl ::std::convert::From<&str> for NonBreakingChangesPreference {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -15236,6 +15744,7 @@ impl ::std::convert::From<&str> for NonBreakingChangesPreference {
 )]
 impl ::std::str::FromStr for NonBreakingChangesPreference {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -15249,6 +15758,7 @@ impl ::std::str::FromStr for NonBreakingChangesPreference {
     )
 )]
 impl ::std::fmt::Display for NonBreakingChangesPreference {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -15288,7 +15798,7 @@ impl<'de> ::serde::Deserialize<'de> for NonBreakingChangesPreference {
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
 ///
 /// Schema: `#/components/schemas/NonBreakingSchemaUpdatesBehaviorEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum NonBreakingSchemaUpdatesBehaviorEnum {
     /// `ignore`
     Ignore,
@@ -15302,6 +15812,8 @@ pub enum NonBreakingSchemaUpdatesBehaviorEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl ::std::cmp::Eq for NonBreakingSchemaUpdatesBehaviorEnum {}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl NonBreakingSchemaUpdatesBehaviorEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -15311,6 +15823,7 @@ impl NonBreakingSchemaUpdatesBehaviorEnum {
         "propagate_fully",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ignore => "ignore",
@@ -15324,6 +15837,7 @@ impl NonBreakingSchemaUpdatesBehaviorEnum {
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<::std::string::String>
 for NonBreakingSchemaUpdatesBehaviorEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ignore" => Self::Ignore,
@@ -15336,6 +15850,7 @@ for NonBreakingSchemaUpdatesBehaviorEnum {
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<&str> for NonBreakingSchemaUpdatesBehaviorEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -15343,12 +15858,14 @@ impl ::std::convert::From<&str> for NonBreakingSchemaUpdatesBehaviorEnum {
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::str::FromStr for NonBreakingSchemaUpdatesBehaviorEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::fmt::Display for NonBreakingSchemaUpdatesBehaviorEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -15374,7 +15891,7 @@ impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnum {
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
 ///
 /// Schema: `#/components/schemas/NonBreakingSchemaUpdatesBehaviorEnumNoDefault`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     /// `ignore`
     Ignore,
@@ -15388,6 +15905,8 @@ pub enum NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl ::std::cmp::Eq for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -15397,6 +15916,7 @@ impl NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
         "propagate_fully",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ignore => "ignore",
@@ -15410,6 +15930,7 @@ impl NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<::std::string::String>
 for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ignore" => Self::Ignore,
@@ -15422,6 +15943,7 @@ for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<&str> for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -15429,12 +15951,14 @@ impl ::std::convert::From<&str> for NonBreakingSchemaUpdatesBehaviorEnumNoDefaul
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::str::FromStr for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::fmt::Display for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -15721,7 +16245,7 @@ super::support::plain_struct!(
 /// The `NotificationTrigger` schema.
 ///
 /// Schema: `#/components/schemas/NotificationTrigger`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum NotificationTrigger {
     /// `sync_success`
     SyncSuccess,
@@ -15745,6 +16269,8 @@ pub enum NotificationTrigger {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "notifications")]
+impl ::std::cmp::Eq for NotificationTrigger {}
+#[cfg(feature = "notifications")]
 impl NotificationTrigger {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -15759,6 +16285,7 @@ impl NotificationTrigger {
         "connection_sync_queued",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SyncSuccess => "sync_success",
@@ -15776,6 +16303,7 @@ impl NotificationTrigger {
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::From<::std::string::String> for NotificationTrigger {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "sync_success" => Self::SyncSuccess,
@@ -15793,6 +16321,7 @@ impl ::std::convert::From<::std::string::String> for NotificationTrigger {
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::From<&str> for NotificationTrigger {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -15800,12 +16329,14 @@ impl ::std::convert::From<&str> for NotificationTrigger {
 #[cfg(feature = "notifications")]
 impl ::std::str::FromStr for NotificationTrigger {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "notifications")]
 impl ::std::fmt::Display for NotificationTrigger {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -15838,7 +16369,7 @@ impl<'de> ::serde::Deserialize<'de> for NotificationTrigger {
 /// The `NotificationType` schema.
 ///
 /// Schema: `#/components/schemas/NotificationType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum NotificationType {
     /// `slack`
     Slack,
@@ -15855,10 +16386,20 @@ pub enum NotificationType {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for NotificationType {}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "notifications",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
 impl NotificationType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["slack", "customerio"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Slack => "slack",
@@ -15876,6 +16417,7 @@ impl NotificationType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for NotificationType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "slack" => Self::Slack,
@@ -15893,6 +16435,7 @@ impl ::std::convert::From<::std::string::String> for NotificationType {
     )
 )]
 impl ::std::convert::From<&str> for NotificationType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -15907,6 +16450,7 @@ impl ::std::convert::From<&str> for NotificationType {
 )]
 impl ::std::str::FromStr for NotificationType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -15920,6 +16464,7 @@ impl ::std::str::FromStr for NotificationType {
     )
 )]
 impl ::std::fmt::Display for NotificationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -16332,7 +16877,7 @@ super::support::plain_struct!(
 /// The `OperatorType` schema.
 ///
 /// Schema: `#/components/schemas/OperatorType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum OperatorType {
     /// `normalization`
     Normalization,
@@ -16344,10 +16889,13 @@ pub enum OperatorType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "operation", feature = "web-backend"))]
+impl ::std::cmp::Eq for OperatorType {}
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 impl OperatorType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["normalization", "dbt", "webhook"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Normalization => "normalization",
@@ -16359,6 +16907,7 @@ impl OperatorType {
 }
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::std::convert::From<::std::string::String> for OperatorType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "normalization" => Self::Normalization,
@@ -16370,6 +16919,7 @@ impl ::std::convert::From<::std::string::String> for OperatorType {
 }
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::std::convert::From<&str> for OperatorType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -16377,12 +16927,14 @@ impl ::std::convert::From<&str> for OperatorType {
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::std::str::FromStr for OperatorType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::std::fmt::Display for OperatorType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -17073,6 +17625,7 @@ pub struct PartialSourceUpdate {
 }
 #[cfg(feature = "source")]
 impl ::std::fmt::Debug for PartialSourceUpdate {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PartialSourceUpdate")
             .field("connection_configuration", &self.connection_configuration)
@@ -17327,7 +17880,7 @@ super::support::plain_struct!(
 /// Scope of a single permission, e.g. workspace, organization
 ///
 /// Schema: `#/components/schemas/PermissionScope`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum PermissionScope {
     /// `workspace`
     Workspace,
@@ -17339,10 +17892,13 @@ pub enum PermissionScope {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
+impl ::std::cmp::Eq for PermissionScope {}
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 impl PermissionScope {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["workspace", "organization", "none"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Workspace => "workspace",
@@ -17354,6 +17910,7 @@ impl PermissionScope {
 }
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 impl ::std::convert::From<::std::string::String> for PermissionScope {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "workspace" => Self::Workspace,
@@ -17365,6 +17922,7 @@ impl ::std::convert::From<::std::string::String> for PermissionScope {
 }
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 impl ::std::convert::From<&str> for PermissionScope {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -17372,12 +17930,14 @@ impl ::std::convert::From<&str> for PermissionScope {
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 impl ::std::str::FromStr for PermissionScope {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 impl ::std::fmt::Display for PermissionScope {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -17416,7 +17976,7 @@ impl<'de> ::serde::Deserialize<'de> for PermissionScope {
 /// Describes what actions/endpoints the permission entitles to
 ///
 /// Schema: `#/components/schemas/PermissionType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum PermissionType {
     /// `instance_admin`
     InstanceAdmin,
@@ -17461,6 +18021,21 @@ pub enum PermissionType {
         feature = "user"
     )
 )]
+impl ::std::cmp::Eq for PermissionType {}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "embedded-widget",
+        feature = "groups",
+        feature = "public-group-permissions",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission",
+        feature = "permission",
+        feature = "user-invitation",
+        feature = "user"
+    )
+)]
 impl PermissionType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -17479,6 +18054,7 @@ impl PermissionType {
         "workspace_reader",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InstanceAdmin => "instance_admin",
@@ -17513,6 +18089,7 @@ impl PermissionType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for PermissionType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "instance_admin" => Self::InstanceAdmin,
@@ -17547,6 +18124,7 @@ impl ::std::convert::From<::std::string::String> for PermissionType {
     )
 )]
 impl ::std::convert::From<&str> for PermissionType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -17567,6 +18145,7 @@ impl ::std::convert::From<&str> for PermissionType {
 )]
 impl ::std::str::FromStr for PermissionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -17586,6 +18165,7 @@ impl ::std::str::FromStr for PermissionType {
     )
 )]
 impl ::std::fmt::Display for PermissionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -17960,7 +18540,7 @@ impl<'de> ::serde::Deserialize<'de> for PrivateLinkServiceConfig {
 /// The `PrivateLinkServiceType` schema.
 ///
 /// Schema: `#/components/schemas/PrivateLinkServiceType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum PrivateLinkServiceType {
     /// `endpoint`
     Endpoint,
@@ -17970,10 +18550,13 @@ pub enum PrivateLinkServiceType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
+impl ::std::cmp::Eq for PrivateLinkServiceType {}
+#[cfg(feature = "unreferenced-types")]
 impl PrivateLinkServiceType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["endpoint", "storage"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Endpoint => "endpoint",
@@ -17984,6 +18567,7 @@ impl PrivateLinkServiceType {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for PrivateLinkServiceType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "endpoint" => Self::Endpoint,
@@ -17994,6 +18578,7 @@ impl ::std::convert::From<::std::string::String> for PrivateLinkServiceType {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for PrivateLinkServiceType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -18001,12 +18586,14 @@ impl ::std::convert::From<&str> for PrivateLinkServiceType {
 #[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for PrivateLinkServiceType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for PrivateLinkServiceType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -18032,7 +18619,7 @@ impl<'de> ::serde::Deserialize<'de> for PrivateLinkServiceType {
 /// The `PrivateLinkStatus` schema.
 ///
 /// Schema: `#/components/schemas/PrivateLinkStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum PrivateLinkStatus {
     /// `creating`
     Creating,
@@ -18054,6 +18641,8 @@ pub enum PrivateLinkStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+impl ::std::cmp::Eq for PrivateLinkStatus {}
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl PrivateLinkStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -18067,6 +18656,7 @@ impl PrivateLinkStatus {
         "deleted",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Creating => "creating",
@@ -18083,6 +18673,7 @@ impl PrivateLinkStatus {
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::convert::From<::std::string::String> for PrivateLinkStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "creating" => Self::Creating,
@@ -18099,6 +18690,7 @@ impl ::std::convert::From<::std::string::String> for PrivateLinkStatus {
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::convert::From<&str> for PrivateLinkStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -18106,12 +18698,14 @@ impl ::std::convert::From<&str> for PrivateLinkStatus {
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::str::FromStr for PrivateLinkStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::fmt::Display for PrivateLinkStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -18210,6 +18804,7 @@ pub struct PublicAccessTokenResponse {
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
 impl ::std::fmt::Debug for PublicAccessTokenResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PublicAccessTokenResponse")
             .field("access_token", &super::support::Redacted)
@@ -18236,7 +18831,7 @@ super::support::plain_struct!(
 /// Subset of `PermissionType` (removing `instance_admin`), could be used in public-api.
 ///
 /// Schema: `#/components/schemas/PublicPermissionType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum PublicPermissionType {
     /// `organization_admin`
     OrganizationAdmin,
@@ -18271,6 +18866,15 @@ pub enum PublicPermissionType {
         feature = "group-permission"
     )
 )]
+impl ::std::cmp::Eq for PublicPermissionType {}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission"
+    )
+)]
 impl PublicPermissionType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -18287,6 +18891,7 @@ impl PublicPermissionType {
         "workspace_reader",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OrganizationAdmin => "organization_admin",
@@ -18313,6 +18918,7 @@ impl PublicPermissionType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for PublicPermissionType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "organization_admin" => Self::OrganizationAdmin,
@@ -18339,6 +18945,7 @@ impl ::std::convert::From<::std::string::String> for PublicPermissionType {
     )
 )]
 impl ::std::convert::From<&str> for PublicPermissionType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -18353,6 +18960,7 @@ impl ::std::convert::From<&str> for PublicPermissionType {
 )]
 impl ::std::str::FromStr for PublicPermissionType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -18366,6 +18974,7 @@ impl ::std::str::FromStr for PublicPermissionType {
     )
 )]
 impl ::std::fmt::Display for PublicPermissionType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -18420,7 +19029,7 @@ super::support::plain_struct!(
 /// The `RefreshMode` schema.
 ///
 /// Schema: `#/components/schemas/RefreshMode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum RefreshMode {
     /// `Truncate`
     Truncate,
@@ -18430,10 +19039,13 @@ pub enum RefreshMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connection")]
+impl ::std::cmp::Eq for RefreshMode {}
+#[cfg(feature = "connection")]
 impl RefreshMode {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Truncate", "Merge"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Truncate => "Truncate",
@@ -18444,6 +19056,7 @@ impl RefreshMode {
 }
 #[cfg(feature = "connection")]
 impl ::std::convert::From<::std::string::String> for RefreshMode {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Truncate" => Self::Truncate,
@@ -18454,6 +19067,7 @@ impl ::std::convert::From<::std::string::String> for RefreshMode {
 }
 #[cfg(feature = "connection")]
 impl ::std::convert::From<&str> for RefreshMode {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -18461,12 +19075,14 @@ impl ::std::convert::From<&str> for RefreshMode {
 #[cfg(feature = "connection")]
 impl ::std::str::FromStr for RefreshMode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "connection")]
 impl ::std::fmt::Display for RefreshMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -18587,7 +19203,7 @@ super::support::plain_struct!(RegionsResponse { data : required 0 "data", });
 /// The `ReleaseStage` schema.
 ///
 /// Schema: `#/components/schemas/ReleaseStage`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ReleaseStage {
     /// `alpha`
     Alpha,
@@ -18609,6 +19225,16 @@ pub enum ReleaseStage {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for ReleaseStage {}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 impl ReleaseStage {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -18618,6 +19244,7 @@ impl ReleaseStage {
         "custom",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Alpha => "alpha",
@@ -18638,6 +19265,7 @@ impl ReleaseStage {
     )
 )]
 impl ::std::convert::From<::std::string::String> for ReleaseStage {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "alpha" => Self::Alpha,
@@ -18658,6 +19286,7 @@ impl ::std::convert::From<::std::string::String> for ReleaseStage {
     )
 )]
 impl ::std::convert::From<&str> for ReleaseStage {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -18673,6 +19302,7 @@ impl ::std::convert::From<&str> for ReleaseStage {
 )]
 impl ::std::str::FromStr for ReleaseStage {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -18687,6 +19317,7 @@ impl ::std::str::FromStr for ReleaseStage {
     )
 )]
 impl ::std::fmt::Display for ReleaseStage {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -19150,7 +19781,7 @@ super::support::plain_struct!(
 /// The `RowFilteringOperationType` schema.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum RowFilteringOperationType {
     /// `EQUAL`
     Equal,
@@ -19160,10 +19791,13 @@ pub enum RowFilteringOperationType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
+impl ::std::cmp::Eq for RowFilteringOperationType {}
+#[cfg(feature = "unreferenced-types")]
 impl RowFilteringOperationType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["EQUAL", "NOT"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Equal => "EQUAL",
@@ -19174,6 +19808,7 @@ impl RowFilteringOperationType {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for RowFilteringOperationType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "EQUAL" => Self::Equal,
@@ -19184,6 +19819,7 @@ impl ::std::convert::From<::std::string::String> for RowFilteringOperationType {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for RowFilteringOperationType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -19191,12 +19827,14 @@ impl ::std::convert::From<&str> for RowFilteringOperationType {
 #[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for RowFilteringOperationType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for RowFilteringOperationType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -19222,7 +19860,7 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationType {
 /// Default organization role granted to users provisioned by an SSO configuration. If omitted, defaults to organization_member.
 ///
 /// Schema: `#/components/schemas/SSOConfigDefaultRole`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SsoConfigDefaultRole {
     /// `organization_admin`
     OrganizationAdmin,
@@ -19234,6 +19872,8 @@ pub enum SsoConfigDefaultRole {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sso-config")]
+impl ::std::cmp::Eq for SsoConfigDefaultRole {}
+#[cfg(feature = "sso-config")]
 impl SsoConfigDefaultRole {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -19242,6 +19882,7 @@ impl SsoConfigDefaultRole {
         "organization_member",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OrganizationAdmin => "organization_admin",
@@ -19253,6 +19894,7 @@ impl SsoConfigDefaultRole {
 }
 #[cfg(feature = "sso-config")]
 impl ::std::convert::From<::std::string::String> for SsoConfigDefaultRole {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "organization_admin" => Self::OrganizationAdmin,
@@ -19264,6 +19906,7 @@ impl ::std::convert::From<::std::string::String> for SsoConfigDefaultRole {
 }
 #[cfg(feature = "sso-config")]
 impl ::std::convert::From<&str> for SsoConfigDefaultRole {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -19271,12 +19914,14 @@ impl ::std::convert::From<&str> for SsoConfigDefaultRole {
 #[cfg(feature = "sso-config")]
 impl ::std::str::FromStr for SsoConfigDefaultRole {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "sso-config")]
 impl ::std::fmt::Display for SsoConfigDefaultRole {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -19321,6 +19966,7 @@ pub struct SsoConfigRead {
 }
 #[cfg(feature = "sso-config")]
 impl ::std::fmt::Debug for SsoConfigRead {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SsoConfigRead")
             .field("client_id", &self.client_id)
@@ -19344,7 +19990,7 @@ super::support::plain_struct!(
 /// The `SSOConfigStatus` schema.
 ///
 /// Schema: `#/components/schemas/SSOConfigStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SsoConfigStatus {
     /// `draft`
     Draft,
@@ -19354,10 +20000,13 @@ pub enum SsoConfigStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sso-config")]
+impl ::std::cmp::Eq for SsoConfigStatus {}
+#[cfg(feature = "sso-config")]
 impl SsoConfigStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["draft", "active"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Draft => "draft",
@@ -19368,6 +20017,7 @@ impl SsoConfigStatus {
 }
 #[cfg(feature = "sso-config")]
 impl ::std::convert::From<::std::string::String> for SsoConfigStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "draft" => Self::Draft,
@@ -19378,6 +20028,7 @@ impl ::std::convert::From<::std::string::String> for SsoConfigStatus {
 }
 #[cfg(feature = "sso-config")]
 impl ::std::convert::From<&str> for SsoConfigStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -19385,12 +20036,14 @@ impl ::std::convert::From<&str> for SsoConfigStatus {
 #[cfg(feature = "sso-config")]
 impl ::std::str::FromStr for SsoConfigStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "sso-config")]
 impl ::std::fmt::Display for SsoConfigStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -19475,7 +20128,7 @@ super::support::plain_struct!(
 /// The `ScheduleTypeEnum` schema.
 ///
 /// Schema: `#/components/schemas/ScheduleTypeEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ScheduleTypeEnum {
     /// `manual`
     Manual,
@@ -19485,10 +20138,13 @@ pub enum ScheduleTypeEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl ::std::cmp::Eq for ScheduleTypeEnum {}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ScheduleTypeEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["manual", "cron"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Manual => "manual",
@@ -19499,6 +20155,7 @@ impl ScheduleTypeEnum {
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<::std::string::String> for ScheduleTypeEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "manual" => Self::Manual,
@@ -19509,6 +20166,7 @@ impl ::std::convert::From<::std::string::String> for ScheduleTypeEnum {
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<&str> for ScheduleTypeEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -19516,12 +20174,14 @@ impl ::std::convert::From<&str> for ScheduleTypeEnum {
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::str::FromStr for ScheduleTypeEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::fmt::Display for ScheduleTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -19547,7 +20207,7 @@ impl<'de> ::serde::Deserialize<'de> for ScheduleTypeEnum {
 /// The `ScheduleTypeWithBasicEnum` schema.
 ///
 /// Schema: `#/components/schemas/ScheduleTypeWithBasicEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ScheduleTypeWithBasicEnum {
     /// `manual`
     Manual,
@@ -19559,10 +20219,13 @@ pub enum ScheduleTypeWithBasicEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl ::std::cmp::Eq for ScheduleTypeWithBasicEnum {}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ScheduleTypeWithBasicEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["manual", "cron", "basic"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Manual => "manual",
@@ -19574,6 +20237,7 @@ impl ScheduleTypeWithBasicEnum {
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<::std::string::String> for ScheduleTypeWithBasicEnum {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "manual" => Self::Manual,
@@ -19585,6 +20249,7 @@ impl ::std::convert::From<::std::string::String> for ScheduleTypeWithBasicEnum {
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<&str> for ScheduleTypeWithBasicEnum {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -19592,12 +20257,14 @@ impl ::std::convert::From<&str> for ScheduleTypeWithBasicEnum {
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::str::FromStr for ScheduleTypeWithBasicEnum {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::fmt::Display for ScheduleTypeWithBasicEnum {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -19623,7 +20290,7 @@ impl<'de> ::serde::Deserialize<'de> for ScheduleTypeWithBasicEnum {
 /// The `SchemaChange` schema.
 ///
 /// Schema: `#/components/schemas/SchemaChange`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SchemaChange {
     /// `no_change`
     NoChange,
@@ -19635,6 +20302,8 @@ pub enum SchemaChange {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "catalog", feature = "web-backend"))]
+impl ::std::cmp::Eq for SchemaChange {}
+#[cfg(any(feature = "catalog", feature = "web-backend"))]
 impl SchemaChange {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -19643,6 +20312,7 @@ impl SchemaChange {
         "breaking",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoChange => "no_change",
@@ -19654,6 +20324,7 @@ impl SchemaChange {
 }
 #[cfg(any(feature = "catalog", feature = "web-backend"))]
 impl ::std::convert::From<::std::string::String> for SchemaChange {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "no_change" => Self::NoChange,
@@ -19665,6 +20336,7 @@ impl ::std::convert::From<::std::string::String> for SchemaChange {
 }
 #[cfg(any(feature = "catalog", feature = "web-backend"))]
 impl ::std::convert::From<&str> for SchemaChange {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -19672,12 +20344,14 @@ impl ::std::convert::From<&str> for SchemaChange {
 #[cfg(any(feature = "catalog", feature = "web-backend"))]
 impl ::std::str::FromStr for SchemaChange {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "catalog", feature = "web-backend"))]
 impl ::std::fmt::Display for SchemaChange {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -19710,7 +20384,7 @@ impl<'de> ::serde::Deserialize<'de> for SchemaChange {
 /// The `SchemaChangeBackfillPreference` schema.
 ///
 /// Schema: `#/components/schemas/SchemaChangeBackfillPreference`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SchemaChangeBackfillPreference {
     /// `enabled`
     Enabled,
@@ -19727,10 +20401,20 @@ pub enum SchemaChangeBackfillPreference {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for SchemaChangeBackfillPreference {}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl SchemaChangeBackfillPreference {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "enabled",
@@ -19748,6 +20432,7 @@ impl SchemaChangeBackfillPreference {
     )
 )]
 impl ::std::convert::From<::std::string::String> for SchemaChangeBackfillPreference {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "enabled" => Self::Enabled,
@@ -19765,6 +20450,7 @@ impl ::std::convert::From<::std::string::String> for SchemaChangeBackfillPrefere
     )
 )]
 impl ::std::convert::From<&str> for SchemaChangeBackfillPreference {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -19779,6 +20465,7 @@ impl ::std::convert::From<&str> for SchemaChangeBackfillPreference {
 )]
 impl ::std::str::FromStr for SchemaChangeBackfillPreference {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -19792,6 +20479,7 @@ impl ::std::str::FromStr for SchemaChangeBackfillPreference {
     )
 )]
 impl ::std::fmt::Display for SchemaChangeBackfillPreference {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -19856,6 +20544,7 @@ pub struct ScimConfigResponse {
 }
 #[cfg(feature = "scim-config")]
 impl ::std::fmt::Debug for ScimConfigResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ScimConfigResponse")
             .field("available", &self.available)
@@ -19879,7 +20568,7 @@ super::support::plain_struct!(
 /// The `ScimConfigStatus` schema.
 ///
 /// Schema: `#/components/schemas/ScimConfigStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ScimConfigStatus {
     /// `not_configured`
     NotConfigured,
@@ -19891,6 +20580,8 @@ pub enum ScimConfigStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "scim-config")]
+impl ::std::cmp::Eq for ScimConfigStatus {}
+#[cfg(feature = "scim-config")]
 impl ScimConfigStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -19899,6 +20590,7 @@ impl ScimConfigStatus {
         "disabled",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotConfigured => "not_configured",
@@ -19910,6 +20602,7 @@ impl ScimConfigStatus {
 }
 #[cfg(feature = "scim-config")]
 impl ::std::convert::From<::std::string::String> for ScimConfigStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "not_configured" => Self::NotConfigured,
@@ -19921,6 +20614,7 @@ impl ::std::convert::From<::std::string::String> for ScimConfigStatus {
 }
 #[cfg(feature = "scim-config")]
 impl ::std::convert::From<&str> for ScimConfigStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -19928,12 +20622,14 @@ impl ::std::convert::From<&str> for ScimConfigStatus {
 #[cfg(feature = "scim-config")]
 impl ::std::str::FromStr for ScimConfigStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "scim-config")]
 impl ::std::fmt::Display for ScimConfigStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -19959,7 +20655,7 @@ impl<'de> ::serde::Deserialize<'de> for ScimConfigStatus {
 /// The `ScimIdpProvider` schema.
 ///
 /// Schema: `#/components/schemas/ScimIdpProvider`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ScimIdpProvider {
     /// `okta`
     Okta,
@@ -19969,10 +20665,13 @@ pub enum ScimIdpProvider {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "scim-config")]
+impl ::std::cmp::Eq for ScimIdpProvider {}
+#[cfg(feature = "scim-config")]
 impl ScimIdpProvider {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["okta", "microsoft_entra_id"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Okta => "okta",
@@ -19983,6 +20682,7 @@ impl ScimIdpProvider {
 }
 #[cfg(feature = "scim-config")]
 impl ::std::convert::From<::std::string::String> for ScimIdpProvider {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "okta" => Self::Okta,
@@ -19993,6 +20693,7 @@ impl ::std::convert::From<::std::string::String> for ScimIdpProvider {
 }
 #[cfg(feature = "scim-config")]
 impl ::std::convert::From<&str> for ScimIdpProvider {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -20000,12 +20701,14 @@ impl ::std::convert::From<&str> for ScimIdpProvider {
 #[cfg(feature = "scim-config")]
 impl ::std::str::FromStr for ScimIdpProvider {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "scim-config")]
 impl ::std::fmt::Display for ScimIdpProvider {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -20055,7 +20758,7 @@ pub type ScopeId = ::uuid::Uuid;
 /// The `ScopeType` schema.
 ///
 /// Schema: `#/components/schemas/ScopeType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ScopeType {
     /// `workspace`
     Workspace,
@@ -20075,10 +20778,23 @@ pub enum ScopeType {
         feature = "user-invitation"
     )
 )]
+impl ::std::cmp::Eq for ScopeType {}
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "destination-definition",
+        feature = "secret-storage",
+        feature = "secrets-persistence-config",
+        feature = "source-definition",
+        feature = "user-invitation"
+    )
+)]
 impl ScopeType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["workspace", "organization"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Workspace => "workspace",
@@ -20099,6 +20815,7 @@ impl ScopeType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for ScopeType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "workspace" => Self::Workspace,
@@ -20119,6 +20836,7 @@ impl ::std::convert::From<::std::string::String> for ScopeType {
     )
 )]
 impl ::std::convert::From<&str> for ScopeType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -20136,6 +20854,7 @@ impl ::std::convert::From<&str> for ScopeType {
 )]
 impl ::std::str::FromStr for ScopeType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -20152,6 +20871,7 @@ impl ::std::str::FromStr for ScopeType {
     )
 )]
 impl ::std::fmt::Display for ScopeType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -20538,6 +21258,7 @@ pub struct SecretPersistenceConfig {
 }
 #[cfg(feature = "secrets-persistence-config")]
 impl ::std::fmt::Debug for SecretPersistenceConfig {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SecretPersistenceConfig")
             .field("configuration", &self.configuration)
@@ -20581,7 +21302,7 @@ pub type SecretPersistenceConfigurationJson = ::serde_json::Map<
 /// The `SecretPersistenceType` schema.
 ///
 /// Schema: `#/components/schemas/SecretPersistenceType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SecretPersistenceType {
     /// `testing`
     Testing,
@@ -20597,6 +21318,8 @@ pub enum SecretPersistenceType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "secrets-persistence-config")]
+impl ::std::cmp::Eq for SecretPersistenceType {}
+#[cfg(feature = "secrets-persistence-config")]
 impl SecretPersistenceType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -20607,6 +21330,7 @@ impl SecretPersistenceType {
         "azure",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Testing => "testing",
@@ -20620,6 +21344,7 @@ impl SecretPersistenceType {
 }
 #[cfg(feature = "secrets-persistence-config")]
 impl ::std::convert::From<::std::string::String> for SecretPersistenceType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "testing" => Self::Testing,
@@ -20633,6 +21358,7 @@ impl ::std::convert::From<::std::string::String> for SecretPersistenceType {
 }
 #[cfg(feature = "secrets-persistence-config")]
 impl ::std::convert::From<&str> for SecretPersistenceType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -20640,12 +21366,14 @@ impl ::std::convert::From<&str> for SecretPersistenceType {
 #[cfg(feature = "secrets-persistence-config")]
 impl ::std::str::FromStr for SecretPersistenceType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "secrets-persistence-config")]
 impl ::std::fmt::Display for SecretPersistenceType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -20688,6 +21416,7 @@ pub struct SecretStorageCreateRequestBody {
 }
 #[cfg(feature = "secret-storage")]
 impl ::std::fmt::Debug for SecretStorageCreateRequestBody {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SecretStorageCreateRequestBody")
             .field("config", &self.config)
@@ -20725,6 +21454,7 @@ pub struct SecretStorageIdRequestBody {
 }
 #[cfg(feature = "secret-storage")]
 impl ::std::fmt::Debug for SecretStorageIdRequestBody {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SecretStorageIdRequestBody")
             .field("secret_storage_id", &super::support::Redacted)
@@ -20772,6 +21502,7 @@ pub struct SecretStorageRead {
 }
 #[cfg(feature = "secret-storage")]
 impl ::std::fmt::Debug for SecretStorageRead {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SecretStorageRead")
             .field("config", &self.config)
@@ -20804,6 +21535,7 @@ pub struct SecretStorageReadList {
 }
 #[cfg(feature = "secret-storage")]
 impl ::std::fmt::Debug for SecretStorageReadList {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SecretStorageReadList")
             .field("secret_storages", &super::support::Redacted)
@@ -20818,7 +21550,7 @@ super::support::plain_struct!(
 /// The `SecretStorageType` schema.
 ///
 /// Schema: `#/components/schemas/SecretStorageType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SecretStorageType {
     /// `local_testing`
     LocalTesting,
@@ -20834,6 +21566,8 @@ pub enum SecretStorageType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "secret-storage")]
+impl ::std::cmp::Eq for SecretStorageType {}
+#[cfg(feature = "secret-storage")]
 impl SecretStorageType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -20844,6 +21578,7 @@ impl SecretStorageType {
         "azure_key_vault",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::LocalTesting => "local_testing",
@@ -20857,6 +21592,7 @@ impl SecretStorageType {
 }
 #[cfg(feature = "secret-storage")]
 impl ::std::convert::From<::std::string::String> for SecretStorageType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "local_testing" => Self::LocalTesting,
@@ -20870,6 +21606,7 @@ impl ::std::convert::From<::std::string::String> for SecretStorageType {
 }
 #[cfg(feature = "secret-storage")]
 impl ::std::convert::From<&str> for SecretStorageType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -20877,12 +21614,14 @@ impl ::std::convert::From<&str> for SecretStorageType {
 #[cfg(feature = "secret-storage")]
 impl ::std::str::FromStr for SecretStorageType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "secret-storage")]
 impl ::std::fmt::Display for SecretStorageType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -20982,6 +21721,7 @@ pub struct ServiceAccountTokenRequestBody {
 }
 #[cfg(feature = "service-accounts")]
 impl ::std::fmt::Debug for ServiceAccountTokenRequestBody {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ServiceAccountTokenRequestBody")
             .field("secret", &super::support::Redacted)
@@ -21197,6 +21937,7 @@ pub struct SourceCreate {
 }
 #[cfg(feature = "source")]
 impl ::std::fmt::Debug for SourceCreate {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SourceCreate")
             .field("connection_configuration", &self.connection_configuration)
@@ -21242,6 +21983,7 @@ pub struct SourceCreateRequest {
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl ::std::fmt::Debug for SourceCreateRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SourceCreateRequest")
             .field("configuration", &self.configuration)
@@ -21653,6 +22395,7 @@ pub struct SourceIdWithSecretCoordinatesRequestBody {
 }
 #[cfg(feature = "source")]
 impl ::std::fmt::Debug for SourceIdWithSecretCoordinatesRequestBody {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SourceIdWithSecretCoordinatesRequestBody")
             .field("include_secret_coordinates", &super::support::Redacted)
@@ -21770,6 +22513,7 @@ pub struct SourcePatchRequest {
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl ::std::fmt::Debug for SourcePatchRequest {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SourcePatchRequest")
             .field("configuration", &self.configuration)
@@ -22057,6 +22801,7 @@ pub struct SourceUpdate {
 }
 #[cfg(feature = "source")]
 impl ::std::fmt::Debug for SourceUpdate {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SourceUpdate")
             .field("connection_configuration", &self.connection_configuration)
@@ -22409,7 +23154,7 @@ pub type StreamJsonSchema = ::serde_json::Map<
 /// The `StreamMapperType` schema.
 ///
 /// Schema: `#/components/schemas/StreamMapperType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StreamMapperType {
     /// `hashing`
     Hashing,
@@ -22440,6 +23185,23 @@ pub enum StreamMapperType {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for StreamMapperType {}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl StreamMapperType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -22450,6 +23212,7 @@ impl StreamMapperType {
         "field-filtering",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hashing => "hashing",
@@ -22478,6 +23241,7 @@ impl StreamMapperType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for StreamMapperType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "hashing" => Self::Hashing,
@@ -22506,6 +23270,7 @@ impl ::std::convert::From<::std::string::String> for StreamMapperType {
     )
 )]
 impl ::std::convert::From<&str> for StreamMapperType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -22528,6 +23293,7 @@ impl ::std::convert::From<&str> for StreamMapperType {
 )]
 impl ::std::str::FromStr for StreamMapperType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -22549,6 +23315,7 @@ impl ::std::str::FromStr for StreamMapperType {
     )
 )]
 impl ::std::fmt::Display for StreamMapperType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -22761,7 +23528,7 @@ pub type StreamStatusId = ::uuid::Uuid;
 ///   * `CANCELED` - The run has been canceled
 ///
 /// Schema: `#/components/schemas/StreamStatusIncompleteRunCause`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StreamStatusIncompleteRunCause {
     /// `FAILED`
     Failed,
@@ -22771,10 +23538,13 @@ pub enum StreamStatusIncompleteRunCause {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+impl ::std::cmp::Eq for StreamStatusIncompleteRunCause {}
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl StreamStatusIncompleteRunCause {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["FAILED", "CANCELED"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Failed => "FAILED",
@@ -22785,6 +23555,7 @@ impl StreamStatusIncompleteRunCause {
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::convert::From<::std::string::String> for StreamStatusIncompleteRunCause {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "FAILED" => Self::Failed,
@@ -22795,6 +23566,7 @@ impl ::std::convert::From<::std::string::String> for StreamStatusIncompleteRunCa
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::convert::From<&str> for StreamStatusIncompleteRunCause {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -22802,12 +23574,14 @@ impl ::std::convert::From<&str> for StreamStatusIncompleteRunCause {
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::str::FromStr for StreamStatusIncompleteRunCause {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::fmt::Display for StreamStatusIncompleteRunCause {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -22833,7 +23607,7 @@ impl<'de> ::serde::Deserialize<'de> for StreamStatusIncompleteRunCause {
 /// The `StreamStatusJobType` schema.
 ///
 /// Schema: `#/components/schemas/StreamStatusJobType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StreamStatusJobType {
     /// `SYNC`
     Sync,
@@ -22843,10 +23617,13 @@ pub enum StreamStatusJobType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+impl ::std::cmp::Eq for StreamStatusJobType {}
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl StreamStatusJobType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["SYNC", "RESET"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Sync => "SYNC",
@@ -22857,6 +23634,7 @@ impl StreamStatusJobType {
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::convert::From<::std::string::String> for StreamStatusJobType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "SYNC" => Self::Sync,
@@ -22867,6 +23645,7 @@ impl ::std::convert::From<::std::string::String> for StreamStatusJobType {
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::convert::From<&str> for StreamStatusJobType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -22874,12 +23653,14 @@ impl ::std::convert::From<&str> for StreamStatusJobType {
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::str::FromStr for StreamStatusJobType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::fmt::Display for StreamStatusJobType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -23009,7 +23790,7 @@ super::support::plain_struct!(
 ///   * `RATE_LIMITED` - The stream is rate limited because the source has run out of API quota.
 ///
 /// Schema: `#/components/schemas/StreamStatusRunState`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StreamStatusRunState {
     /// `PENDING`
     Pending,
@@ -23025,6 +23806,8 @@ pub enum StreamStatusRunState {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+impl ::std::cmp::Eq for StreamStatusRunState {}
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl StreamStatusRunState {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -23035,6 +23818,7 @@ impl StreamStatusRunState {
         "RATE_LIMITED",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -23048,6 +23832,7 @@ impl StreamStatusRunState {
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::convert::From<::std::string::String> for StreamStatusRunState {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "PENDING" => Self::Pending,
@@ -23061,6 +23846,7 @@ impl ::std::convert::From<::std::string::String> for StreamStatusRunState {
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::convert::From<&str> for StreamStatusRunState {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -23068,12 +23854,14 @@ impl ::std::convert::From<&str> for StreamStatusRunState {
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::str::FromStr for StreamStatusRunState {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::fmt::Display for StreamStatusRunState {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -23247,7 +24035,7 @@ super::support::plain_struct!(
 /// The `SupportLevel` schema.
 ///
 /// Schema: `#/components/schemas/SupportLevel`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SupportLevel {
     /// `community`
     Community,
@@ -23271,6 +24059,18 @@ pub enum SupportLevel {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for SupportLevel {}
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl SupportLevel {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -23280,6 +24080,7 @@ impl SupportLevel {
         "none",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Community => "community",
@@ -23302,6 +24103,7 @@ impl SupportLevel {
     )
 )]
 impl ::std::convert::From<::std::string::String> for SupportLevel {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "community" => Self::Community,
@@ -23324,6 +24126,7 @@ impl ::std::convert::From<::std::string::String> for SupportLevel {
     )
 )]
 impl ::std::convert::From<&str> for SupportLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -23341,6 +24144,7 @@ impl ::std::convert::From<&str> for SupportLevel {
 )]
 impl ::std::str::FromStr for SupportLevel {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -23357,6 +24161,7 @@ impl ::std::str::FromStr for SupportLevel {
     )
 )]
 impl ::std::fmt::Display for SupportLevel {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -23411,7 +24216,7 @@ impl<'de> ::serde::Deserialize<'de> for SupportLevel {
 /// The `SupportState` schema.
 ///
 /// Schema: `#/components/schemas/SupportState`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SupportState {
     /// `supported`
     Supported,
@@ -23432,6 +24237,17 @@ pub enum SupportState {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for SupportState {}
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl SupportState {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -23440,6 +24256,7 @@ impl SupportState {
         "deprecated",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Supported => "supported",
@@ -23460,6 +24277,7 @@ impl SupportState {
     )
 )]
 impl ::std::convert::From<::std::string::String> for SupportState {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "supported" => Self::Supported,
@@ -23480,6 +24298,7 @@ impl ::std::convert::From<::std::string::String> for SupportState {
     )
 )]
 impl ::std::convert::From<&str> for SupportState {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -23496,6 +24315,7 @@ impl ::std::convert::From<&str> for SupportState {
 )]
 impl ::std::str::FromStr for SupportState {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -23511,6 +24331,7 @@ impl ::std::str::FromStr for SupportState {
     )
 )]
 impl ::std::fmt::Display for SupportState {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -23587,7 +24408,7 @@ pub type SyncJobInputRead = ::serde_json::Value;
 /// The `SyncMode` schema.
 ///
 /// Schema: `#/components/schemas/SyncMode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SyncMode {
     /// `full_refresh`
     FullRefresh,
@@ -23609,10 +24430,25 @@ pub enum SyncMode {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for SyncMode {}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl SyncMode {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["full_refresh", "incremental"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FullRefresh => "full_refresh",
@@ -23635,6 +24471,7 @@ impl SyncMode {
     )
 )]
 impl ::std::convert::From<::std::string::String> for SyncMode {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "full_refresh" => Self::FullRefresh,
@@ -23657,6 +24494,7 @@ impl ::std::convert::From<::std::string::String> for SyncMode {
     )
 )]
 impl ::std::convert::From<&str> for SyncMode {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -23676,6 +24514,7 @@ impl ::std::convert::From<&str> for SyncMode {
 )]
 impl ::std::str::FromStr for SyncMode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -23694,6 +24533,7 @@ impl ::std::str::FromStr for SyncMode {
     )
 )]
 impl ::std::fmt::Display for SyncMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -24146,6 +24986,7 @@ pub struct UpdateSsoCredentialsRequestBody {
 }
 #[cfg(feature = "sso-config")]
 impl ::std::fmt::Debug for UpdateSsoCredentialsRequestBody {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdateSsoCredentialsRequestBody")
             .field("client_id", &self.client_id)
@@ -24421,7 +25262,7 @@ super::support::plain_struct!(
 /// The `UserInvitationStatus` schema.
 ///
 /// Schema: `#/components/schemas/UserInvitationStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum UserInvitationStatus {
     /// `pending`
     Pending,
@@ -24435,6 +25276,8 @@ pub enum UserInvitationStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "user-invitation")]
+impl ::std::cmp::Eq for UserInvitationStatus {}
+#[cfg(feature = "user-invitation")]
 impl UserInvitationStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -24444,6 +25287,7 @@ impl UserInvitationStatus {
         "declined",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -24456,6 +25300,7 @@ impl UserInvitationStatus {
 }
 #[cfg(feature = "user-invitation")]
 impl ::std::convert::From<::std::string::String> for UserInvitationStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "pending" => Self::Pending,
@@ -24468,6 +25313,7 @@ impl ::std::convert::From<::std::string::String> for UserInvitationStatus {
 }
 #[cfg(feature = "user-invitation")]
 impl ::std::convert::From<&str> for UserInvitationStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -24475,12 +25321,14 @@ impl ::std::convert::From<&str> for UserInvitationStatus {
 #[cfg(feature = "user-invitation")]
 impl ::std::str::FromStr for UserInvitationStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "user-invitation")]
 impl ::std::fmt::Display for UserInvitationStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -24587,7 +25435,7 @@ super::support::plain_struct!(
 /// user status
 ///
 /// Schema: `#/components/schemas/UserStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum UserStatus {
     /// `invited`
     Invited,
@@ -24599,10 +25447,13 @@ pub enum UserStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "user")]
+impl ::std::cmp::Eq for UserStatus {}
+#[cfg(feature = "user")]
 impl UserStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["invited", "registered", "disabled"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Invited => "invited",
@@ -24614,6 +25465,7 @@ impl UserStatus {
 }
 #[cfg(feature = "user")]
 impl ::std::convert::From<::std::string::String> for UserStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "invited" => Self::Invited,
@@ -24625,6 +25477,7 @@ impl ::std::convert::From<::std::string::String> for UserStatus {
 }
 #[cfg(feature = "user")]
 impl ::std::convert::From<&str> for UserStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -24632,12 +25485,14 @@ impl ::std::convert::From<&str> for UserStatus {
 #[cfg(feature = "user")]
 impl ::std::str::FromStr for UserStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "user")]
 impl ::std::fmt::Display for UserStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -24754,6 +25609,7 @@ pub struct ValidateSsoTokenRequestBody {
 }
 #[cfg(feature = "sso-config")]
 impl ::std::fmt::Debug for ValidateSsoTokenRequestBody {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ValidateSsoTokenRequestBody")
             .field("access_token", &super::support::Redacted)
@@ -24998,7 +25854,7 @@ super::support::plain_struct!(
 /// Available sort keys for connection list pagination
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionListSortKey`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum WebBackendConnectionListSortKey {
     /// `connectionName_asc`
     ConnectionNameAsc,
@@ -25020,6 +25876,8 @@ pub enum WebBackendConnectionListSortKey {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "web-backend")]
+impl ::std::cmp::Eq for WebBackendConnectionListSortKey {}
+#[cfg(feature = "web-backend")]
 impl WebBackendConnectionListSortKey {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -25033,6 +25891,7 @@ impl WebBackendConnectionListSortKey {
         "lastSync_desc",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConnectionNameAsc => "connectionName_asc",
@@ -25049,6 +25908,7 @@ impl WebBackendConnectionListSortKey {
 }
 #[cfg(feature = "web-backend")]
 impl ::std::convert::From<::std::string::String> for WebBackendConnectionListSortKey {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "connectionName_asc" => Self::ConnectionNameAsc,
@@ -25065,6 +25925,7 @@ impl ::std::convert::From<::std::string::String> for WebBackendConnectionListSor
 }
 #[cfg(feature = "web-backend")]
 impl ::std::convert::From<&str> for WebBackendConnectionListSortKey {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -25072,12 +25933,14 @@ impl ::std::convert::From<&str> for WebBackendConnectionListSortKey {
 #[cfg(feature = "web-backend")]
 impl ::std::str::FromStr for WebBackendConnectionListSortKey {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "web-backend")]
 impl ::std::fmt::Display for WebBackendConnectionListSortKey {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -25530,6 +26393,7 @@ pub struct WebappConfigResponse {
 }
 #[cfg(feature = "web-backend")]
 impl ::std::fmt::Debug for WebappConfigResponse {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("WebappConfigResponse")
             .field("coral_agents_api_url", &self.coral_agents_api_url)
@@ -25611,6 +26475,7 @@ pub struct WebhookConfigWrite {
 }
 #[cfg(any(feature = "internal", feature = "workspace"))]
 impl ::std::fmt::Debug for WebhookConfigWrite {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("WebhookConfigWrite")
             .field("auth_token", &super::support::Redacted)
@@ -25675,7 +26540,7 @@ super::support::plain_struct!(WorkflowStateRead { running : required 0 "running"
 /// The `WorkloadPriority` schema.
 ///
 /// Schema: `#/components/schemas/WorkloadPriority`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum WorkloadPriority {
     /// `high`
     High,
@@ -25685,10 +26550,13 @@ pub enum WorkloadPriority {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "source")]
+impl ::std::cmp::Eq for WorkloadPriority {}
+#[cfg(feature = "source")]
 impl WorkloadPriority {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["high", "default"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::High => "high",
@@ -25699,6 +26567,7 @@ impl WorkloadPriority {
 }
 #[cfg(feature = "source")]
 impl ::std::convert::From<::std::string::String> for WorkloadPriority {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "high" => Self::High,
@@ -25709,6 +26578,7 @@ impl ::std::convert::From<::std::string::String> for WorkloadPriority {
 }
 #[cfg(feature = "source")]
 impl ::std::convert::From<&str> for WorkloadPriority {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -25716,12 +26586,14 @@ impl ::std::convert::From<&str> for WorkloadPriority {
 #[cfg(feature = "source")]
 impl ::std::str::FromStr for WorkloadPriority {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "source")]
 impl ::std::fmt::Display for WorkloadPriority {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -26461,7 +27333,7 @@ super::support::plain_struct!(
 /// Inline schema at `AdvancedAuth.authFlowType`.
 ///
 /// Schema: `#/components/schemas/AdvancedAuth/properties/authFlowType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum AdvancedAuthAuthFlowType {
     /// `oauth2.0`
     Oauth20,
@@ -26476,10 +27348,18 @@ pub enum AdvancedAuthAuthFlowType {
         feature = "source-definition-specification"
     )
 )]
+impl ::std::cmp::Eq for AdvancedAuthAuthFlowType {}
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "source-definition-specification"
+    )
+)]
 impl AdvancedAuthAuthFlowType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["oauth2.0", "oauth1.0"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Oauth20 => "oauth2.0",
@@ -26495,6 +27375,7 @@ impl AdvancedAuthAuthFlowType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for AdvancedAuthAuthFlowType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "oauth2.0" => Self::Oauth20,
@@ -26510,6 +27391,7 @@ impl ::std::convert::From<::std::string::String> for AdvancedAuthAuthFlowType {
     )
 )]
 impl ::std::convert::From<&str> for AdvancedAuthAuthFlowType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -26522,6 +27404,7 @@ impl ::std::convert::From<&str> for AdvancedAuthAuthFlowType {
 )]
 impl ::std::str::FromStr for AdvancedAuthAuthFlowType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -26533,6 +27416,7 @@ impl ::std::str::FromStr for AdvancedAuthAuthFlowType {
     )
 )]
 impl ::std::fmt::Display for AdvancedAuthAuthFlowType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -26570,7 +27454,7 @@ impl<'de> ::serde::Deserialize<'de> for AdvancedAuthAuthFlowType {
 /// Inline schema at `ApplicationTokenRequestWithGrant.grant_type`.
 ///
 /// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ApplicationTokenRequestWithGrantGrantType {
     /// `client_credentials`
     ClientCredentials,
@@ -26580,10 +27464,15 @@ pub enum ApplicationTokenRequestWithGrantGrantType {
 #[cfg(
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
+impl ::std::cmp::Eq for ApplicationTokenRequestWithGrantGrantType {}
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl ApplicationTokenRequestWithGrantGrantType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["client_credentials"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ClientCredentials => "client_credentials",
@@ -26596,6 +27485,7 @@ impl ApplicationTokenRequestWithGrantGrantType {
 )]
 impl ::std::convert::From<::std::string::String>
 for ApplicationTokenRequestWithGrantGrantType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "client_credentials" => Self::ClientCredentials,
@@ -26607,6 +27497,7 @@ for ApplicationTokenRequestWithGrantGrantType {
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
 impl ::std::convert::From<&str> for ApplicationTokenRequestWithGrantGrantType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -26616,6 +27507,7 @@ impl ::std::convert::From<&str> for ApplicationTokenRequestWithGrantGrantType {
 )]
 impl ::std::str::FromStr for ApplicationTokenRequestWithGrantGrantType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -26624,6 +27516,7 @@ impl ::std::str::FromStr for ApplicationTokenRequestWithGrantGrantType {
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
 impl ::std::fmt::Display for ApplicationTokenRequestWithGrantGrantType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -26672,7 +27565,7 @@ pub enum AttemptInfoReadLogs {
 /// Inline schema at `AuthConfiguration.mode`.
 ///
 /// Schema: `#/components/schemas/AuthConfiguration/properties/mode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum AuthConfigurationMode {
     /// `none`
     None,
@@ -26684,10 +27577,13 @@ pub enum AuthConfigurationMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance-configuration")]
+impl ::std::cmp::Eq for AuthConfigurationMode {}
+#[cfg(feature = "instance-configuration")]
 impl AuthConfigurationMode {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["none", "simple", "oidc"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -26699,6 +27595,7 @@ impl AuthConfigurationMode {
 }
 #[cfg(feature = "instance-configuration")]
 impl ::std::convert::From<::std::string::String> for AuthConfigurationMode {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "none" => Self::None,
@@ -26710,6 +27607,7 @@ impl ::std::convert::From<::std::string::String> for AuthConfigurationMode {
 }
 #[cfg(feature = "instance-configuration")]
 impl ::std::convert::From<&str> for AuthConfigurationMode {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -26717,12 +27615,14 @@ impl ::std::convert::From<&str> for AuthConfigurationMode {
 #[cfg(feature = "instance-configuration")]
 impl ::std::str::FromStr for AuthConfigurationMode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "instance-configuration")]
 impl ::std::fmt::Display for AuthConfigurationMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -26748,7 +27648,7 @@ impl<'de> ::serde::Deserialize<'de> for AuthConfigurationMode {
 /// Inline schema at `CheckConnectionRead.status`.
 ///
 /// Schema: `#/components/schemas/CheckConnectionRead/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CheckConnectionReadStatus {
     /// `succeeded`
     Succeeded,
@@ -26758,10 +27658,13 @@ pub enum CheckConnectionReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
+impl ::std::cmp::Eq for CheckConnectionReadStatus {}
+#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 impl CheckConnectionReadStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Succeeded => "succeeded",
@@ -26772,6 +27675,7 @@ impl CheckConnectionReadStatus {
 }
 #[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 impl ::std::convert::From<::std::string::String> for CheckConnectionReadStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "succeeded" => Self::Succeeded,
@@ -26782,6 +27686,7 @@ impl ::std::convert::From<::std::string::String> for CheckConnectionReadStatus {
 }
 #[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 impl ::std::convert::From<&str> for CheckConnectionReadStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -26789,12 +27694,14 @@ impl ::std::convert::From<&str> for CheckConnectionReadStatus {
 #[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 impl ::std::str::FromStr for CheckConnectionReadStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 impl ::std::fmt::Display for CheckConnectionReadStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -26820,7 +27727,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckConnectionReadStatus {
 /// Inline schema at `CheckOperationRead.status`.
 ///
 /// Schema: `#/components/schemas/CheckOperationRead/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CheckOperationReadStatus {
     /// `succeeded`
     Succeeded,
@@ -26830,10 +27737,13 @@ pub enum CheckOperationReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "operation")]
+impl ::std::cmp::Eq for CheckOperationReadStatus {}
+#[cfg(feature = "operation")]
 impl CheckOperationReadStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Succeeded => "succeeded",
@@ -26844,6 +27754,7 @@ impl CheckOperationReadStatus {
 }
 #[cfg(feature = "operation")]
 impl ::std::convert::From<::std::string::String> for CheckOperationReadStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "succeeded" => Self::Succeeded,
@@ -26854,6 +27765,7 @@ impl ::std::convert::From<::std::string::String> for CheckOperationReadStatus {
 }
 #[cfg(feature = "operation")]
 impl ::std::convert::From<&str> for CheckOperationReadStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -26861,12 +27773,14 @@ impl ::std::convert::From<&str> for CheckOperationReadStatus {
 #[cfg(feature = "operation")]
 impl ::std::str::FromStr for CheckOperationReadStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "operation")]
 impl ::std::fmt::Display for CheckOperationReadStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -26899,7 +27813,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckOperationReadStatus {
 /// Inline schema at `ConnectionSchedule.timeUnit`.
 ///
 /// Schema: `#/components/schemas/ConnectionSchedule/properties/timeUnit`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectionScheduleTimeUnit {
     /// `minutes`
     Minutes,
@@ -26922,6 +27836,15 @@ pub enum ConnectionScheduleTimeUnit {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for ConnectionScheduleTimeUnit {}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ConnectionScheduleTimeUnit {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -26932,6 +27855,7 @@ impl ConnectionScheduleTimeUnit {
         "months",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Minutes => "minutes",
@@ -26952,6 +27876,7 @@ impl ConnectionScheduleTimeUnit {
     )
 )]
 impl ::std::convert::From<::std::string::String> for ConnectionScheduleTimeUnit {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "minutes" => Self::Minutes,
@@ -26972,6 +27897,7 @@ impl ::std::convert::From<::std::string::String> for ConnectionScheduleTimeUnit 
     )
 )]
 impl ::std::convert::From<&str> for ConnectionScheduleTimeUnit {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -26986,6 +27912,7 @@ impl ::std::convert::From<&str> for ConnectionScheduleTimeUnit {
 )]
 impl ::std::str::FromStr for ConnectionScheduleTimeUnit {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -26999,6 +27926,7 @@ impl ::std::str::FromStr for ConnectionScheduleTimeUnit {
     )
 )]
 impl ::std::fmt::Display for ConnectionScheduleTimeUnit {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -27075,7 +28003,7 @@ super::support::plain_struct!(
 /// Inline schema at `ConnectionScheduleData.basicSchedule.timeUnit`.
 ///
 /// Schema: `#/components/schemas/ConnectionScheduleData/properties/basicSchedule/properties/timeUnit`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectionScheduleDataBasicScheduleTimeUnit {
     /// `minutes`
     Minutes,
@@ -27098,6 +28026,15 @@ pub enum ConnectionScheduleDataBasicScheduleTimeUnit {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for ConnectionScheduleDataBasicScheduleTimeUnit {}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ConnectionScheduleDataBasicScheduleTimeUnit {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -27108,6 +28045,7 @@ impl ConnectionScheduleDataBasicScheduleTimeUnit {
         "months",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Minutes => "minutes",
@@ -27129,6 +28067,7 @@ impl ConnectionScheduleDataBasicScheduleTimeUnit {
 )]
 impl ::std::convert::From<::std::string::String>
 for ConnectionScheduleDataBasicScheduleTimeUnit {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "minutes" => Self::Minutes,
@@ -27149,6 +28088,7 @@ for ConnectionScheduleDataBasicScheduleTimeUnit {
     )
 )]
 impl ::std::convert::From<&str> for ConnectionScheduleDataBasicScheduleTimeUnit {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -27163,6 +28103,7 @@ impl ::std::convert::From<&str> for ConnectionScheduleDataBasicScheduleTimeUnit 
 )]
 impl ::std::str::FromStr for ConnectionScheduleDataBasicScheduleTimeUnit {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -27176,6 +28117,7 @@ impl ::std::str::FromStr for ConnectionScheduleDataBasicScheduleTimeUnit {
     )
 )]
 impl ::std::fmt::Display for ConnectionScheduleDataBasicScheduleTimeUnit {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -27245,7 +28187,7 @@ super::support::plain_struct!(
 /// Inline schema at `ConnectorBuilderAuxiliaryRequest.type`.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderAuxiliaryRequest/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectorBuilderAuxiliaryRequestType {
     /// `HTTP`
     Http,
@@ -27265,6 +28207,8 @@ pub enum ConnectorBuilderAuxiliaryRequestType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-builder-project")]
+impl ::std::cmp::Eq for ConnectorBuilderAuxiliaryRequestType {}
+#[cfg(feature = "connector-builder-project")]
 impl ConnectorBuilderAuxiliaryRequestType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -27277,6 +28221,7 @@ impl ConnectorBuilderAuxiliaryRequestType {
         "ASYNC_DELETE",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Http => "HTTP",
@@ -27293,6 +28238,7 @@ impl ConnectorBuilderAuxiliaryRequestType {
 #[cfg(feature = "connector-builder-project")]
 impl ::std::convert::From<::std::string::String>
 for ConnectorBuilderAuxiliaryRequestType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "HTTP" => Self::Http,
@@ -27308,6 +28254,7 @@ for ConnectorBuilderAuxiliaryRequestType {
 }
 #[cfg(feature = "connector-builder-project")]
 impl ::std::convert::From<&str> for ConnectorBuilderAuxiliaryRequestType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -27315,12 +28262,14 @@ impl ::std::convert::From<&str> for ConnectorBuilderAuxiliaryRequestType {
 #[cfg(feature = "connector-builder-project")]
 impl ::std::str::FromStr for ConnectorBuilderAuxiliaryRequestType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "connector-builder-project")]
 impl ::std::fmt::Display for ConnectorBuilderAuxiliaryRequestType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -27346,7 +28295,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderAuxiliaryRequestType {
 /// The http method of the request ("GET", "POST", "PUT", or "PATCH")
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderHttpRequest/properties/http_method`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectorBuilderHttpRequestHttpMethod {
     /// `GET`
     Get,
@@ -27360,10 +28309,13 @@ pub enum ConnectorBuilderHttpRequestHttpMethod {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-builder-project")]
+impl ::std::cmp::Eq for ConnectorBuilderHttpRequestHttpMethod {}
+#[cfg(feature = "connector-builder-project")]
 impl ConnectorBuilderHttpRequestHttpMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["GET", "POST", "PUT", "PATCH"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Get => "GET",
@@ -27377,6 +28329,7 @@ impl ConnectorBuilderHttpRequestHttpMethod {
 #[cfg(feature = "connector-builder-project")]
 impl ::std::convert::From<::std::string::String>
 for ConnectorBuilderHttpRequestHttpMethod {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "GET" => Self::Get,
@@ -27389,6 +28342,7 @@ for ConnectorBuilderHttpRequestHttpMethod {
 }
 #[cfg(feature = "connector-builder-project")]
 impl ::std::convert::From<&str> for ConnectorBuilderHttpRequestHttpMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -27396,12 +28350,14 @@ impl ::std::convert::From<&str> for ConnectorBuilderHttpRequestHttpMethod {
 #[cfg(feature = "connector-builder-project")]
 impl ::std::str::FromStr for ConnectorBuilderHttpRequestHttpMethod {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "connector-builder-project")]
 impl ::std::fmt::Display for ConnectorBuilderHttpRequestHttpMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -27448,7 +28404,7 @@ super::support::plain_struct!(
 /// Inline schema at `ConnectorBuilderProjectStreamRead.logs.Item.level`.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectStreamRead/properties/logs/items/properties/level`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ConnectorBuilderProjectStreamReadLogsItemLevel {
     /// `INFO`
     Info,
@@ -27462,10 +28418,13 @@ pub enum ConnectorBuilderProjectStreamReadLogsItemLevel {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-builder-project")]
+impl ::std::cmp::Eq for ConnectorBuilderProjectStreamReadLogsItemLevel {}
+#[cfg(feature = "connector-builder-project")]
 impl ConnectorBuilderProjectStreamReadLogsItemLevel {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["INFO", "WARN", "ERROR", "FATAL"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Info => "INFO",
@@ -27479,6 +28438,7 @@ impl ConnectorBuilderProjectStreamReadLogsItemLevel {
 #[cfg(feature = "connector-builder-project")]
 impl ::std::convert::From<::std::string::String>
 for ConnectorBuilderProjectStreamReadLogsItemLevel {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "INFO" => Self::Info,
@@ -27491,6 +28451,7 @@ for ConnectorBuilderProjectStreamReadLogsItemLevel {
 }
 #[cfg(feature = "connector-builder-project")]
 impl ::std::convert::From<&str> for ConnectorBuilderProjectStreamReadLogsItemLevel {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -27498,12 +28459,14 @@ impl ::std::convert::From<&str> for ConnectorBuilderProjectStreamReadLogsItemLev
 #[cfg(feature = "connector-builder-project")]
 impl ::std::str::FromStr for ConnectorBuilderProjectStreamReadLogsItemLevel {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "connector-builder-project")]
 impl ::std::fmt::Display for ConnectorBuilderProjectStreamReadLogsItemLevel {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -27605,7 +28568,7 @@ super::support::plain_struct!(
 /// Inline schema at `CustomerPortalRequestBody.flow`.
 ///
 /// Schema: `#/components/schemas/CustomerPortalRequestBody/properties/flow`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomerPortalRequestBodyFlow {
     /// `portal`
     Portal,
@@ -27617,10 +28580,13 @@ pub enum CustomerPortalRequestBodyFlow {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl ::std::cmp::Eq for CustomerPortalRequestBodyFlow {}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl CustomerPortalRequestBodyFlow {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["portal", "payment_method", "setup"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Portal => "portal",
@@ -27632,6 +28598,7 @@ impl CustomerPortalRequestBodyFlow {
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::convert::From<::std::string::String> for CustomerPortalRequestBodyFlow {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "portal" => Self::Portal,
@@ -27643,6 +28610,7 @@ impl ::std::convert::From<::std::string::String> for CustomerPortalRequestBodyFl
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::convert::From<&str> for CustomerPortalRequestBodyFlow {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -27650,12 +28618,14 @@ impl ::std::convert::From<&str> for CustomerPortalRequestBodyFlow {
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::str::FromStr for CustomerPortalRequestBodyFlow {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::fmt::Display for CustomerPortalRequestBodyFlow {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -27681,7 +28651,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalRequestBodyFlow {
 /// Requested self-serve plan when initiating setup checkout. Defaults to standard for backwards compatibility.
 ///
 /// Schema: `#/components/schemas/CustomerPortalRequestBody/properties/plan`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum CustomerPortalRequestBodyPlan {
     /// `standard`
     Standard,
@@ -27691,10 +28661,13 @@ pub enum CustomerPortalRequestBodyPlan {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl ::std::cmp::Eq for CustomerPortalRequestBodyPlan {}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl CustomerPortalRequestBodyPlan {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["standard", "plus"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Standard => "standard",
@@ -27705,6 +28678,7 @@ impl CustomerPortalRequestBodyPlan {
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::convert::From<::std::string::String> for CustomerPortalRequestBodyPlan {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "standard" => Self::Standard,
@@ -27715,6 +28689,7 @@ impl ::std::convert::From<::std::string::String> for CustomerPortalRequestBodyPl
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::convert::From<&str> for CustomerPortalRequestBodyPlan {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -27722,12 +28697,14 @@ impl ::std::convert::From<&str> for CustomerPortalRequestBodyPlan {
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::str::FromStr for CustomerPortalRequestBodyPlan {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::fmt::Display for CustomerPortalRequestBodyPlan {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -27753,7 +28730,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalRequestBodyPlan {
 /// Inline schema at `DataplaneHealthRead.status`.
 ///
 /// Schema: `#/components/schemas/DataplaneHealthRead/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DataplaneHealthReadStatus {
     /// `HEALTHY`
     Healthy,
@@ -27767,6 +28744,8 @@ pub enum DataplaneHealthReadStatus {
     Unknown2(::std::string::String),
 }
 #[cfg(feature = "dataplanes-2")]
+impl ::std::cmp::Eq for DataplaneHealthReadStatus {}
+#[cfg(feature = "dataplanes-2")]
 impl DataplaneHealthReadStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -27776,6 +28755,7 @@ impl DataplaneHealthReadStatus {
         "UNKNOWN",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Healthy => "HEALTHY",
@@ -27788,6 +28768,7 @@ impl DataplaneHealthReadStatus {
 }
 #[cfg(feature = "dataplanes-2")]
 impl ::std::convert::From<::std::string::String> for DataplaneHealthReadStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "HEALTHY" => Self::Healthy,
@@ -27800,6 +28781,7 @@ impl ::std::convert::From<::std::string::String> for DataplaneHealthReadStatus {
 }
 #[cfg(feature = "dataplanes-2")]
 impl ::std::convert::From<&str> for DataplaneHealthReadStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -27807,12 +28789,14 @@ impl ::std::convert::From<&str> for DataplaneHealthReadStatus {
 #[cfg(feature = "dataplanes-2")]
 impl ::std::str::FromStr for DataplaneHealthReadStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "dataplanes-2")]
 impl ::std::fmt::Display for DataplaneHealthReadStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -27838,7 +28822,7 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneHealthReadStatus {
 /// Inline schema at `DomainVerificationResponse.status`.
 ///
 /// Schema: `#/components/schemas/DomainVerificationResponse/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DomainVerificationResponseStatus {
     /// `PENDING`
     Pending,
@@ -27852,6 +28836,8 @@ pub enum DomainVerificationResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
+impl ::std::cmp::Eq for DomainVerificationResponseStatus {}
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl DomainVerificationResponseStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -27861,6 +28847,7 @@ impl DomainVerificationResponseStatus {
         "EXPIRED",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "PENDING",
@@ -27873,6 +28860,7 @@ impl DomainVerificationResponseStatus {
 }
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::std::convert::From<::std::string::String> for DomainVerificationResponseStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "PENDING" => Self::Pending,
@@ -27885,6 +28873,7 @@ impl ::std::convert::From<::std::string::String> for DomainVerificationResponseS
 }
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::std::convert::From<&str> for DomainVerificationResponseStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -27892,12 +28881,14 @@ impl ::std::convert::From<&str> for DomainVerificationResponseStatus {
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::std::str::FromStr for DomainVerificationResponseStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::std::fmt::Display for DomainVerificationResponseStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -27923,7 +28914,7 @@ impl<'de> ::serde::Deserialize<'de> for DomainVerificationResponseStatus {
 /// Inline schema at `DomainVerificationResponse.verificationMethod`.
 ///
 /// Schema: `#/components/schemas/DomainVerificationResponse/properties/verificationMethod`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum DomainVerificationResponseVerificationMethod {
     /// `DNS_TXT`
     DnsTxt,
@@ -27933,10 +28924,13 @@ pub enum DomainVerificationResponseVerificationMethod {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
+impl ::std::cmp::Eq for DomainVerificationResponseVerificationMethod {}
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl DomainVerificationResponseVerificationMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["DNS_TXT", "LEGACY"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DnsTxt => "DNS_TXT",
@@ -27948,6 +28942,7 @@ impl DomainVerificationResponseVerificationMethod {
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::std::convert::From<::std::string::String>
 for DomainVerificationResponseVerificationMethod {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "DNS_TXT" => Self::DnsTxt,
@@ -27958,6 +28953,7 @@ for DomainVerificationResponseVerificationMethod {
 }
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::std::convert::From<&str> for DomainVerificationResponseVerificationMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -27965,12 +28961,14 @@ impl ::std::convert::From<&str> for DomainVerificationResponseVerificationMethod
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::std::str::FromStr for DomainVerificationResponseVerificationMethod {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::std::fmt::Display for DomainVerificationResponseVerificationMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -28011,7 +29009,7 @@ impl<'de> ::serde::Deserialize<'de> for DomainVerificationResponseVerificationMe
 /// Inline schema at `EncryptionMapperAESConfiguration.algorithm`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/algorithm`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum EncryptionMapperAesConfigurationAlgorithm {
     /// `AES`
     Aes,
@@ -28034,10 +29032,28 @@ pub enum EncryptionMapperAesConfigurationAlgorithm {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for EncryptionMapperAesConfigurationAlgorithm {}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl EncryptionMapperAesConfigurationAlgorithm {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["AES"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Aes => "AES",
@@ -28063,6 +29079,7 @@ impl EncryptionMapperAesConfigurationAlgorithm {
 )]
 impl ::std::convert::From<::std::string::String>
 for EncryptionMapperAesConfigurationAlgorithm {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "AES" => Self::Aes,
@@ -28087,6 +29104,7 @@ for EncryptionMapperAesConfigurationAlgorithm {
     )
 )]
 impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationAlgorithm {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -28109,6 +29127,7 @@ impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationAlgorithm {
 )]
 impl ::std::str::FromStr for EncryptionMapperAesConfigurationAlgorithm {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -28130,6 +29149,7 @@ impl ::std::str::FromStr for EncryptionMapperAesConfigurationAlgorithm {
     )
 )]
 impl ::std::fmt::Display for EncryptionMapperAesConfigurationAlgorithm {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -28200,7 +29220,7 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationAlgorith
 /// Inline schema at `EncryptionMapperAESConfiguration.mode`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/mode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum EncryptionMapperAesConfigurationMode {
     /// `CBC`
     Cbc,
@@ -28233,6 +29253,23 @@ pub enum EncryptionMapperAesConfigurationMode {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for EncryptionMapperAesConfigurationMode {}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl EncryptionMapperAesConfigurationMode {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -28244,6 +29281,7 @@ impl EncryptionMapperAesConfigurationMode {
         "ECB",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Cbc => "CBC",
@@ -28274,6 +29312,7 @@ impl EncryptionMapperAesConfigurationMode {
 )]
 impl ::std::convert::From<::std::string::String>
 for EncryptionMapperAesConfigurationMode {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "CBC" => Self::Cbc,
@@ -28303,6 +29342,7 @@ for EncryptionMapperAesConfigurationMode {
     )
 )]
 impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationMode {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -28325,6 +29365,7 @@ impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationMode {
 )]
 impl ::std::str::FromStr for EncryptionMapperAesConfigurationMode {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -28346,6 +29387,7 @@ impl ::std::str::FromStr for EncryptionMapperAesConfigurationMode {
     )
 )]
 impl ::std::fmt::Display for EncryptionMapperAesConfigurationMode {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -28416,7 +29458,7 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationMode {
 /// Inline schema at `EncryptionMapperAESConfiguration.padding`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/padding`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum EncryptionMapperAesConfigurationPadding {
     /// `NoPadding`
     NoPadding,
@@ -28441,10 +29483,28 @@ pub enum EncryptionMapperAesConfigurationPadding {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for EncryptionMapperAesConfigurationPadding {}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl EncryptionMapperAesConfigurationPadding {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["NoPadding", "PKCS5Padding"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NoPadding => "NoPadding",
@@ -28471,6 +29531,7 @@ impl EncryptionMapperAesConfigurationPadding {
 )]
 impl ::std::convert::From<::std::string::String>
 for EncryptionMapperAesConfigurationPadding {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "NoPadding" => Self::NoPadding,
@@ -28496,6 +29557,7 @@ for EncryptionMapperAesConfigurationPadding {
     )
 )]
 impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationPadding {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -28518,6 +29580,7 @@ impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationPadding {
 )]
 impl ::std::str::FromStr for EncryptionMapperAesConfigurationPadding {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -28539,6 +29602,7 @@ impl ::std::str::FromStr for EncryptionMapperAesConfigurationPadding {
     )
 )]
 impl ::std::fmt::Display for EncryptionMapperAesConfigurationPadding {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -28609,7 +29673,7 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationPadding 
 /// Inline schema at `EncryptionMapperRSAConfiguration.algorithm`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperRSAConfiguration/properties/algorithm`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum EncryptionMapperRsaConfigurationAlgorithm {
     /// `RSA`
     Rsa,
@@ -28632,10 +29696,28 @@ pub enum EncryptionMapperRsaConfigurationAlgorithm {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for EncryptionMapperRsaConfigurationAlgorithm {}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl EncryptionMapperRsaConfigurationAlgorithm {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["RSA"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Rsa => "RSA",
@@ -28661,6 +29743,7 @@ impl EncryptionMapperRsaConfigurationAlgorithm {
 )]
 impl ::std::convert::From<::std::string::String>
 for EncryptionMapperRsaConfigurationAlgorithm {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "RSA" => Self::Rsa,
@@ -28685,6 +29768,7 @@ for EncryptionMapperRsaConfigurationAlgorithm {
     )
 )]
 impl ::std::convert::From<&str> for EncryptionMapperRsaConfigurationAlgorithm {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -28707,6 +29791,7 @@ impl ::std::convert::From<&str> for EncryptionMapperRsaConfigurationAlgorithm {
 )]
 impl ::std::str::FromStr for EncryptionMapperRsaConfigurationAlgorithm {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -28728,6 +29813,7 @@ impl ::std::str::FromStr for EncryptionMapperRsaConfigurationAlgorithm {
     )
 )]
 impl ::std::fmt::Display for EncryptionMapperRsaConfigurationAlgorithm {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -28783,7 +29869,7 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperRsaConfigurationAlgorith
 /// Inline schema at `EndpointPrivateLinkServiceConfig.type`.
 ///
 /// Schema: `#/components/schemas/EndpointPrivateLinkServiceConfig/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum EndpointPrivateLinkServiceConfigType {
     /// `endpoint`
     Endpoint,
@@ -28791,10 +29877,13 @@ pub enum EndpointPrivateLinkServiceConfigType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+impl ::std::cmp::Eq for EndpointPrivateLinkServiceConfigType {}
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl EndpointPrivateLinkServiceConfigType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["endpoint"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Endpoint => "endpoint",
@@ -28805,6 +29894,7 @@ impl EndpointPrivateLinkServiceConfigType {
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::convert::From<::std::string::String>
 for EndpointPrivateLinkServiceConfigType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "endpoint" => Self::Endpoint,
@@ -28814,6 +29904,7 @@ for EndpointPrivateLinkServiceConfigType {
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::convert::From<&str> for EndpointPrivateLinkServiceConfigType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -28821,12 +29912,14 @@ impl ::std::convert::From<&str> for EndpointPrivateLinkServiceConfigType {
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::str::FromStr for EndpointPrivateLinkServiceConfigType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::fmt::Display for EndpointPrivateLinkServiceConfigType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -28852,7 +29945,7 @@ impl<'de> ::serde::Deserialize<'de> for EndpointPrivateLinkServiceConfigType {
 /// Inline schema at `FieldSpec.type`.
 ///
 /// Schema: `#/components/schemas/FieldSpec/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FieldSpecType {
     /// `STRING`
     String,
@@ -28884,6 +29977,8 @@ pub enum FieldSpecType {
     Unknown2(::std::string::String),
 }
 #[cfg(feature = "web-backend")]
+impl ::std::cmp::Eq for FieldSpecType {}
+#[cfg(feature = "web-backend")]
 impl FieldSpecType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -28902,6 +29997,7 @@ impl FieldSpecType {
         "UNKNOWN",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::String => "STRING",
@@ -28923,6 +30019,7 @@ impl FieldSpecType {
 }
 #[cfg(feature = "web-backend")]
 impl ::std::convert::From<::std::string::String> for FieldSpecType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "STRING" => Self::String,
@@ -28944,6 +30041,7 @@ impl ::std::convert::From<::std::string::String> for FieldSpecType {
 }
 #[cfg(feature = "web-backend")]
 impl ::std::convert::From<&str> for FieldSpecType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -28951,12 +30049,14 @@ impl ::std::convert::From<&str> for FieldSpecType {
 #[cfg(feature = "web-backend")]
 impl ::std::str::FromStr for FieldSpecType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "web-backend")]
 impl ::std::fmt::Display for FieldSpecType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -28992,7 +30092,7 @@ impl<'de> ::serde::Deserialize<'de> for FieldSpecType {
 /// Inline schema at `FieldTransform.transformType`.
 ///
 /// Schema: `#/components/schemas/FieldTransform/properties/transformType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum FieldTransformTransformType {
     /// `add_field`
     AddField,
@@ -29014,6 +30114,18 @@ pub enum FieldTransformTransformType {
         feature = "web-backend"
     )
 )]
+impl ::std::cmp::Eq for FieldTransformTransformType {}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl FieldTransformTransformType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -29022,6 +30134,7 @@ impl FieldTransformTransformType {
         "update_field_schema",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AddField => "add_field",
@@ -29043,6 +30156,7 @@ impl FieldTransformTransformType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for FieldTransformTransformType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "add_field" => Self::AddField,
@@ -29064,6 +30178,7 @@ impl ::std::convert::From<::std::string::String> for FieldTransformTransformType
     )
 )]
 impl ::std::convert::From<&str> for FieldTransformTransformType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -29081,6 +30196,7 @@ impl ::std::convert::From<&str> for FieldTransformTransformType {
 )]
 impl ::std::str::FromStr for FieldTransformTransformType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -29097,6 +30213,7 @@ impl ::std::str::FromStr for FieldTransformTransformType {
     )
 )]
 impl ::std::fmt::Display for FieldTransformTransformType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -29159,7 +30276,7 @@ impl<'de> ::serde::Deserialize<'de> for FieldTransformTransformType {
 /// The hashing algorithm to use.
 ///
 /// Schema: `#/components/schemas/HashingMapperConfiguration/properties/method`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum HashingMapperConfigurationMethod {
     /// `MD2`
     Md2,
@@ -29194,6 +30311,23 @@ pub enum HashingMapperConfigurationMethod {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for HashingMapperConfigurationMethod {}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl HashingMapperConfigurationMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -29206,6 +30340,7 @@ impl HashingMapperConfigurationMethod {
         "SHA-512",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Md2 => "MD2",
@@ -29236,6 +30371,7 @@ impl HashingMapperConfigurationMethod {
     )
 )]
 impl ::std::convert::From<::std::string::String> for HashingMapperConfigurationMethod {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "MD2" => Self::Md2,
@@ -29266,6 +30402,7 @@ impl ::std::convert::From<::std::string::String> for HashingMapperConfigurationM
     )
 )]
 impl ::std::convert::From<&str> for HashingMapperConfigurationMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -29288,6 +30425,7 @@ impl ::std::convert::From<&str> for HashingMapperConfigurationMethod {
 )]
 impl ::std::str::FromStr for HashingMapperConfigurationMethod {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -29309,6 +30447,7 @@ impl ::std::str::FromStr for HashingMapperConfigurationMethod {
     )
 )]
 impl ::std::fmt::Display for HashingMapperConfigurationMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -29364,7 +30503,7 @@ impl<'de> ::serde::Deserialize<'de> for HashingMapperConfigurationMethod {
 /// Inline schema at `ImportRead.status`.
 ///
 /// Schema: `#/components/schemas/ImportRead/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum ImportReadStatus {
     /// `succeeded`
     Succeeded,
@@ -29374,10 +30513,13 @@ pub enum ImportReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
+impl ::std::cmp::Eq for ImportReadStatus {}
+#[cfg(feature = "unreferenced-types")]
 impl ImportReadStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Succeeded => "succeeded",
@@ -29388,6 +30530,7 @@ impl ImportReadStatus {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for ImportReadStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "succeeded" => Self::Succeeded,
@@ -29398,6 +30541,7 @@ impl ::std::convert::From<::std::string::String> for ImportReadStatus {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for ImportReadStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -29405,12 +30549,14 @@ impl ::std::convert::From<&str> for ImportReadStatus {
 #[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for ImportReadStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for ImportReadStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -29454,7 +30600,7 @@ super::support::plain_struct!(
 /// OAuth callback mode. `api` is default when omitted. `webapp` forwards provider callback query params and does not create a secret during callback.
 ///
 /// Schema: `#/components/schemas/InitiateOauthRequest/properties/clientType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum InitiateOauthRequestClientType {
     /// `api`
     Api,
@@ -29464,10 +30610,13 @@ pub enum InitiateOauthRequestClientType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
+impl ::std::cmp::Eq for InitiateOauthRequestClientType {}
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl InitiateOauthRequestClientType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["api", "webapp"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Api => "api",
@@ -29478,6 +30627,7 @@ impl InitiateOauthRequestClientType {
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl ::std::convert::From<::std::string::String> for InitiateOauthRequestClientType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "api" => Self::Api,
@@ -29488,6 +30638,7 @@ impl ::std::convert::From<::std::string::String> for InitiateOauthRequestClientT
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl ::std::convert::From<&str> for InitiateOauthRequestClientType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -29495,12 +30646,14 @@ impl ::std::convert::From<&str> for InitiateOauthRequestClientType {
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl ::std::str::FromStr for InitiateOauthRequestClientType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl ::std::fmt::Display for InitiateOauthRequestClientType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -29526,7 +30679,7 @@ impl<'de> ::serde::Deserialize<'de> for InitiateOauthRequestClientType {
 /// Inline schema at `InstanceConfigurationResponse.edition`.
 ///
 /// Schema: `#/components/schemas/InstanceConfigurationResponse/properties/edition`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum InstanceConfigurationResponseEdition {
     /// `community`
     Community,
@@ -29540,6 +30693,8 @@ pub enum InstanceConfigurationResponseEdition {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance-configuration")]
+impl ::std::cmp::Eq for InstanceConfigurationResponseEdition {}
+#[cfg(feature = "instance-configuration")]
 impl InstanceConfigurationResponseEdition {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -29549,6 +30704,7 @@ impl InstanceConfigurationResponseEdition {
         "trial",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Community => "community",
@@ -29562,6 +30718,7 @@ impl InstanceConfigurationResponseEdition {
 #[cfg(feature = "instance-configuration")]
 impl ::std::convert::From<::std::string::String>
 for InstanceConfigurationResponseEdition {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "community" => Self::Community,
@@ -29574,6 +30731,7 @@ for InstanceConfigurationResponseEdition {
 }
 #[cfg(feature = "instance-configuration")]
 impl ::std::convert::From<&str> for InstanceConfigurationResponseEdition {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -29581,12 +30739,14 @@ impl ::std::convert::From<&str> for InstanceConfigurationResponseEdition {
 #[cfg(feature = "instance-configuration")]
 impl ::std::str::FromStr for InstanceConfigurationResponseEdition {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "instance-configuration")]
 impl ::std::fmt::Display for InstanceConfigurationResponseEdition {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -29612,7 +30772,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceConfigurationResponseEdition {
 /// Inline schema at `InstanceConfigurationResponse.trackingStrategy`.
 ///
 /// Schema: `#/components/schemas/InstanceConfigurationResponse/properties/trackingStrategy`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum InstanceConfigurationResponseTrackingStrategy {
     /// `logging`
     Logging,
@@ -29622,10 +30782,13 @@ pub enum InstanceConfigurationResponseTrackingStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance-configuration")]
+impl ::std::cmp::Eq for InstanceConfigurationResponseTrackingStrategy {}
+#[cfg(feature = "instance-configuration")]
 impl InstanceConfigurationResponseTrackingStrategy {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["logging", "segment"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Logging => "logging",
@@ -29637,6 +30800,7 @@ impl InstanceConfigurationResponseTrackingStrategy {
 #[cfg(feature = "instance-configuration")]
 impl ::std::convert::From<::std::string::String>
 for InstanceConfigurationResponseTrackingStrategy {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "logging" => Self::Logging,
@@ -29647,6 +30811,7 @@ for InstanceConfigurationResponseTrackingStrategy {
 }
 #[cfg(feature = "instance-configuration")]
 impl ::std::convert::From<&str> for InstanceConfigurationResponseTrackingStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -29654,12 +30819,14 @@ impl ::std::convert::From<&str> for InstanceConfigurationResponseTrackingStrateg
 #[cfg(feature = "instance-configuration")]
 impl ::std::str::FromStr for InstanceConfigurationResponseTrackingStrategy {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "instance-configuration")]
 impl ::std::fmt::Display for InstanceConfigurationResponseTrackingStrategy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -29685,7 +30852,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceConfigurationResponseTrackingStr
 /// Inline schema at `InvoiceRead.status`.
 ///
 /// Schema: `#/components/schemas/InvoiceRead/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum InvoiceReadStatus {
     /// `draft`
     Draft,
@@ -29701,6 +30868,8 @@ pub enum InvoiceReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl ::std::cmp::Eq for InvoiceReadStatus {}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl InvoiceReadStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -29711,6 +30880,7 @@ impl InvoiceReadStatus {
         "uncollectible",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Draft => "draft",
@@ -29724,6 +30894,7 @@ impl InvoiceReadStatus {
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::convert::From<::std::string::String> for InvoiceReadStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "draft" => Self::Draft,
@@ -29737,6 +30908,7 @@ impl ::std::convert::From<::std::string::String> for InvoiceReadStatus {
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::convert::From<&str> for InvoiceReadStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -29744,12 +30916,14 @@ impl ::std::convert::From<&str> for InvoiceReadStatus {
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::str::FromStr for InvoiceReadStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::fmt::Display for InvoiceReadStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -29775,7 +30949,7 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceReadStatus {
 /// The field to order by
 ///
 /// Schema: `#/components/schemas/JobListForWorkspacesRequestBody/properties/orderByField`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum JobListForWorkspacesRequestBodyOrderByField {
     /// `createdAt`
     CreatedAt,
@@ -29785,10 +30959,13 @@ pub enum JobListForWorkspacesRequestBodyOrderByField {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jobs-2")]
+impl ::std::cmp::Eq for JobListForWorkspacesRequestBodyOrderByField {}
+#[cfg(feature = "jobs-2")]
 impl JobListForWorkspacesRequestBodyOrderByField {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["createdAt", "updatedAt"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "createdAt",
@@ -29800,6 +30977,7 @@ impl JobListForWorkspacesRequestBodyOrderByField {
 #[cfg(feature = "jobs-2")]
 impl ::std::convert::From<::std::string::String>
 for JobListForWorkspacesRequestBodyOrderByField {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "createdAt" => Self::CreatedAt,
@@ -29810,6 +30988,7 @@ for JobListForWorkspacesRequestBodyOrderByField {
 }
 #[cfg(feature = "jobs-2")]
 impl ::std::convert::From<&str> for JobListForWorkspacesRequestBodyOrderByField {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -29817,12 +30996,14 @@ impl ::std::convert::From<&str> for JobListForWorkspacesRequestBodyOrderByField 
 #[cfg(feature = "jobs-2")]
 impl ::std::str::FromStr for JobListForWorkspacesRequestBodyOrderByField {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "jobs-2")]
 impl ::std::fmt::Display for JobListForWorkspacesRequestBodyOrderByField {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -29848,7 +31029,7 @@ impl<'de> ::serde::Deserialize<'de> for JobListForWorkspacesRequestBodyOrderByFi
 /// The order by method
 ///
 /// Schema: `#/components/schemas/JobListForWorkspacesRequestBody/properties/orderByMethod`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum JobListForWorkspacesRequestBodyOrderByMethod {
     /// `ASC`
     Asc,
@@ -29858,10 +31039,13 @@ pub enum JobListForWorkspacesRequestBodyOrderByMethod {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jobs-2")]
+impl ::std::cmp::Eq for JobListForWorkspacesRequestBodyOrderByMethod {}
+#[cfg(feature = "jobs-2")]
 impl JobListForWorkspacesRequestBodyOrderByMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["ASC", "DESC"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "ASC",
@@ -29873,6 +31057,7 @@ impl JobListForWorkspacesRequestBodyOrderByMethod {
 #[cfg(feature = "jobs-2")]
 impl ::std::convert::From<::std::string::String>
 for JobListForWorkspacesRequestBodyOrderByMethod {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ASC" => Self::Asc,
@@ -29883,6 +31068,7 @@ for JobListForWorkspacesRequestBodyOrderByMethod {
 }
 #[cfg(feature = "jobs-2")]
 impl ::std::convert::From<&str> for JobListForWorkspacesRequestBodyOrderByMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -29890,12 +31076,14 @@ impl ::std::convert::From<&str> for JobListForWorkspacesRequestBodyOrderByMethod
 #[cfg(feature = "jobs-2")]
 impl ::std::str::FromStr for JobListForWorkspacesRequestBodyOrderByMethod {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "jobs-2")]
 impl ::std::fmt::Display for JobListForWorkspacesRequestBodyOrderByMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -29921,7 +31109,7 @@ impl<'de> ::serde::Deserialize<'de> for JobListForWorkspacesRequestBodyOrderByMe
 /// The field to order by
 ///
 /// Schema: `#/components/schemas/JobListRequestBody/properties/orderByField`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum JobListRequestBodyOrderByField {
     /// `createdAt`
     CreatedAt,
@@ -29931,10 +31119,13 @@ pub enum JobListRequestBodyOrderByField {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jobs-2")]
+impl ::std::cmp::Eq for JobListRequestBodyOrderByField {}
+#[cfg(feature = "jobs-2")]
 impl JobListRequestBodyOrderByField {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["createdAt", "updatedAt"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "createdAt",
@@ -29945,6 +31136,7 @@ impl JobListRequestBodyOrderByField {
 }
 #[cfg(feature = "jobs-2")]
 impl ::std::convert::From<::std::string::String> for JobListRequestBodyOrderByField {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "createdAt" => Self::CreatedAt,
@@ -29955,6 +31147,7 @@ impl ::std::convert::From<::std::string::String> for JobListRequestBodyOrderByFi
 }
 #[cfg(feature = "jobs-2")]
 impl ::std::convert::From<&str> for JobListRequestBodyOrderByField {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -29962,12 +31155,14 @@ impl ::std::convert::From<&str> for JobListRequestBodyOrderByField {
 #[cfg(feature = "jobs-2")]
 impl ::std::str::FromStr for JobListRequestBodyOrderByField {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "jobs-2")]
 impl ::std::fmt::Display for JobListRequestBodyOrderByField {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -29993,7 +31188,7 @@ impl<'de> ::serde::Deserialize<'de> for JobListRequestBodyOrderByField {
 /// The order by method
 ///
 /// Schema: `#/components/schemas/JobListRequestBody/properties/orderByMethod`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum JobListRequestBodyOrderByMethod {
     /// `ASC`
     Asc,
@@ -30003,10 +31198,13 @@ pub enum JobListRequestBodyOrderByMethod {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jobs-2")]
+impl ::std::cmp::Eq for JobListRequestBodyOrderByMethod {}
+#[cfg(feature = "jobs-2")]
 impl JobListRequestBodyOrderByMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["ASC", "DESC"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "ASC",
@@ -30017,6 +31215,7 @@ impl JobListRequestBodyOrderByMethod {
 }
 #[cfg(feature = "jobs-2")]
 impl ::std::convert::From<::std::string::String> for JobListRequestBodyOrderByMethod {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "ASC" => Self::Asc,
@@ -30027,6 +31226,7 @@ impl ::std::convert::From<::std::string::String> for JobListRequestBodyOrderByMe
 }
 #[cfg(feature = "jobs-2")]
 impl ::std::convert::From<&str> for JobListRequestBodyOrderByMethod {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -30034,12 +31234,14 @@ impl ::std::convert::From<&str> for JobListRequestBodyOrderByMethod {
 #[cfg(feature = "jobs-2")]
 impl ::std::str::FromStr for JobListRequestBodyOrderByMethod {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "jobs-2")]
 impl ::std::fmt::Display for JobListRequestBodyOrderByMethod {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -30065,7 +31267,7 @@ impl<'de> ::serde::Deserialize<'de> for JobListRequestBodyOrderByMethod {
 /// Inline schema at `NotificationRead.status`.
 ///
 /// Schema: `#/components/schemas/NotificationRead/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum NotificationReadStatus {
     /// `succeeded`
     Succeeded,
@@ -30075,10 +31277,13 @@ pub enum NotificationReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "notifications")]
+impl ::std::cmp::Eq for NotificationReadStatus {}
+#[cfg(feature = "notifications")]
 impl NotificationReadStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Succeeded => "succeeded",
@@ -30089,6 +31294,7 @@ impl NotificationReadStatus {
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::From<::std::string::String> for NotificationReadStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "succeeded" => Self::Succeeded,
@@ -30099,6 +31305,7 @@ impl ::std::convert::From<::std::string::String> for NotificationReadStatus {
 }
 #[cfg(feature = "notifications")]
 impl ::std::convert::From<&str> for NotificationReadStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -30106,12 +31313,14 @@ impl ::std::convert::From<&str> for NotificationReadStatus {
 #[cfg(feature = "notifications")]
 impl ::std::str::FromStr for NotificationReadStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "notifications")]
 impl ::std::fmt::Display for NotificationReadStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -30157,7 +31366,7 @@ super::support::plain_struct!(
 /// Inline schema at `OperatorWebhook.webhookType`.
 ///
 /// Schema: `#/components/schemas/OperatorWebhook/properties/webhookType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum OperatorWebhookWebhookType {
     /// `dbtCloud`
     DbtCloud,
@@ -30165,10 +31374,13 @@ pub enum OperatorWebhookWebhookType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "operation", feature = "web-backend"))]
+impl ::std::cmp::Eq for OperatorWebhookWebhookType {}
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 impl OperatorWebhookWebhookType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["dbtCloud"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DbtCloud => "dbtCloud",
@@ -30178,6 +31390,7 @@ impl OperatorWebhookWebhookType {
 }
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::std::convert::From<::std::string::String> for OperatorWebhookWebhookType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "dbtCloud" => Self::DbtCloud,
@@ -30187,6 +31400,7 @@ impl ::std::convert::From<::std::string::String> for OperatorWebhookWebhookType 
 }
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::std::convert::From<&str> for OperatorWebhookWebhookType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -30194,12 +31408,14 @@ impl ::std::convert::From<&str> for OperatorWebhookWebhookType {
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::std::str::FromStr for OperatorWebhookWebhookType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::std::fmt::Display for OperatorWebhookWebhookType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -30248,7 +31464,7 @@ super::support::plain_struct!(
 /// Inline schema at `OrganizationInfoRead.billing.accountType`.
 ///
 /// Schema: `#/components/schemas/OrganizationInfoRead/properties/billing/properties/accountType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum OrganizationInfoReadBillingAccountType {
     /// `free`
     Free,
@@ -30258,10 +31474,13 @@ pub enum OrganizationInfoReadBillingAccountType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organization", feature = "workspace"))]
+impl ::std::cmp::Eq for OrganizationInfoReadBillingAccountType {}
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl OrganizationInfoReadBillingAccountType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["free", "internal"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Free => "free",
@@ -30273,6 +31492,7 @@ impl OrganizationInfoReadBillingAccountType {
 #[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::convert::From<::std::string::String>
 for OrganizationInfoReadBillingAccountType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "free" => Self::Free,
@@ -30283,6 +31503,7 @@ for OrganizationInfoReadBillingAccountType {
 }
 #[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::convert::From<&str> for OrganizationInfoReadBillingAccountType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -30290,12 +31511,14 @@ impl ::std::convert::From<&str> for OrganizationInfoReadBillingAccountType {
 #[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::str::FromStr for OrganizationInfoReadBillingAccountType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::fmt::Display for OrganizationInfoReadBillingAccountType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -30321,7 +31544,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInfoReadBillingAccountType {
 /// Inline schema at `OrganizationInfoRead.billing.paymentStatus`.
 ///
 /// Schema: `#/components/schemas/OrganizationInfoRead/properties/billing/properties/paymentStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum OrganizationInfoReadBillingPaymentStatus {
     /// `uninitialized`
     Uninitialized,
@@ -30339,6 +31562,8 @@ pub enum OrganizationInfoReadBillingPaymentStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organization", feature = "workspace"))]
+impl ::std::cmp::Eq for OrganizationInfoReadBillingPaymentStatus {}
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl OrganizationInfoReadBillingPaymentStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -30350,6 +31575,7 @@ impl OrganizationInfoReadBillingPaymentStatus {
         "manual",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Uninitialized => "uninitialized",
@@ -30365,6 +31591,7 @@ impl OrganizationInfoReadBillingPaymentStatus {
 #[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::convert::From<::std::string::String>
 for OrganizationInfoReadBillingPaymentStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "uninitialized" => Self::Uninitialized,
@@ -30379,6 +31606,7 @@ for OrganizationInfoReadBillingPaymentStatus {
 }
 #[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::convert::From<&str> for OrganizationInfoReadBillingPaymentStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -30386,12 +31614,14 @@ impl ::std::convert::From<&str> for OrganizationInfoReadBillingPaymentStatus {
 #[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::str::FromStr for OrganizationInfoReadBillingPaymentStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::fmt::Display for OrganizationInfoReadBillingPaymentStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -30417,7 +31647,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInfoReadBillingPaymentStatus
 /// Inline schema at `OrganizationInfoRead.billing.subscriptionStatus`.
 ///
 /// Schema: `#/components/schemas/OrganizationInfoRead/properties/billing/properties/subscriptionStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum OrganizationInfoReadBillingSubscriptionStatus {
     /// `pre_subscription`
     PreSubscription,
@@ -30429,6 +31659,8 @@ pub enum OrganizationInfoReadBillingSubscriptionStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organization", feature = "workspace"))]
+impl ::std::cmp::Eq for OrganizationInfoReadBillingSubscriptionStatus {}
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl OrganizationInfoReadBillingSubscriptionStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -30437,6 +31669,7 @@ impl OrganizationInfoReadBillingSubscriptionStatus {
         "subscribed",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PreSubscription => "pre_subscription",
@@ -30449,6 +31682,7 @@ impl OrganizationInfoReadBillingSubscriptionStatus {
 #[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::convert::From<::std::string::String>
 for OrganizationInfoReadBillingSubscriptionStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "pre_subscription" => Self::PreSubscription,
@@ -30460,6 +31694,7 @@ for OrganizationInfoReadBillingSubscriptionStatus {
 }
 #[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::convert::From<&str> for OrganizationInfoReadBillingSubscriptionStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -30467,12 +31702,14 @@ impl ::std::convert::From<&str> for OrganizationInfoReadBillingSubscriptionStatu
 #[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::str::FromStr for OrganizationInfoReadBillingSubscriptionStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::fmt::Display for OrganizationInfoReadBillingSubscriptionStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -30505,7 +31742,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInfoReadBillingSubscriptionS
 /// Inline schema at `OrganizationPaymentConfigRead.paymentStatus`.
 ///
 /// Schema: `#/components/schemas/OrganizationPaymentConfigRead/properties/paymentStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum OrganizationPaymentConfigReadPaymentStatus {
     /// `uninitialized`
     Uninitialized,
@@ -30530,6 +31767,15 @@ pub enum OrganizationPaymentConfigReadPaymentStatus {
         feature = "admin-api"
     )
 )]
+impl ::std::cmp::Eq for OrganizationPaymentConfigReadPaymentStatus {}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl OrganizationPaymentConfigReadPaymentStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -30541,6 +31787,7 @@ impl OrganizationPaymentConfigReadPaymentStatus {
         "manual",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Uninitialized => "uninitialized",
@@ -30563,6 +31810,7 @@ impl OrganizationPaymentConfigReadPaymentStatus {
 )]
 impl ::std::convert::From<::std::string::String>
 for OrganizationPaymentConfigReadPaymentStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "uninitialized" => Self::Uninitialized,
@@ -30584,6 +31832,7 @@ for OrganizationPaymentConfigReadPaymentStatus {
     )
 )]
 impl ::std::convert::From<&str> for OrganizationPaymentConfigReadPaymentStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -30598,6 +31847,7 @@ impl ::std::convert::From<&str> for OrganizationPaymentConfigReadPaymentStatus {
 )]
 impl ::std::str::FromStr for OrganizationPaymentConfigReadPaymentStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -30611,6 +31861,7 @@ impl ::std::str::FromStr for OrganizationPaymentConfigReadPaymentStatus {
     )
 )]
 impl ::std::fmt::Display for OrganizationPaymentConfigReadPaymentStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -30657,7 +31908,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentConfigReadPaymentStat
 /// Inline schema at `OrganizationPaymentConfigRead.subscriptionStatus`.
 ///
 /// Schema: `#/components/schemas/OrganizationPaymentConfigRead/properties/subscriptionStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum OrganizationPaymentConfigReadSubscriptionStatus {
     /// `pre_subscription`
     PreSubscription,
@@ -30676,6 +31927,15 @@ pub enum OrganizationPaymentConfigReadSubscriptionStatus {
         feature = "admin-api"
     )
 )]
+impl ::std::cmp::Eq for OrganizationPaymentConfigReadSubscriptionStatus {}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl OrganizationPaymentConfigReadSubscriptionStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -30684,6 +31944,7 @@ impl OrganizationPaymentConfigReadSubscriptionStatus {
         "unsubscribed",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PreSubscription => "pre_subscription",
@@ -30703,6 +31964,7 @@ impl OrganizationPaymentConfigReadSubscriptionStatus {
 )]
 impl ::std::convert::From<::std::string::String>
 for OrganizationPaymentConfigReadSubscriptionStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "pre_subscription" => Self::PreSubscription,
@@ -30721,6 +31983,7 @@ for OrganizationPaymentConfigReadSubscriptionStatus {
     )
 )]
 impl ::std::convert::From<&str> for OrganizationPaymentConfigReadSubscriptionStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -30735,6 +31998,7 @@ impl ::std::convert::From<&str> for OrganizationPaymentConfigReadSubscriptionSta
 )]
 impl ::std::str::FromStr for OrganizationPaymentConfigReadSubscriptionStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -30748,6 +32012,7 @@ impl ::std::str::FromStr for OrganizationPaymentConfigReadSubscriptionStatus {
     )
 )]
 impl ::std::fmt::Display for OrganizationPaymentConfigReadSubscriptionStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -30794,7 +32059,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentConfigReadSubscriptio
 /// Inline schema at `OrganizationPaymentConfigRead.usageCategoryOverwrite`.
 ///
 /// Schema: `#/components/schemas/OrganizationPaymentConfigRead/properties/usageCategoryOverwrite`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum OrganizationPaymentConfigReadUsageCategoryOverwrite {
     /// `free`
     Free,
@@ -30811,10 +32076,20 @@ pub enum OrganizationPaymentConfigReadUsageCategoryOverwrite {
         feature = "admin-api"
     )
 )]
+impl ::std::cmp::Eq for OrganizationPaymentConfigReadUsageCategoryOverwrite {}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl OrganizationPaymentConfigReadUsageCategoryOverwrite {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["free", "internal"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Free => "free",
@@ -30833,6 +32108,7 @@ impl OrganizationPaymentConfigReadUsageCategoryOverwrite {
 )]
 impl ::std::convert::From<::std::string::String>
 for OrganizationPaymentConfigReadUsageCategoryOverwrite {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "free" => Self::Free,
@@ -30850,6 +32126,7 @@ for OrganizationPaymentConfigReadUsageCategoryOverwrite {
     )
 )]
 impl ::std::convert::From<&str> for OrganizationPaymentConfigReadUsageCategoryOverwrite {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -30864,6 +32141,7 @@ impl ::std::convert::From<&str> for OrganizationPaymentConfigReadUsageCategoryOv
 )]
 impl ::std::str::FromStr for OrganizationPaymentConfigReadUsageCategoryOverwrite {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -30877,6 +32155,7 @@ impl ::std::str::FromStr for OrganizationPaymentConfigReadUsageCategoryOverwrite
     )
 )]
 impl ::std::fmt::Display for OrganizationPaymentConfigReadUsageCategoryOverwrite {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -30924,7 +32203,7 @@ for OrganizationPaymentConfigReadUsageCategoryOverwrite {
 /// Inline schema at `OrganizationPaymentConfigUpdateRequestBody.paymentStatus`.
 ///
 /// Schema: `#/components/schemas/OrganizationPaymentConfigUpdateRequestBody/properties/paymentStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
     /// `uninitialized`
     Uninitialized,
@@ -30949,6 +32228,15 @@ pub enum OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
         feature = "admin-api"
     )
 )]
+impl ::std::cmp::Eq for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -30960,6 +32248,7 @@ impl OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
         "manual",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Uninitialized => "uninitialized",
@@ -30982,6 +32271,7 @@ impl OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
 )]
 impl ::std::convert::From<::std::string::String>
 for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "uninitialized" => Self::Uninitialized,
@@ -31004,6 +32294,7 @@ for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
 )]
 impl ::std::convert::From<&str>
 for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -31018,6 +32309,7 @@ for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
 )]
 impl ::std::str::FromStr for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -31031,6 +32323,7 @@ impl ::std::str::FromStr for OrganizationPaymentConfigUpdateRequestBodyPaymentSt
     )
 )]
 impl ::std::fmt::Display for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -31078,7 +32371,7 @@ for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
 /// Inline schema at `OrganizationPaymentConfigUpdateRequestBody.usageCategoryOverwrite`.
 ///
 /// Schema: `#/components/schemas/OrganizationPaymentConfigUpdateRequestBody/properties/usageCategoryOverwrite`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
     /// `free`
     Free,
@@ -31095,10 +32388,21 @@ pub enum OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
         feature = "admin-api"
     )
 )]
+impl ::std::cmp::Eq
+for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["free", "internal"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Free => "free",
@@ -31117,6 +32421,7 @@ impl OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
 )]
 impl ::std::convert::From<::std::string::String>
 for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "free" => Self::Free,
@@ -31135,6 +32440,7 @@ for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
 )]
 impl ::std::convert::From<&str>
 for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -31150,6 +32456,7 @@ for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
 impl ::std::str::FromStr
 for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -31164,6 +32471,7 @@ for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
 )]
 impl ::std::fmt::Display
 for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -31241,7 +32549,7 @@ super::support::plain_struct!(
 /// Indicates the status of the trial for an organization
 ///
 /// Schema: `#/components/schemas/OrganizationTrialStatusRead/properties/trialStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum OrganizationTrialStatusReadTrialStatus {
     /// `pre_trial`
     PreTrial,
@@ -31253,10 +32561,13 @@ pub enum OrganizationTrialStatusReadTrialStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl ::std::cmp::Eq for OrganizationTrialStatusReadTrialStatus {}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl OrganizationTrialStatusReadTrialStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["pre_trial", "in_trial", "post_trial"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PreTrial => "pre_trial",
@@ -31269,6 +32580,7 @@ impl OrganizationTrialStatusReadTrialStatus {
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::convert::From<::std::string::String>
 for OrganizationTrialStatusReadTrialStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "pre_trial" => Self::PreTrial,
@@ -31280,6 +32592,7 @@ for OrganizationTrialStatusReadTrialStatus {
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::convert::From<&str> for OrganizationTrialStatusReadTrialStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -31287,12 +32600,14 @@ impl ::std::convert::From<&str> for OrganizationTrialStatusReadTrialStatus {
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::str::FromStr for OrganizationTrialStatusReadTrialStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::fmt::Display for OrganizationTrialStatusReadTrialStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -31339,7 +32654,7 @@ super::support::plain_struct!(
 /// Inline schema at `PermissionCheckRead.status`.
 ///
 /// Schema: `#/components/schemas/PermissionCheckRead/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum PermissionCheckReadStatus {
     /// `succeeded`
     Succeeded,
@@ -31349,10 +32664,13 @@ pub enum PermissionCheckReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "permission")]
+impl ::std::cmp::Eq for PermissionCheckReadStatus {}
+#[cfg(feature = "permission")]
 impl PermissionCheckReadStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Succeeded => "succeeded",
@@ -31363,6 +32681,7 @@ impl PermissionCheckReadStatus {
 }
 #[cfg(feature = "permission")]
 impl ::std::convert::From<::std::string::String> for PermissionCheckReadStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "succeeded" => Self::Succeeded,
@@ -31373,6 +32692,7 @@ impl ::std::convert::From<::std::string::String> for PermissionCheckReadStatus {
 }
 #[cfg(feature = "permission")]
 impl ::std::convert::From<&str> for PermissionCheckReadStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -31380,12 +32700,14 @@ impl ::std::convert::From<&str> for PermissionCheckReadStatus {
 #[cfg(feature = "permission")]
 impl ::std::str::FromStr for PermissionCheckReadStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "permission")]
 impl ::std::fmt::Display for PermissionCheckReadStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -31413,7 +32735,7 @@ impl<'de> ::serde::Deserialize<'de> for PermissionCheckReadStatus {
 /// Inline schema at `PublicAccessTokenResponse.token_type`.
 ///
 /// Schema: `#/components/schemas/PublicAccessTokenResponse/properties/token_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum PublicAccessTokenResponseTokenType {
     /// `Bearer`
     Bearer,
@@ -31423,10 +32745,15 @@ pub enum PublicAccessTokenResponseTokenType {
 #[cfg(
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
+impl ::std::cmp::Eq for PublicAccessTokenResponseTokenType {}
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl PublicAccessTokenResponseTokenType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Bearer"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Bearer => "Bearer",
@@ -31438,6 +32765,7 @@ impl PublicAccessTokenResponseTokenType {
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
 impl ::std::convert::From<::std::string::String> for PublicAccessTokenResponseTokenType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Bearer" => Self::Bearer,
@@ -31449,6 +32777,7 @@ impl ::std::convert::From<::std::string::String> for PublicAccessTokenResponseTo
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
 impl ::std::convert::From<&str> for PublicAccessTokenResponseTokenType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -31458,6 +32787,7 @@ impl ::std::convert::From<&str> for PublicAccessTokenResponseTokenType {
 )]
 impl ::std::str::FromStr for PublicAccessTokenResponseTokenType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -31466,6 +32796,7 @@ impl ::std::str::FromStr for PublicAccessTokenResponseTokenType {
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
 impl ::std::fmt::Display for PublicAccessTokenResponseTokenType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -31510,7 +32841,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponseTokenType {
 /// Inline schema at `RowFilteringOperationEqual.type`.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationEqual/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum RowFilteringOperationEqualType {
     /// `EQUAL`
     Equal,
@@ -31533,10 +32864,28 @@ pub enum RowFilteringOperationEqualType {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for RowFilteringOperationEqualType {}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl RowFilteringOperationEqualType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["EQUAL"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Equal => "EQUAL",
@@ -31561,6 +32910,7 @@ impl RowFilteringOperationEqualType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for RowFilteringOperationEqualType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "EQUAL" => Self::Equal,
@@ -31585,6 +32935,7 @@ impl ::std::convert::From<::std::string::String> for RowFilteringOperationEqualT
     )
 )]
 impl ::std::convert::From<&str> for RowFilteringOperationEqualType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -31607,6 +32958,7 @@ impl ::std::convert::From<&str> for RowFilteringOperationEqualType {
 )]
 impl ::std::str::FromStr for RowFilteringOperationEqualType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -31628,6 +32980,7 @@ impl ::std::str::FromStr for RowFilteringOperationEqualType {
     )
 )]
 impl ::std::fmt::Display for RowFilteringOperationEqualType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -31698,7 +33051,7 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationEqualType {
 /// Inline schema at `RowFilteringOperationNot.type`.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationNot/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum RowFilteringOperationNotType {
     /// `NOT`
     Not,
@@ -31721,10 +33074,28 @@ pub enum RowFilteringOperationNotType {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for RowFilteringOperationNotType {}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl RowFilteringOperationNotType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["NOT"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Not => "NOT",
@@ -31749,6 +33120,7 @@ impl RowFilteringOperationNotType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for RowFilteringOperationNotType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "NOT" => Self::Not,
@@ -31773,6 +33145,7 @@ impl ::std::convert::From<::std::string::String> for RowFilteringOperationNotTyp
     )
 )]
 impl ::std::convert::From<&str> for RowFilteringOperationNotType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -31795,6 +33168,7 @@ impl ::std::convert::From<&str> for RowFilteringOperationNotType {
 )]
 impl ::std::str::FromStr for RowFilteringOperationNotType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -31816,6 +33190,7 @@ impl ::std::str::FromStr for RowFilteringOperationNotType {
     )
 )]
 impl ::std::fmt::Display for RowFilteringOperationNotType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -31878,7 +33253,7 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationNotType {
 /// Inline schema at `SourceDefinitionRead.sourceType`.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionRead/properties/sourceType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SourceDefinitionReadSourceType {
     /// `api`
     Api,
@@ -31899,10 +33274,20 @@ pub enum SourceDefinitionReadSourceType {
         feature = "workspace"
     )
 )]
+impl ::std::cmp::Eq for SourceDefinitionReadSourceType {}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 impl SourceDefinitionReadSourceType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["api", "file", "database", "custom"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Api => "api",
@@ -31922,6 +33307,7 @@ impl SourceDefinitionReadSourceType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for SourceDefinitionReadSourceType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "api" => Self::Api,
@@ -31941,6 +33327,7 @@ impl ::std::convert::From<::std::string::String> for SourceDefinitionReadSourceT
     )
 )]
 impl ::std::convert::From<&str> for SourceDefinitionReadSourceType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -31955,6 +33342,7 @@ impl ::std::convert::From<&str> for SourceDefinitionReadSourceType {
 )]
 impl ::std::str::FromStr for SourceDefinitionReadSourceType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -31968,6 +33356,7 @@ impl ::std::str::FromStr for SourceDefinitionReadSourceType {
     )
 )]
 impl ::std::fmt::Display for SourceDefinitionReadSourceType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -32007,7 +33396,7 @@ impl<'de> ::serde::Deserialize<'de> for SourceDefinitionReadSourceType {
 /// Inline schema at `SourceOAuthScopesRead.scopeJoinStrategy`.
 ///
 /// Schema: `#/components/schemas/SourceOAuthScopesRead/properties/scopeJoinStrategy`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum SourceOAuthScopesReadScopeJoinStrategy {
     /// `space`
     Space,
@@ -32019,10 +33408,13 @@ pub enum SourceOAuthScopesReadScopeJoinStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "source-oauth")]
+impl ::std::cmp::Eq for SourceOAuthScopesReadScopeJoinStrategy {}
+#[cfg(feature = "source-oauth")]
 impl SourceOAuthScopesReadScopeJoinStrategy {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["space", "comma", "plus"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Space => "space",
@@ -32035,6 +33427,7 @@ impl SourceOAuthScopesReadScopeJoinStrategy {
 #[cfg(feature = "source-oauth")]
 impl ::std::convert::From<::std::string::String>
 for SourceOAuthScopesReadScopeJoinStrategy {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "space" => Self::Space,
@@ -32046,6 +33439,7 @@ for SourceOAuthScopesReadScopeJoinStrategy {
 }
 #[cfg(feature = "source-oauth")]
 impl ::std::convert::From<&str> for SourceOAuthScopesReadScopeJoinStrategy {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -32053,12 +33447,14 @@ impl ::std::convert::From<&str> for SourceOAuthScopesReadScopeJoinStrategy {
 #[cfg(feature = "source-oauth")]
 impl ::std::str::FromStr for SourceOAuthScopesReadScopeJoinStrategy {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "source-oauth")]
 impl ::std::fmt::Display for SourceOAuthScopesReadScopeJoinStrategy {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -32084,7 +33480,7 @@ impl<'de> ::serde::Deserialize<'de> for SourceOAuthScopesReadScopeJoinStrategy {
 /// Inline schema at `StoragePrivateLinkServiceConfig.type`.
 ///
 /// Schema: `#/components/schemas/StoragePrivateLinkServiceConfig/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StoragePrivateLinkServiceConfigType {
     /// `storage`
     Storage,
@@ -32092,10 +33488,13 @@ pub enum StoragePrivateLinkServiceConfigType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+impl ::std::cmp::Eq for StoragePrivateLinkServiceConfigType {}
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl StoragePrivateLinkServiceConfigType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["storage"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Storage => "storage",
@@ -32106,6 +33505,7 @@ impl StoragePrivateLinkServiceConfigType {
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::convert::From<::std::string::String>
 for StoragePrivateLinkServiceConfigType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "storage" => Self::Storage,
@@ -32115,6 +33515,7 @@ for StoragePrivateLinkServiceConfigType {
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::convert::From<&str> for StoragePrivateLinkServiceConfigType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -32122,12 +33523,14 @@ impl ::std::convert::From<&str> for StoragePrivateLinkServiceConfigType {
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::str::FromStr for StoragePrivateLinkServiceConfigType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::fmt::Display for StoragePrivateLinkServiceConfigType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -32163,7 +33566,7 @@ impl<'de> ::serde::Deserialize<'de> for StoragePrivateLinkServiceConfigType {
 /// Inline schema at `StreamAttributeTransform.transformType`.
 ///
 /// Schema: `#/components/schemas/StreamAttributeTransform/properties/transformType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StreamAttributeTransformTransformType {
     /// `update_primary_key`
     UpdatePrimaryKey,
@@ -32181,10 +33584,23 @@ pub enum StreamAttributeTransformTransformType {
         feature = "web-backend"
     )
 )]
+impl ::std::cmp::Eq for StreamAttributeTransformTransformType {}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl StreamAttributeTransformTransformType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["update_primary_key"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UpdatePrimaryKey => "update_primary_key",
@@ -32205,6 +33621,7 @@ impl StreamAttributeTransformTransformType {
 )]
 impl ::std::convert::From<::std::string::String>
 for StreamAttributeTransformTransformType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "update_primary_key" => Self::UpdatePrimaryKey,
@@ -32224,6 +33641,7 @@ for StreamAttributeTransformTransformType {
     )
 )]
 impl ::std::convert::From<&str> for StreamAttributeTransformTransformType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -32241,6 +33659,7 @@ impl ::std::convert::From<&str> for StreamAttributeTransformTransformType {
 )]
 impl ::std::str::FromStr for StreamAttributeTransformTransformType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -32257,6 +33676,7 @@ impl ::std::str::FromStr for StreamAttributeTransformTransformType {
     )
 )]
 impl ::std::fmt::Display for StreamAttributeTransformTransformType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -32302,7 +33722,7 @@ impl<'de> ::serde::Deserialize<'de> for StreamAttributeTransformTransformType {
 /// Inline schema at `StreamFieldStatusChanged.status`.
 ///
 /// Schema: `#/components/schemas/StreamFieldStatusChanged/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StreamFieldStatusChangedStatus {
     /// `enabled`
     Enabled,
@@ -32312,10 +33732,13 @@ pub enum StreamFieldStatusChangedStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
+impl ::std::cmp::Eq for StreamFieldStatusChangedStatus {}
+#[cfg(feature = "unreferenced-types")]
 impl StreamFieldStatusChangedStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "enabled",
@@ -32326,6 +33749,7 @@ impl StreamFieldStatusChangedStatus {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for StreamFieldStatusChangedStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "enabled" => Self::Enabled,
@@ -32336,6 +33760,7 @@ impl ::std::convert::From<::std::string::String> for StreamFieldStatusChangedSta
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for StreamFieldStatusChangedStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -32343,12 +33768,14 @@ impl ::std::convert::From<&str> for StreamFieldStatusChangedStatus {
 #[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for StreamFieldStatusChangedStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for StreamFieldStatusChangedStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -32384,7 +33811,7 @@ impl<'de> ::serde::Deserialize<'de> for StreamFieldStatusChangedStatus {
 /// Inline schema at `StreamTransform.transformType`.
 ///
 /// Schema: `#/components/schemas/StreamTransform/properties/transformType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum StreamTransformTransformType {
     /// `add_stream`
     AddStream,
@@ -32406,6 +33833,18 @@ pub enum StreamTransformTransformType {
         feature = "web-backend"
     )
 )]
+impl ::std::cmp::Eq for StreamTransformTransformType {}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl StreamTransformTransformType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -32414,6 +33853,7 @@ impl StreamTransformTransformType {
         "update_stream",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AddStream => "add_stream",
@@ -32435,6 +33875,7 @@ impl StreamTransformTransformType {
     )
 )]
 impl ::std::convert::From<::std::string::String> for StreamTransformTransformType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "add_stream" => Self::AddStream,
@@ -32456,6 +33897,7 @@ impl ::std::convert::From<::std::string::String> for StreamTransformTransformTyp
     )
 )]
 impl ::std::convert::From<&str> for StreamTransformTransformType {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -32473,6 +33915,7 @@ impl ::std::convert::From<&str> for StreamTransformTransformType {
 )]
 impl ::std::str::FromStr for StreamTransformTransformType {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
@@ -32489,6 +33932,7 @@ impl ::std::str::FromStr for StreamTransformTransformType {
     )
 )]
 impl ::std::fmt::Display for StreamTransformTransformType {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -32594,7 +34038,7 @@ pub enum SynchronousJobReadLogs {
 /// Inline schema at `UpdateOrganizationEntitlementPlanRequestBody.plan_name`.
 ///
 /// Schema: `#/components/schemas/UpdateOrganizationEntitlementPlanRequestBody/properties/plan_name`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum UpdateOrganizationEntitlementPlanRequestBodyPlanName {
     /// `CORE`
     Core,
@@ -32620,6 +34064,8 @@ pub enum UpdateOrganizationEntitlementPlanRequestBodyPlanName {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "entitlements")]
+impl ::std::cmp::Eq for UpdateOrganizationEntitlementPlanRequestBodyPlanName {}
+#[cfg(feature = "entitlements")]
 impl UpdateOrganizationEntitlementPlanRequestBodyPlanName {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -32635,6 +34081,7 @@ impl UpdateOrganizationEntitlementPlanRequestBodyPlanName {
         "EMBEDDED_ANNUAL_COMMITMENT",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Core => "CORE",
@@ -32654,6 +34101,7 @@ impl UpdateOrganizationEntitlementPlanRequestBodyPlanName {
 #[cfg(feature = "entitlements")]
 impl ::std::convert::From<::std::string::String>
 for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "CORE" => Self::Core,
@@ -32673,6 +34121,7 @@ for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
 #[cfg(feature = "entitlements")]
 impl ::std::convert::From<&str>
 for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -32680,12 +34129,14 @@ for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
 #[cfg(feature = "entitlements")]
 impl ::std::str::FromStr for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "entitlements")]
 impl ::std::fmt::Display for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -32712,7 +34163,7 @@ for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
 /// Inline schema at `UploadRead.status`.
 ///
 /// Schema: `#/components/schemas/UploadRead/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum UploadReadStatus {
     /// `succeeded`
     Succeeded,
@@ -32722,10 +34173,13 @@ pub enum UploadReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
+impl ::std::cmp::Eq for UploadReadStatus {}
+#[cfg(feature = "unreferenced-types")]
 impl UploadReadStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Succeeded => "succeeded",
@@ -32736,6 +34190,7 @@ impl UploadReadStatus {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for UploadReadStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "succeeded" => Self::Succeeded,
@@ -32746,6 +34201,7 @@ impl ::std::convert::From<::std::string::String> for UploadReadStatus {
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for UploadReadStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -32753,12 +34209,14 @@ impl ::std::convert::From<&str> for UploadReadStatus {
 #[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for UploadReadStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for UploadReadStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -32784,7 +34242,7 @@ impl<'de> ::serde::Deserialize<'de> for UploadReadStatus {
 /// Inline schema at `WebBackendConnectionListFilters.statuses.Item`.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionListFilters/properties/statuses/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum WebBackendConnectionListFiltersStatusesItem {
     /// `healthy`
     Healthy,
@@ -32798,6 +34256,8 @@ pub enum WebBackendConnectionListFiltersStatusesItem {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "web-backend")]
+impl ::std::cmp::Eq for WebBackendConnectionListFiltersStatusesItem {}
+#[cfg(feature = "web-backend")]
 impl WebBackendConnectionListFiltersStatusesItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -32807,6 +34267,7 @@ impl WebBackendConnectionListFiltersStatusesItem {
         "paused",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Healthy => "healthy",
@@ -32820,6 +34281,7 @@ impl WebBackendConnectionListFiltersStatusesItem {
 #[cfg(feature = "web-backend")]
 impl ::std::convert::From<::std::string::String>
 for WebBackendConnectionListFiltersStatusesItem {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "healthy" => Self::Healthy,
@@ -32832,6 +34294,7 @@ for WebBackendConnectionListFiltersStatusesItem {
 }
 #[cfg(feature = "web-backend")]
 impl ::std::convert::From<&str> for WebBackendConnectionListFiltersStatusesItem {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -32839,12 +34302,14 @@ impl ::std::convert::From<&str> for WebBackendConnectionListFiltersStatusesItem 
 #[cfg(feature = "web-backend")]
 impl ::std::str::FromStr for WebBackendConnectionListFiltersStatusesItem {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "web-backend")]
 impl ::std::fmt::Display for WebBackendConnectionListFiltersStatusesItem {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -32964,7 +34429,7 @@ super::support::plain_struct!(
 /// The status of the operation
 ///
 /// Schema: `#/paths/~1v1~1actor_definitions~1result/post/responses/200/content/application~1json/schema/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum GetActorDefinitionResultResponseStatus {
     /// `pending`
     Pending,
@@ -32978,6 +34443,8 @@ pub enum GetActorDefinitionResultResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
+impl ::std::cmp::Eq for GetActorDefinitionResultResponseStatus {}
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 impl GetActorDefinitionResultResponseStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -32987,6 +34454,7 @@ impl GetActorDefinitionResultResponseStatus {
         "failed",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -33000,6 +34468,7 @@ impl GetActorDefinitionResultResponseStatus {
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 impl ::std::convert::From<::std::string::String>
 for GetActorDefinitionResultResponseStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "pending" => Self::Pending,
@@ -33012,6 +34481,7 @@ for GetActorDefinitionResultResponseStatus {
 }
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 impl ::std::convert::From<&str> for GetActorDefinitionResultResponseStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -33019,12 +34489,14 @@ impl ::std::convert::From<&str> for GetActorDefinitionResultResponseStatus {
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 impl ::std::str::FromStr for GetActorDefinitionResultResponseStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 impl ::std::fmt::Display for GetActorDefinitionResultResponseStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -33307,7 +34779,7 @@ super::support::plain_struct!(
 /// Inline schema at `GetCheckCommandOutput.Response.status`.
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1check/post/responses/200/content/application~1json/schema/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum GetCheckCommandOutputResponseStatus {
     /// `succeeded`
     Succeeded,
@@ -33317,10 +34789,13 @@ pub enum GetCheckCommandOutputResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "command")]
+impl ::std::cmp::Eq for GetCheckCommandOutputResponseStatus {}
+#[cfg(feature = "command")]
 impl GetCheckCommandOutputResponseStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Succeeded => "succeeded",
@@ -33332,6 +34807,7 @@ impl GetCheckCommandOutputResponseStatus {
 #[cfg(feature = "command")]
 impl ::std::convert::From<::std::string::String>
 for GetCheckCommandOutputResponseStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "succeeded" => Self::Succeeded,
@@ -33342,6 +34818,7 @@ for GetCheckCommandOutputResponseStatus {
 }
 #[cfg(feature = "command")]
 impl ::std::convert::From<&str> for GetCheckCommandOutputResponseStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -33349,12 +34826,14 @@ impl ::std::convert::From<&str> for GetCheckCommandOutputResponseStatus {
 #[cfg(feature = "command")]
 impl ::std::str::FromStr for GetCheckCommandOutputResponseStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "command")]
 impl ::std::fmt::Display for GetCheckCommandOutputResponseStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -33426,7 +34905,7 @@ super::support::plain_struct!(
 /// Inline schema at `GetDiscoverCommandOutput.Response.status`.
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1discover/post/responses/200/content/application~1json/schema/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum GetDiscoverCommandOutputResponseStatus {
     /// `succeeded`
     Succeeded,
@@ -33436,10 +34915,13 @@ pub enum GetDiscoverCommandOutputResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "command")]
+impl ::std::cmp::Eq for GetDiscoverCommandOutputResponseStatus {}
+#[cfg(feature = "command")]
 impl GetDiscoverCommandOutputResponseStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Succeeded => "succeeded",
@@ -33451,6 +34933,7 @@ impl GetDiscoverCommandOutputResponseStatus {
 #[cfg(feature = "command")]
 impl ::std::convert::From<::std::string::String>
 for GetDiscoverCommandOutputResponseStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "succeeded" => Self::Succeeded,
@@ -33461,6 +34944,7 @@ for GetDiscoverCommandOutputResponseStatus {
 }
 #[cfg(feature = "command")]
 impl ::std::convert::From<&str> for GetDiscoverCommandOutputResponseStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -33468,12 +34952,14 @@ impl ::std::convert::From<&str> for GetDiscoverCommandOutputResponseStatus {
 #[cfg(feature = "command")]
 impl ::std::str::FromStr for GetDiscoverCommandOutputResponseStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "command")]
 impl ::std::fmt::Display for GetDiscoverCommandOutputResponseStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -33576,7 +35062,7 @@ super::support::plain_struct!(
 /// Inline schema at `GetSpecCommandOutput.Response.status`.
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1spec/post/responses/200/content/application~1json/schema/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum GetSpecCommandOutputResponseStatus {
     /// `succeeded`
     Succeeded,
@@ -33586,10 +35072,13 @@ pub enum GetSpecCommandOutputResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "command")]
+impl ::std::cmp::Eq for GetSpecCommandOutputResponseStatus {}
+#[cfg(feature = "command")]
 impl GetSpecCommandOutputResponseStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Succeeded => "succeeded",
@@ -33600,6 +35089,7 @@ impl GetSpecCommandOutputResponseStatus {
 }
 #[cfg(feature = "command")]
 impl ::std::convert::From<::std::string::String> for GetSpecCommandOutputResponseStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "succeeded" => Self::Succeeded,
@@ -33610,6 +35100,7 @@ impl ::std::convert::From<::std::string::String> for GetSpecCommandOutputRespons
 }
 #[cfg(feature = "command")]
 impl ::std::convert::From<&str> for GetSpecCommandOutputResponseStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -33617,12 +35108,14 @@ impl ::std::convert::From<&str> for GetSpecCommandOutputResponseStatus {
 #[cfg(feature = "command")]
 impl ::std::str::FromStr for GetSpecCommandOutputResponseStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "command")]
 impl ::std::fmt::Display for GetSpecCommandOutputResponseStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -33868,7 +35361,7 @@ super::support::plain_struct!(
 /// Inline schema at `GetCommandStatus.Response.status`.
 ///
 /// Schema: `#/paths/~1v1~1commands~1status/post/responses/200/content/application~1json/schema/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 pub enum GetCommandStatusResponseStatus {
     /// `pending`
     Pending,
@@ -33882,6 +35375,8 @@ pub enum GetCommandStatusResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "command")]
+impl ::std::cmp::Eq for GetCommandStatusResponseStatus {}
+#[cfg(feature = "command")]
 impl GetCommandStatusResponseStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -33891,6 +35386,7 @@ impl GetCommandStatusResponseStatus {
         "cancelled",
     ];
     /// The wire value.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -33903,6 +35399,7 @@ impl GetCommandStatusResponseStatus {
 }
 #[cfg(feature = "command")]
 impl ::std::convert::From<::std::string::String> for GetCommandStatusResponseStatus {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "pending" => Self::Pending,
@@ -33915,6 +35412,7 @@ impl ::std::convert::From<::std::string::String> for GetCommandStatusResponseSta
 }
 #[cfg(feature = "command")]
 impl ::std::convert::From<&str> for GetCommandStatusResponseStatus {
+    #[inline]
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
@@ -33922,12 +35420,14 @@ impl ::std::convert::From<&str> for GetCommandStatusResponseStatus {
 #[cfg(feature = "command")]
 impl ::std::str::FromStr for GetCommandStatusResponseStatus {
     type Err = ::std::convert::Infallible;
+    #[inline]
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
 #[cfg(feature = "command")]
 impl ::std::fmt::Display for GetCommandStatusResponseStatus {
+    #[inline]
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }

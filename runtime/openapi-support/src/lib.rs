@@ -203,10 +203,15 @@ impl ::std::error::Error for WrongMember {}
 // `plain_struct!` instead of serde's derive: the derive writes a
 // field-identifier enum, its visitor (three `match`es over the names), a
 // sequence visitor and inline bookkeeping per field, and the compiler
-// type-checks and borrow-checks all of it for every struct. The macro keeps
-// only `visit_map` and calls the helpers below, which every struct shares
-// (generic only over the field type and the serde backend, so one copy serves
-// every field of the same type). See "Build time" in ARCHITECTURE.md.
+// type-checks and borrow-checks all of it for every struct. Per struct the
+// macro writes three small functions: `serialize`, a one-line `deserialize`
+// and `PlainStruct::visit_map`. The visitor type, its `expecting`, the key
+// lookup and the error plumbing are the helpers below, which every struct
+// shares (generic only over the field type and the serde backend, so one copy
+// serves every field of the same type). The per-struct bodies hold no `?`:
+// the writer ([`StructOut`]) and the reader ([`Keys`]) keep the first error
+// and skip the rest, which spares the compiler a `Try` desugaring per field.
+// See "Build time" in ARCHITECTURE.md.
 // ---------------------------------------------------------------------------
 
 /// `Serialize` and `Deserialize` for a struct, one `field: kind index "wire"`
@@ -216,7 +221,8 @@ impl ::std::error::Error for WrongMember {}
 /// `optional_nullable` (`Option<Option<_>>`: absent, `null` or a value).
 /// Generated code calls it through its `support` re-export of this crate.
 /// Decoding reads objects only; as with the derive, unknown properties are
-/// skipped and a repeated one is an error.
+/// skipped, a repeated one is an error, and so is a missing required one
+/// (the first in declaration order), with serde's messages.
 ///
 /// ```
 /// #[derive(Debug, PartialEq)]
@@ -240,40 +246,40 @@ macro_rules! plain_struct {
         impl ::serde::Serialize for $ty {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 #[allow(unused_mut)]
-                let mut state = ::serde::Serializer::serialize_struct(
+                let mut out = $crate::begin(
                     serializer,
                     ::std::stringify!($ty),
                     0 $(+ $crate::plain_struct!(@len $kind &self.$field))*,
-                )?;
-                $($crate::plain_struct!(@write $kind state $wire &self.$field);)*
-                ::serde::ser::SerializeStruct::end(state)
+                );
+                $($crate::plain_struct!(@write $kind out $wire &self.$field);)*
+                $crate::end(out)
             }
         }
         #[allow(deprecated)]
         impl<'de> ::serde::Deserialize<'de> for $ty {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                const __FIELDS: &[&str] = &[$($wire),*];
-                struct __Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                    type Value = $ty;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(::std::concat!("struct ", ::std::stringify!($ty)))
-                    }
-                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<$ty, __A::Error> {
-                        $(let mut $field = ::std::option::Option::None;)*
-                        while let ::std::option::Option::Some(key) =
-                            ::serde::de::MapAccess::next_key_seed(&mut map, $crate::FieldIndex(__FIELDS))?
-                        {
-                            // One `?` for all arms: each costs the compiler a `Try` desugaring.
-                            match key {
-                                $($index => $crate::plain_struct!(@read $kind $field map $wire),)*
-                                _ => $crate::skip(&mut map),
-                            }?;
-                        }
-                        ::std::result::Result::Ok($ty { $($field: $crate::plain_struct!(@take $kind $field $wire)),* })
+                $crate::deserialize_struct(deserializer, ::std::stringify!($ty), &[$($wire),*])
+            }
+        }
+        #[allow(deprecated)]
+        impl $crate::PlainStruct for $ty {
+            fn visit_map<'de, __A: ::serde::de::MapAccess<'de>>(map: __A, fields: &'static [&'static str]) -> ::std::result::Result<Self, __A::Error> {
+                $(let mut $field = ::std::option::Option::None;)*
+                let mut map = $crate::Keys::new(map, fields);
+                while let ::std::option::Option::Some(key) = $crate::next_key(&mut map) {
+                    match key {
+                        $($index => $crate::plain_struct!(@read $kind $field map $wire),)*
+                        _ => $crate::skip(&mut map),
                     }
                 }
-                ::serde::Deserializer::deserialize_struct(deserializer, ::std::stringify!($ty), __FIELDS, __Visitor)
+                // One `match` on every slot: the first arm builds the struct, the
+                // second (unreachable when nothing is required) names the first
+                // required field that is missing.
+                $crate::finish(map, match ($($field,)*) {
+                    ($($crate::plain_struct!(@pat $kind $field),)*) => ::std::result::Result::Ok($ty { $($field: $crate::plain_struct!(@take $kind $field)),* }),
+                    #[allow(unreachable_patterns)]
+                    ($($crate::plain_struct!(@rest $kind $field),)*) => ::std::result::Result::Err($crate::missing(&[$($crate::plain_struct!(@absent $kind $field)),*], fields)),
+                })
             }
         }
     };
@@ -282,23 +288,101 @@ macro_rules! plain_struct {
     (@len optional $value:expr) => { usize::from(::std::option::Option::is_some($value)) };
     (@len optional_nullable $value:expr) => { usize::from(::std::option::Option::is_some($value)) };
     (@len $kind:ident $value:expr) => { 1 };
-    (@write optional $state:ident $wire:literal $value:expr) => {
-        $crate::skip_none(&mut $state, $wire, $value)?
-    };
-    (@write optional_nullable $state:ident $wire:literal $value:expr) => {
-        $crate::skip_absent(&mut $state, $wire, $value)?
-    };
-    (@write $kind:ident $state:ident $wire:literal $value:expr) => {
-        ::serde::ser::SerializeStruct::serialize_field(&mut $state, $wire, $value)?
-    };
-    (@read optional_nullable $slot:ident $map:ident $wire:literal) => {
-        $crate::read_present(&mut $slot, &mut $map, $wire)
-    };
-    (@read $kind:ident $slot:ident $map:ident $wire:literal) => {
-        $crate::read(&mut $slot, &mut $map, $wire)
-    };
-    (@take required $slot:ident $wire:literal) => { $crate::required($slot, $wire)? };
-    (@take $kind:ident $slot:ident $wire:literal) => { $slot.flatten() };
+    (@write optional $out:ident $wire:literal $value:expr) => { $crate::skip_none(&mut $out, $wire, $value) };
+    (@write optional_nullable $out:ident $wire:literal $value:expr) => { $crate::skip_absent(&mut $out, $wire, $value) };
+    (@write $kind:ident $out:ident $wire:literal $value:expr) => { $crate::field(&mut $out, $wire, $value) };
+    (@read optional_nullable $slot:ident $map:ident $wire:literal) => { $crate::read_present(&mut $map, &mut $slot, $wire) };
+    (@read $kind:ident $slot:ident $map:ident $wire:literal) => { $crate::read(&mut $map, &mut $slot, $wire) };
+    (@pat required $slot:ident) => { ::std::option::Option::Some($slot) };
+    (@pat $kind:ident $slot:ident) => { $slot };
+    (@take required $slot:ident) => { $slot };
+    (@take $kind:ident $slot:ident) => { ::std::option::Option::flatten($slot) };
+    (@rest required $slot:ident) => { $slot };
+    (@rest $kind:ident $slot:ident) => { _ };
+    (@absent required $slot:ident) => { ::std::option::Option::is_none(&$slot) };
+    (@absent $kind:ident $slot:ident) => { false };
+}
+
+/// Implemented by `plain_struct!`: a struct's half of decoding, called by the
+/// visitor every plain struct shares.
+#[doc(hidden)]
+pub trait PlainStruct: Sized {
+    /// Read the struct from a map whose keys are the wire names `fields`.
+    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
+        map: A,
+        fields: &'static [&'static str],
+    ) -> ::std::result::Result<Self, A::Error>;
+}
+
+/// `Deserialize::deserialize` of a plain struct.
+pub fn deserialize_struct<'de, T: PlainStruct, D: Deserializer<'de>>(
+    deserializer: D,
+    name: &'static str,
+    fields: &'static [&'static str],
+) -> ::std::result::Result<T, D::Error> {
+    deserializer.deserialize_struct(name, fields, StructVisitor { name, fields, marker: ::std::marker::PhantomData })
+}
+
+struct StructVisitor<T> {
+    name: &'static str,
+    fields: &'static [&'static str],
+    marker: ::std::marker::PhantomData<fn() -> T>,
+}
+
+impl<'de, T: PlainStruct> serde::de::Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("struct ")?;
+        f.write_str(self.name)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> ::std::result::Result<T, A::Error> {
+        T::visit_map(map, self.fields)
+    }
+}
+
+/// The error for the first required field that was absent.
+pub fn missing<E: serde::de::Error>(absent: &[bool], fields: &'static [&'static str]) -> E {
+    let i = absent.iter().position(|a| *a).unwrap_or(0);
+    E::missing_field(fields.get(i).copied().unwrap_or(""))
+}
+
+/// A struct being written: the serializer's state, or the first error, after
+/// which the remaining fields are not written.
+pub struct StructOut<S: Serializer> {
+    state: ::std::result::Result<S::SerializeStruct, S::Error>,
+}
+
+/// Start writing a struct of `len` fields.
+pub fn begin<S: Serializer>(serializer: S, name: &'static str, len: usize) -> StructOut<S> {
+    StructOut { state: serializer.serialize_struct(name, len) }
+}
+
+/// Write a field.
+pub fn field<S: Serializer, T: Serialize + ?Sized>(out: &mut StructOut<S>, name: &'static str, value: &T) {
+    use serde::ser::SerializeStruct as _;
+    if let ::std::result::Result::Ok(state) = &mut out.state {
+        if let ::std::result::Result::Err(e) = state.serialize_field(name, value) {
+            out.state = ::std::result::Result::Err(e);
+        }
+    }
+}
+
+/// Skip a field that is absent.
+fn skip_field<S: Serializer>(out: &mut StructOut<S>, name: &'static str) {
+    use serde::ser::SerializeStruct as _;
+    if let ::std::result::Result::Ok(state) = &mut out.state {
+        if let ::std::result::Result::Err(e) = state.skip_field(name) {
+            out.state = ::std::result::Result::Err(e);
+        }
+    }
+}
+
+/// Finish the struct, or return the first error.
+pub fn end<S: Serializer>(out: StructOut<S>) -> ::std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct as _;
+    out.state?.end()
 }
 
 /// A struct's map key read as the index of its wire name in the struct's
@@ -340,72 +424,112 @@ fn field_index(names: &[&str], key: &[u8]) -> usize {
     names.iter().position(|name| name.as_bytes() == key).unwrap_or(names.len())
 }
 
+/// A struct's map while it is read: the keys are looked up in `fields`,
+/// and the first error ends the reading and is kept for [`finish`].
+pub struct Keys<'de, A: serde::de::MapAccess<'de>> {
+    map: A,
+    fields: &'static [&'static str],
+    error: ::std::option::Option<A::Error>,
+    marker: ::std::marker::PhantomData<&'de ()>,
+}
+
+impl<'de, A: serde::de::MapAccess<'de>> Keys<'de, A> {
+    /// Start reading `map`.
+    pub fn new(map: A, fields: &'static [&'static str]) -> Self {
+        Keys { map, fields, error: ::std::option::Option::None, marker: ::std::marker::PhantomData }
+    }
+
+    fn fail(&mut self, error: A::Error) {
+        self.error = ::std::option::Option::Some(error);
+    }
+}
+
+/// The index of the next key in the struct's name table (the table's length
+/// for a name it does not declare), or `None` at the end or after an error.
+pub fn next_key<'de, A: serde::de::MapAccess<'de>>(keys: &mut Keys<'de, A>) -> ::std::option::Option<usize> {
+    if keys.error.is_some() {
+        return ::std::option::Option::None;
+    }
+    match keys.map.next_key_seed(FieldIndex(keys.fields)) {
+        ::std::result::Result::Ok(key) => key,
+        ::std::result::Result::Err(e) => {
+            keys.fail(e);
+            ::std::option::Option::None
+        }
+    }
+}
+
 /// Skip the value of a key the struct does not declare.
-pub fn skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> ::std::result::Result<(), A::Error> {
-    map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+pub fn skip<'de, A: serde::de::MapAccess<'de>>(keys: &mut Keys<'de, A>) {
+    if let ::std::result::Result::Err(e) = keys.map.next_value::<serde::de::IgnoredAny>() {
+        keys.fail(e);
+    }
 }
 
 /// Decode a field's value into its slot; a field given twice is an error.
 pub fn read<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
+    keys: &mut Keys<'de, A>,
     slot: &mut ::std::option::Option<T>,
-    map: &mut A,
     name: &'static str,
-) -> ::std::result::Result<(), A::Error> {
+) {
     if slot.is_some() {
-        return ::std::result::Result::Err(<A::Error as serde::de::Error>::duplicate_field(name));
+        return keys.fail(<A::Error as serde::de::Error>::duplicate_field(name));
     }
-    *slot = ::std::option::Option::Some(map.next_value()?);
-    ::std::result::Result::Ok(())
+    match keys.map.next_value() {
+        ::std::result::Result::Ok(value) => *slot = ::std::option::Option::Some(value),
+        ::std::result::Result::Err(e) => keys.fail(e),
+    }
 }
 
 /// [`read`] for an optional and nullable field (`Option<Option<T>>`):
 /// present, even as `null`, is `Some`.
 pub fn read_present<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
+    keys: &mut Keys<'de, A>,
     slot: &mut ::std::option::Option<::std::option::Option<::std::option::Option<T>>>,
-    map: &mut A,
     name: &'static str,
-) -> ::std::result::Result<(), A::Error> {
+) {
     if slot.is_some() {
-        return ::std::result::Result::Err(<A::Error as serde::de::Error>::duplicate_field(name));
+        return keys.fail(<A::Error as serde::de::Error>::duplicate_field(name));
     }
-    let value: ::std::option::Option<T> = map.next_value()?;
-    *slot = ::std::option::Option::Some(::std::option::Option::Some(value));
-    ::std::result::Result::Ok(())
+    match keys.map.next_value::<::std::option::Option<T>>() {
+        ::std::result::Result::Ok(value) => *slot = ::std::option::Option::Some(::std::option::Option::Some(value)),
+        ::std::result::Result::Err(e) => keys.fail(e),
+    }
 }
 
-/// A required field's value, or the error naming it when it was absent.
-pub fn required<T, E: serde::de::Error>(
-    slot: ::std::option::Option<T>,
-    name: &'static str,
-) -> ::std::result::Result<T, E> {
-    match slot {
-        ::std::option::Option::Some(value) => ::std::result::Result::Ok(value),
-        ::std::option::Option::None => ::std::result::Result::Err(E::missing_field(name)),
+/// The struct read, or the first error met while reading it.
+pub fn finish<'de, T, A: serde::de::MapAccess<'de>>(
+    keys: Keys<'de, A>,
+    value: ::std::result::Result<T, A::Error>,
+) -> ::std::result::Result<T, A::Error> {
+    match keys.error {
+        ::std::option::Option::Some(e) => ::std::result::Result::Err(e),
+        ::std::option::Option::None => value,
     }
 }
 
 /// Write an optional field (`Option<T>`), or skip it when `None`.
-pub fn skip_none<T: Serialize, S: serde::ser::SerializeStruct>(
-    state: &mut S,
+pub fn skip_none<S: Serializer, T: Serialize>(
+    out: &mut StructOut<S>,
     name: &'static str,
     value: &::std::option::Option<T>,
-) -> ::std::result::Result<(), S::Error> {
+) {
     match value {
-        ::std::option::Option::Some(_) => state.serialize_field(name, value),
-        ::std::option::Option::None => state.skip_field(name),
+        ::std::option::Option::Some(_) => field(out, name, value),
+        ::std::option::Option::None => skip_field(out, name),
     }
 }
 
 /// Write an optional and nullable field (`Option<Option<T>>`): absent is
 /// skipped, `Some(None)` is `null`.
-pub fn skip_absent<T: Serialize, S: serde::ser::SerializeStruct>(
-    state: &mut S,
+pub fn skip_absent<S: Serializer, T: Serialize>(
+    out: &mut StructOut<S>,
     name: &'static str,
     value: &::std::option::Option<::std::option::Option<T>>,
-) -> ::std::result::Result<(), S::Error> {
+) {
     match value {
-        ::std::option::Option::Some(inner) => state.serialize_field(name, inner),
-        ::std::option::Option::None => state.skip_field(name),
+        ::std::option::Option::Some(inner) => field(out, name, inner),
+        ::std::option::Option::None => skip_field(out, name),
     }
 }
 
@@ -479,5 +603,79 @@ mod tests {
         assert_eq!(found.to_string(), "configuration is `a`, not `b`");
         let none = WrongMember { found: None, expected: "b" };
         assert_eq!(none.to_string(), "configuration has no tag; expected `b`");
+    }
+
+    // `plain_struct!` against serde's derive on the same shape: the same
+    // values, the same output and the same error messages (with positions).
+    mod derived {
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct Pet {
+            name: String,
+            #[serde(rename = "ownerId")]
+            owner_id: u32,
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            tag: Option<String>,
+            #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::double_option")]
+            note: Option<Option<String>>,
+            nickname: Option<String>,
+        }
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    struct Pet {
+        name: String,
+        owner_id: u32,
+        tag: Option<String>,
+        note: Option<Option<String>>,
+        nickname: Option<String>,
+    }
+    crate::plain_struct!(Pet { name: required 0 "name", owner_id: required 1 "ownerId", tag: optional 2 "tag",
+        note: optional_nullable 3 "note", nickname: nullable 4 "nickname" });
+
+    #[derive(Debug, PartialEq)]
+    struct Empty {}
+    crate::plain_struct!(Empty {});
+
+    #[test]
+    fn plain_structs_decode_and_encode_as_the_derive_does() {
+        let cases = [
+            r#"{"name":"a","ownerId":1}"#,
+            r#"{"name":"a","ownerId":1,"tag":"t","note":null,"nickname":null,"other":[1,{"x":2}]}"#,
+            r#"{"nickname":"n","note":"x","ownerId":2,"name":"b"}"#,
+            r#"{"ownerId":1}"#,
+            r#"{"name":"a"}"#,
+            r#"{"tag":"t"}"#,
+            r#"{"name":"a","name":"b","ownerId":1}"#,
+            r#"{"name":"a","ownerId":1,"note":null,"note":null}"#,
+            r#"{"name":1,"ownerId":1}"#,
+            r#"{"name":"a","ownerId":-1}"#,
+            r#"{"name":"a","ownerId":1,"tag":"t""#,
+            r#"{"name":"a","ownerId":1,}"#,
+            r#"["a",1]"#,
+            r#""pet""#,
+            "null",
+            r#"{"name":"a","ownerId":1} x"#,
+        ];
+        for case in cases {
+            let derived = serde_json::from_str::<derived::Pet>(case).map_err(|e| e.to_string());
+            let plain = serde_json::from_str::<Pet>(case).map_err(|e| e.to_string());
+            match (&derived, &plain) {
+                (Ok(d), Ok(p)) => {
+                    assert_eq!(serde_json::to_string(d).unwrap(), serde_json::to_string(p).unwrap(), "{case}");
+                    assert_eq!(serde_json::to_value(d).unwrap(), serde_json::to_value(p).unwrap(), "{case}");
+                }
+                // The one intended difference: no positional decoding from an array.
+                (_, Err(p)) if case.starts_with('[') => {
+                    assert_eq!(p, "invalid type: sequence, expected struct Pet at line 1 column 1")
+                }
+                (Err(d), Err(p)) => assert_eq!(d, p, "{case}"),
+                _ => panic!("{case}: derive {derived:?}, plain_struct {plain:?}"),
+            }
+        }
+        let pet: Pet = serde_json::from_str(r#"{"name":"a","ownerId":1,"note":null}"#).unwrap();
+        assert_eq!(pet.note, Some(None));
+        assert_eq!(pet.nickname, None);
+        assert_eq!(serde_json::from_str::<Empty>(r#"{"x":1}"#).unwrap(), Empty {});
+        assert_eq!(serde_json::to_string(&Empty {}).unwrap(), "{}");
     }
 }
