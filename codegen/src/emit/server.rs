@@ -408,8 +408,12 @@ fn op_code(api: &Api, op: &Operation) -> OpCode {
             }
 
             pub(crate) fn call(api: &runtime::Service, mut input: Input) -> BoxFuture<'static, HttpResponse> {
-                match super::erased(api).and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?))) {
-                    ::std::result::Result::Ok((api, request)) => super::Erased::#name(api, request, input.into_context()),
+                let api = match super::erased(api) {
+                    ::std::result::Result::Ok(api) => api,
+                    ::std::result::Result::Err(rejection) => return input.reject(rejection),
+                };
+                match decode(&mut input) {
+                    ::std::result::Result::Ok(request) => super::Erased::#name(api, request, input.into_context()),
                     ::std::result::Result::Err(rejection) => input.reject(rejection),
                 }
             }

@@ -16491,10 +16491,12 @@ pub mod get_documentation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_documentation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -16545,10 +16547,12 @@ pub mod public_list_applications {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_applications(
                     api,
                     request,
@@ -16611,10 +16615,12 @@ pub mod public_create_application {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_application(
                     api,
                     request,
@@ -16698,10 +16704,12 @@ pub mod public_get_access_token {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_access_token(
                     api,
                     request,
@@ -16764,10 +16772,12 @@ pub mod public_get_application {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -16826,10 +16836,12 @@ pub mod public_delete_application {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_application(
                     api,
                     request,
@@ -16919,10 +16931,12 @@ pub mod list_connections {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connections(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -16979,10 +16993,12 @@ pub mod public_create_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_connection(
                     api,
                     request,
@@ -17043,10 +17059,12 @@ pub mod public_get_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17099,10 +17117,12 @@ pub mod public_delete_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_connection(
                     api,
                     request,
@@ -17173,10 +17193,12 @@ pub mod patch_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::patch_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17253,10 +17275,12 @@ pub mod list_connector_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connector_definitions(
                     api,
                     request,
@@ -17326,10 +17350,12 @@ pub mod public_list_dataplanes {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_dataplanes(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17389,10 +17415,12 @@ pub mod public_create_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_dataplane(
                     api,
                     request,
@@ -17453,10 +17481,12 @@ pub mod public_get_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17513,10 +17543,12 @@ pub mod public_delete_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_dataplane(
                     api,
                     request,
@@ -17583,10 +17615,12 @@ pub mod public_update_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_dataplane(
                     api,
                     request,
@@ -17673,10 +17707,12 @@ pub mod list_destinations {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_destinations(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17738,10 +17774,12 @@ pub mod public_create_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_destination(
                     api,
                     request,
@@ -17816,10 +17854,12 @@ pub mod public_get_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17888,10 +17928,12 @@ pub mod put_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::put_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17946,10 +17988,12 @@ pub mod public_delete_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_destination(
                     api,
                     request,
@@ -18022,10 +18066,12 @@ pub mod patch_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::patch_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18078,10 +18124,12 @@ pub mod list_embedded_organizations_by_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_embedded_organizations_by_user(
                     api,
                     request,
@@ -18143,10 +18191,12 @@ pub mod generate_embedded_scoped_token {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::generate_embedded_scoped_token(
                     api,
                     request,
@@ -18208,10 +18258,12 @@ pub mod get_embedded_widget {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_embedded_widget(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18287,10 +18339,12 @@ pub mod public_list_groups {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_groups(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18350,10 +18404,12 @@ pub mod public_create_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18412,10 +18468,12 @@ pub mod public_get_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18473,10 +18531,12 @@ pub mod public_delete_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18544,10 +18604,12 @@ pub mod public_update_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18623,10 +18685,12 @@ pub mod public_list_group_members {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_group_members(
                     api,
                     request,
@@ -18698,10 +18762,12 @@ pub mod public_add_group_member {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_add_group_member(
                     api,
                     request,
@@ -18768,10 +18834,12 @@ pub mod public_remove_group_member {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_remove_group_member(
                     api,
                     request,
@@ -18834,10 +18902,12 @@ pub mod public_list_group_permissions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_group_permissions(
                     api,
                     request,
@@ -18909,10 +18979,12 @@ pub mod public_create_group_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_group_permission(
                     api,
                     request,
@@ -18976,10 +19048,12 @@ pub mod public_delete_group_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_group_permission(
                     api,
                     request,
@@ -19025,10 +19099,12 @@ pub mod public_get_health_check {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_health_check(
                     api,
                     request,
@@ -19145,10 +19221,12 @@ pub mod list_jobs {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_jobs(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -19205,10 +19283,12 @@ pub mod public_create_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -19263,10 +19343,12 @@ pub mod get_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -19321,10 +19403,12 @@ pub mod public_cancel_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_cancel_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -19382,10 +19466,12 @@ pub mod oauth_callback {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::oauth_callback(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -19439,10 +19525,12 @@ pub mod public_list_organizations_for_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_organizations_for_user(
                     api,
                     request,
@@ -19504,10 +19592,12 @@ pub mod create_or_update_organization_o_auth_credentials {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_or_update_organization_o_auth_credentials(
                     api,
                     request,
@@ -19574,10 +19664,12 @@ pub mod delete_organization_o_auth_credentials {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_organization_o_auth_credentials(
                     api,
                     request,
@@ -19652,10 +19744,12 @@ pub mod public_list_permissions_by_user_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_permissions_by_user_id(
                     api,
                     request,
@@ -19716,10 +19810,12 @@ pub mod public_create_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_permission(
                     api,
                     request,
@@ -19783,10 +19879,12 @@ pub mod public_get_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -19842,10 +19940,12 @@ pub mod public_delete_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_permission(
                     api,
                     request,
@@ -19915,10 +20015,12 @@ pub mod public_update_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_permission(
                     api,
                     request,
@@ -19985,10 +20087,12 @@ pub mod public_list_regions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_regions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20045,10 +20149,12 @@ pub mod public_create_region {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20105,10 +20211,12 @@ pub mod public_get_region {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20165,10 +20273,12 @@ pub mod public_delete_region {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20231,10 +20341,12 @@ pub mod public_update_region {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20315,10 +20427,12 @@ pub mod list_sources {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_sources(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20375,10 +20489,12 @@ pub mod public_create_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20435,10 +20551,12 @@ pub mod initiate_o_auth {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::initiate_o_auth(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20507,10 +20625,12 @@ pub mod public_get_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20577,10 +20697,12 @@ pub mod put_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::put_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20633,10 +20755,12 @@ pub mod public_delete_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20703,10 +20827,12 @@ pub mod patch_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::patch_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20778,10 +20904,12 @@ pub mod get_stream_properties {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_stream_properties(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20845,10 +20973,12 @@ pub mod public_list_tags {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_tags(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20908,10 +21038,12 @@ pub mod public_create_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20966,10 +21098,12 @@ pub mod public_get_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21020,10 +21154,12 @@ pub mod public_delete_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21086,10 +21222,12 @@ pub mod public_update_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21163,10 +21301,12 @@ pub mod public_list_users_within_an_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_users_within_an_organization(
                     api,
                     request,
@@ -21251,10 +21391,12 @@ pub mod public_list_workspaces {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_workspaces(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21311,10 +21453,12 @@ pub mod public_create_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_workspace(
                     api,
                     request,
@@ -21375,10 +21519,12 @@ pub mod public_get_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21431,10 +21577,12 @@ pub mod public_delete_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_workspace(
                     api,
                     request,
@@ -21498,10 +21646,12 @@ pub mod public_update_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_workspace(
                     api,
                     request,
@@ -21568,10 +21718,12 @@ pub mod public_list_declarative_source_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_declarative_source_definitions(
                     api,
                     request,
@@ -21642,10 +21794,12 @@ pub mod public_create_declarative_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_declarative_source_definition(
                     api,
                     request,
@@ -21715,10 +21869,12 @@ pub mod public_get_declarative_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_declarative_source_definition(
                     api,
                     request,
@@ -21798,10 +21954,12 @@ pub mod public_update_declarative_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_declarative_source_definition(
                     api,
                     request,
@@ -21871,10 +22029,12 @@ pub mod public_delete_declarative_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_declarative_source_definition(
                     api,
                     request,
@@ -21941,10 +22101,12 @@ pub mod public_list_destination_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_destination_definitions(
                     api,
                     request,
@@ -22015,10 +22177,12 @@ pub mod public_create_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_destination_definition(
                     api,
                     request,
@@ -22088,10 +22252,12 @@ pub mod public_get_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_destination_definition(
                     api,
                     request,
@@ -22171,10 +22337,12 @@ pub mod public_update_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_destination_definition(
                     api,
                     request,
@@ -22244,10 +22412,12 @@ pub mod public_delete_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_destination_definition(
                     api,
                     request,
@@ -22314,10 +22484,12 @@ pub mod public_list_source_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_source_definitions(
                     api,
                     request,
@@ -22388,10 +22560,12 @@ pub mod public_create_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_source_definition(
                     api,
                     request,
@@ -22461,10 +22635,12 @@ pub mod public_get_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_source_definition(
                     api,
                     request,
@@ -22544,10 +22720,12 @@ pub mod public_update_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_source_definition(
                     api,
                     request,
@@ -22617,10 +22795,12 @@ pub mod public_delete_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_source_definition(
                     api,
                     request,
@@ -22680,10 +22860,12 @@ pub mod create_or_update_workspace_o_auth_credentials {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_or_update_workspace_o_auth_credentials(
                     api,
                     request,
@@ -22748,10 +22930,12 @@ pub mod delete_workspace_o_auth_credentials {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_workspace_o_auth_credentials(
                     api,
                     request,
@@ -22820,10 +23004,12 @@ pub mod get_actor_definition_version_default {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_actor_definition_version_default(
                     api,
                     request,
@@ -22892,10 +23078,12 @@ pub mod get_actor_definition_version_for_destination_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_actor_definition_version_for_destination_id(
                     api,
                     request,
@@ -22964,10 +23152,12 @@ pub mod get_actor_definition_version_for_source_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_actor_definition_version_for_source_id(
                     api,
                     request,
@@ -23036,10 +23226,12 @@ pub mod resolve_actor_definition_version_by_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::resolve_actor_definition_version_by_tag(
                     api,
                     request,
@@ -23101,10 +23293,12 @@ pub mod create_actor_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_actor_definition(
                     api,
                     request,
@@ -23173,10 +23367,12 @@ pub mod finish_actor_definition_update {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::finish_actor_definition_update(
                     api,
                     request,
@@ -23245,10 +23441,12 @@ pub mod get_actor_definition_result {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_actor_definition_result(
                     api,
                     request,
@@ -23317,10 +23515,12 @@ pub mod update_actor_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_actor_definition(
                     api,
                     request,
@@ -23382,10 +23582,12 @@ pub mod create_application {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23446,10 +23648,12 @@ pub mod delete_application {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23509,10 +23713,12 @@ pub mod list_applications {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_applications(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23570,10 +23776,12 @@ pub mod application_token_request {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::application_token_request(
                     api,
                     request,
@@ -23635,10 +23843,12 @@ pub mod create_new_attempt_number {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_new_attempt_number(
                     api,
                     request,
@@ -23696,10 +23906,12 @@ pub mod fail_attempt {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::fail_attempt(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23764,10 +23976,12 @@ pub mod get_attempt_combined_stats {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_attempt_combined_stats(
                     api,
                     request,
@@ -23836,10 +24050,12 @@ pub mod get_attempt_for_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_attempt_for_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23897,10 +24113,12 @@ pub mod save_stats {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::save_stats(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23958,10 +24176,12 @@ pub mod save_stream_metadata {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::save_stream_metadata(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24019,10 +24239,12 @@ pub mod save_sync_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::save_sync_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24094,10 +24316,12 @@ pub mod list_audit_logs {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_audit_logs(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24151,10 +24375,12 @@ pub mod backfill_usage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::backfill_usage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24212,10 +24438,12 @@ pub mod cancel_subscription {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::cancel_subscription(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24273,10 +24501,12 @@ pub mod get_customer_portal_link {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_customer_portal_link(
                     api,
                     request,
@@ -24322,10 +24552,12 @@ pub mod disable_delinquent_workspaces {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::disable_delinquent_workspaces(
                     api,
                     request,
@@ -24382,10 +24614,12 @@ pub mod handle_webhook {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::handle_webhook(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24443,10 +24677,12 @@ pub mod list_past_invoices {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_past_invoices(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24504,10 +24740,12 @@ pub mod get_payment_information {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_payment_information(
                     api,
                     request,
@@ -24569,10 +24807,12 @@ pub mod get_subscription_info {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_subscription_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24630,10 +24870,12 @@ pub mod get_organization_trial_status {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_organization_trial_status(
                     api,
                     request,
@@ -24691,10 +24933,12 @@ pub mod unschedule_cancel_subscription {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::unschedule_cancel_subscription(
                     api,
                     request,
@@ -24763,10 +25007,12 @@ pub mod diff_catalogs {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::diff_catalogs(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24824,10 +25070,12 @@ pub mod cancel_command {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::cancel_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24885,10 +25133,12 @@ pub mod get_command {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24946,10 +25196,12 @@ pub mod get_check_command_output {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_check_command_output(
                     api,
                     request,
@@ -25011,10 +25263,12 @@ pub mod get_discover_command_output {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_discover_command_output(
                     api,
                     request,
@@ -25076,10 +25330,12 @@ pub mod get_replicate_command_output {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_replicate_command_output(
                     api,
                     request,
@@ -25141,10 +25397,12 @@ pub mod get_spec_command_output {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_spec_command_output(
                     api,
                     request,
@@ -25206,10 +25464,12 @@ pub mod run_check_command {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::run_check_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25267,10 +25527,12 @@ pub mod run_discover_command {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::run_discover_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25328,10 +25590,12 @@ pub mod run_replicate_command {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::run_replicate_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25389,10 +25653,12 @@ pub mod run_spec_command {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::run_spec_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25450,10 +25716,12 @@ pub mod get_command_status {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_command_status(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25514,10 +25782,12 @@ pub mod apply_schema_change_for_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::apply_schema_change_for_connection(
                     api,
                     request,
@@ -25586,10 +25856,12 @@ pub mod auto_disable_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::auto_disable_connection(
                     api,
                     request,
@@ -25658,10 +25930,12 @@ pub mod clear_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::clear_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25726,10 +26000,12 @@ pub mod clear_connection_stream {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::clear_connection_stream(
                     api,
                     request,
@@ -25791,10 +26067,12 @@ pub mod create_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25855,10 +26133,12 @@ pub mod delete_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25919,10 +26199,12 @@ pub mod backfill_connection_events {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::backfill_connection_events(
                     api,
                     request,
@@ -25991,10 +26273,12 @@ pub mod get_connection_event {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_event(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -26059,10 +26343,12 @@ pub mod list_connection_events {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connection_events(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -26127,10 +26413,12 @@ pub mod list_connection_events_for_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connection_events_for_job(
                     api,
                     request,
@@ -26199,10 +26487,12 @@ pub mod list_connection_events_minimal {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connection_events_minimal(
                     api,
                     request,
@@ -26271,10 +26561,12 @@ pub mod get_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -26339,10 +26631,12 @@ pub mod get_connection_for_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_for_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -26407,10 +26701,12 @@ pub mod get_connection_context {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_context(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -26475,10 +26771,12 @@ pub mod get_connection_data_history {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_data_history(
                     api,
                     request,
@@ -26547,10 +26845,12 @@ pub mod get_connection_uptime_history {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_uptime_history(
                     api,
                     request,
@@ -26619,10 +26919,12 @@ pub mod get_connection_last_job_per_stream {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_last_job_per_stream(
                     api,
                     request,
@@ -26691,10 +26993,12 @@ pub mod list_connections_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connections_for_workspace(
                     api,
                     request,
@@ -26763,10 +27067,12 @@ pub mod list_all_connections_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_all_connections_for_workspace(
                     api,
                     request,
@@ -26835,10 +27141,12 @@ pub mod list_connections_by_actor_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connections_by_actor_definition(
                     api,
                     request,
@@ -26907,10 +27215,12 @@ pub mod list_connections_for_workspaces_paginated {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connections_for_workspaces_paginated(
                     api,
                     request,
@@ -26979,10 +27289,12 @@ pub mod postprocess_discovered_catalog_for_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::postprocess_discovered_catalog_for_connection(
                     api,
                     request,
@@ -27051,10 +27363,12 @@ pub mod refresh_connection_stream {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::refresh_connection_stream(
                     api,
                     request,
@@ -27123,10 +27437,12 @@ pub mod reset_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::reset_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27191,10 +27507,12 @@ pub mod reset_connection_stream {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::reset_connection_stream(
                     api,
                     request,
@@ -27256,10 +27574,12 @@ pub mod search_connections {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::search_connections(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27324,10 +27644,12 @@ pub mod get_connection_statuses {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_statuses(
                     api,
                     request,
@@ -27396,10 +27718,12 @@ pub mod get_connection_stream_history {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_stream_history(
                     api,
                     request,
@@ -27468,10 +27792,12 @@ pub mod sync_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::sync_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27536,10 +27862,12 @@ pub mod get_connection_sync_progress {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_sync_progress(
                     api,
                     request,
@@ -27601,10 +27929,12 @@ pub mod update_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27662,10 +27992,12 @@ pub mod update_connection_with_reason {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_connection_with_reason(
                     api,
                     request,
@@ -27734,10 +28066,12 @@ pub mod assist_v1_process {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::assist_v1_process(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27802,10 +28136,12 @@ pub mod assist_v1_warm {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::assist_v1_warm(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27863,10 +28199,12 @@ pub mod get_connector_builder_capabilities {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_builder_capabilities(
                     api,
                     request,
@@ -27935,10 +28273,12 @@ pub mod complete_connector_builder_project_oauth {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::complete_connector_builder_project_oauth(
                     api,
                     request,
@@ -28007,10 +28347,12 @@ pub mod check_contribution {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_contribution(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -28075,10 +28417,12 @@ pub mod generate_contribution {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::generate_contribution(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -28136,10 +28480,12 @@ pub mod create_connector_builder_project {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_connector_builder_project(
                     api,
                     request,
@@ -28197,10 +28543,12 @@ pub mod delete_connector_builder_project {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_connector_builder_project(
                     api,
                     request,
@@ -28262,10 +28610,12 @@ pub mod create_forked_connector_builder_project {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_forked_connector_builder_project(
                     api,
                     request,
@@ -28334,10 +28684,12 @@ pub mod full_resolve_manifest_builder_project {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::full_resolve_manifest_builder_project(
                     api,
                     request,
@@ -28406,10 +28758,12 @@ pub mod get_declarative_manifest_base_image {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_declarative_manifest_base_image(
                     api,
                     request,
@@ -28471,10 +28825,12 @@ pub mod get_connector_builder_project_id_for_definition_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_builder_project_id_for_definition_id(
                     api,
                     request,
@@ -28543,10 +28899,12 @@ pub mod get_connector_builder_project_o_auth_consent {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_builder_project_o_auth_consent(
                     api,
                     request,
@@ -28608,10 +28966,12 @@ pub mod get_connector_builder_project {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_builder_project(
                     api,
                     request,
@@ -28673,10 +29033,12 @@ pub mod list_connector_builder_projects {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connector_builder_projects(
                     api,
                     request,
@@ -28738,10 +29100,12 @@ pub mod publish_connector_builder_project {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::publish_connector_builder_project(
                     api,
                     request,
@@ -28803,10 +29167,12 @@ pub mod read_connector_builder_project_stream {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::read_connector_builder_project_stream(
                     api,
                     request,
@@ -28875,10 +29241,12 @@ pub mod resolve_manifest_builder_project {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::resolve_manifest_builder_project(
                     api,
                     request,
@@ -28936,10 +29304,12 @@ pub mod update_connector_builder_project {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_connector_builder_project(
                     api,
                     request,
@@ -29001,10 +29371,12 @@ pub mod update_connector_builder_project_testing_values {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_connector_builder_project_testing_values(
                     api,
                     request,
@@ -29073,10 +29445,12 @@ pub mod get_connector_documentation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_documentation(
                     api,
                     request,
@@ -29145,10 +29519,12 @@ pub mod finalize_connector_rollout {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::finalize_connector_rollout(
                     api,
                     request,
@@ -29217,10 +29593,12 @@ pub mod get_connector_rollout_by_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_rollout_by_id(
                     api,
                     request,
@@ -29291,10 +29669,12 @@ pub mod get_connector_rollout_actor_sync_info {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_rollout_actor_sync_info(
                     api,
                     request,
@@ -29356,10 +29736,12 @@ pub mod get_connector_rollouts_list {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_rollouts_list(
                     api,
                     request,
@@ -29416,10 +29798,12 @@ pub mod get_connector_rollouts_list_all {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_rollouts_list_all(
                     api,
                     request,
@@ -29483,10 +29867,12 @@ pub mod get_connector_rollouts_list_by_actor_definition_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_rollouts_list_by_actor_definition_id(
                     api,
                     request,
@@ -29557,10 +29943,12 @@ pub mod manual_finalize_connector_rollout {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::manual_finalize_connector_rollout(
                     api,
                     request,
@@ -29629,10 +30017,12 @@ pub mod manual_pause_connector_rollout {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::manual_pause_connector_rollout(
                     api,
                     request,
@@ -29701,10 +30091,12 @@ pub mod manual_do_connector_rollout {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::manual_do_connector_rollout(
                     api,
                     request,
@@ -29773,10 +30165,12 @@ pub mod manual_start_connector_rollout {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::manual_start_connector_rollout(
                     api,
                     request,
@@ -29845,10 +30239,12 @@ pub mod do_connector_rollout {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::do_connector_rollout(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -29913,10 +30309,12 @@ pub mod start_connector_rollout {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::start_connector_rollout(
                     api,
                     request,
@@ -29985,10 +30383,12 @@ pub mod update_connector_rollout_state {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_connector_rollout_state(
                     api,
                     request,
@@ -30050,10 +30450,12 @@ pub mod create_dataplane_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_dataplane_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30111,10 +30513,12 @@ pub mod delete_dataplane_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_dataplane_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30172,10 +30576,12 @@ pub mod list_dataplane_groups {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_dataplane_groups(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30233,10 +30639,12 @@ pub mod update_dataplane_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_dataplane_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30294,10 +30702,12 @@ pub mod create_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30355,10 +30765,12 @@ pub mod delete_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30416,10 +30828,12 @@ pub mod list_dataplane_health {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_dataplane_health(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30482,10 +30896,12 @@ pub mod heartbeat_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::heartbeat_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30548,10 +30964,12 @@ pub mod initialize_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::initialize_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30609,10 +31027,12 @@ pub mod list_dataplanes {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_dataplanes(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30691,10 +31111,12 @@ pub mod get_dataplane_token {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_dataplane_token(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30752,10 +31174,12 @@ pub mod update_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30815,10 +31239,12 @@ pub mod create_declarative_source_definition_manifest {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_declarative_source_definition_manifest(
                     api,
                     request,
@@ -30883,10 +31309,12 @@ pub mod list_declarative_manifests {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_declarative_manifests(
                     api,
                     request,
@@ -30951,10 +31379,12 @@ pub mod update_declarative_manifest_version {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_declarative_manifest_version(
                     api,
                     request,
@@ -31011,10 +31441,12 @@ pub mod get_deployment_metadata {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_deployment_metadata(
                     api,
                     request,
@@ -31083,10 +31515,12 @@ pub mod get_destination_definition_specification {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_destination_definition_specification(
                     api,
                     request,
@@ -31155,10 +31589,12 @@ pub mod get_specification_for_destination_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_specification_for_destination_id(
                     api,
                     request,
@@ -31220,10 +31656,12 @@ pub mod create_custom_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_custom_destination_definition(
                     api,
                     request,
@@ -31288,10 +31726,12 @@ pub mod delete_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_destination_definition(
                     api,
                     request,
@@ -31360,10 +31800,12 @@ pub mod get_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_destination_definition(
                     api,
                     request,
@@ -31432,10 +31874,12 @@ pub mod get_destination_definition_for_scope {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_destination_definition_for_scope(
                     api,
                     request,
@@ -31504,10 +31948,12 @@ pub mod get_destination_definition_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_destination_definition_for_workspace(
                     api,
                     request,
@@ -31576,10 +32022,12 @@ pub mod grant_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::grant_destination_definition(
                     api,
                     request,
@@ -31629,10 +32077,12 @@ pub mod list_destination_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_destination_definitions(
                     api,
                     request,
@@ -31694,10 +32144,12 @@ pub mod list_enterprise_destination_stubs_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_enterprise_destination_stubs_for_workspace(
                     api,
                     request,
@@ -31759,10 +32211,12 @@ pub mod list_destination_definitions_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_destination_definitions_for_workspace(
                     api,
                     request,
@@ -31812,10 +32266,12 @@ pub mod list_latest_destination_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_latest_destination_definitions(
                     api,
                     request,
@@ -31877,10 +32333,12 @@ pub mod list_private_destination_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_private_destination_definitions(
                     api,
                     request,
@@ -31945,10 +32403,12 @@ pub mod revoke_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::revoke_destination_definition(
                     api,
                     request,
@@ -32017,10 +32477,12 @@ pub mod update_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_destination_definition(
                     api,
                     request,
@@ -32089,10 +32551,12 @@ pub mod complete_destination_o_auth {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::complete_destination_o_auth(
                     api,
                     request,
@@ -32161,10 +32625,12 @@ pub mod get_destination_o_auth_consent {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_destination_o_auth_consent(
                     api,
                     request,
@@ -32229,10 +32695,12 @@ pub mod set_instancewide_destination_oauth_params {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::set_instancewide_destination_oauth_params(
                     api,
                     request,
@@ -32301,10 +32769,12 @@ pub mod check_connection_to_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_connection_to_destination(
                     api,
                     request,
@@ -32373,10 +32843,12 @@ pub mod check_connection_to_destination_for_update {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_connection_to_destination_for_update(
                     api,
                     request,
@@ -32438,10 +32910,12 @@ pub mod create_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32502,10 +32976,12 @@ pub mod delete_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32570,10 +33046,12 @@ pub mod discover_catalog_for_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::discover_catalog_for_destination(
                     api,
                     request,
@@ -32642,10 +33120,12 @@ pub mod get_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32710,10 +33190,12 @@ pub mod get_catalog_for_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_catalog_for_connection(
                     api,
                     request,
@@ -32782,10 +33264,12 @@ pub mod list_destinations_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_destinations_for_workspace(
                     api,
                     request,
@@ -32854,10 +33338,12 @@ pub mod list_destinations_for_workspaces_paginated {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_destinations_for_workspaces_paginated(
                     api,
                     request,
@@ -32919,10 +33405,12 @@ pub mod partial_update_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::partial_update_destination(
                     api,
                     request,
@@ -32984,10 +33472,12 @@ pub mod search_destinations {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::search_destinations(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33045,10 +33535,12 @@ pub mod update_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33109,10 +33601,12 @@ pub mod upgrade_destination_version {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::upgrade_destination_version(
                     api,
                     request,
@@ -33174,10 +33668,12 @@ pub mod write_destination_discover_catalog_result {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::write_destination_discover_catalog_result(
                     api,
                     request,
@@ -33239,10 +33735,12 @@ pub mod generate_diagnostic_report {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::generate_diagnostic_report(
                     api,
                     request,
@@ -33311,10 +33809,12 @@ pub mod check_domain_verification {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_domain_verification(
                     api,
                     request,
@@ -33383,10 +33883,12 @@ pub mod create_domain_verification {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_domain_verification(
                     api,
                     request,
@@ -33451,10 +33953,12 @@ pub mod delete_domain_verification {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_domain_verification(
                     api,
                     request,
@@ -33523,10 +34027,12 @@ pub mod list_domain_verifications {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_domain_verifications(
                     api,
                     request,
@@ -33583,10 +34089,12 @@ pub mod list_pending_domain_verifications {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_pending_domain_verifications(
                     api,
                     request,
@@ -33655,10 +34163,12 @@ pub mod reset_domain_verification {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::reset_domain_verification(
                     api,
                     request,
@@ -33729,10 +34239,12 @@ pub mod get_entitlements {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_entitlements(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33797,10 +34309,12 @@ pub mod check_entitlement {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_entitlement(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33853,10 +34367,12 @@ pub mod list_all_entitlement_plans {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_all_entitlement_plans(
                     api,
                     request,
@@ -33925,10 +34441,12 @@ pub mod update_organization_entitlement_plan {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_organization_entitlement_plan(
                     api,
                     request,
@@ -34010,10 +34528,12 @@ pub mod create_group_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_group_permission(
                     api,
                     request,
@@ -34085,10 +34605,12 @@ pub mod delete_group_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_group_permission(
                     api,
                     request,
@@ -34164,10 +34686,12 @@ pub mod list_group_permissions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_group_permissions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34242,10 +34766,12 @@ pub mod add_group_member {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::add_group_member(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34316,10 +34842,12 @@ pub mod create_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34390,10 +34918,12 @@ pub mod delete_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34465,10 +34995,12 @@ pub mod get_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34533,10 +35065,12 @@ pub mod list_groups {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_groups(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34608,10 +35142,12 @@ pub mod list_group_members {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_group_members(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34682,10 +35218,12 @@ pub mod remove_group_member {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::remove_group_member(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34763,10 +35301,12 @@ pub mod update_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34812,10 +35352,12 @@ pub mod get_health_check {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_health_check(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34864,10 +35406,12 @@ pub mod get_instance_configuration {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_instance_configuration(
                     api,
                     request,
@@ -34917,10 +35461,12 @@ pub mod license_info {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::license_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34981,10 +35527,12 @@ pub mod setup_instance_configuration {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::setup_instance_configuration(
                     api,
                     request,
@@ -35053,10 +35601,12 @@ pub mod cancel_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::cancel_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35114,10 +35664,12 @@ pub mod cancel_queued_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::cancel_queued_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35175,10 +35727,12 @@ pub mod check_data_worker_capacity {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_data_worker_capacity(
                     api,
                     request,
@@ -35247,10 +35801,12 @@ pub mod create_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35304,10 +35860,12 @@ pub mod delete_stream_reset_records_for_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_stream_reset_records_for_job(
                     api,
                     request,
@@ -35369,10 +35927,12 @@ pub mod did_previous_job_succeed {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::did_previous_job_succeed(
                     api,
                     request,
@@ -35434,10 +35994,12 @@ pub mod evaluate_outlier {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::evaluate_outlier(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35502,10 +36064,12 @@ pub mod explain_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::explain_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35559,10 +36123,12 @@ pub mod fail_non_terminal_jobs {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::fail_non_terminal_jobs(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35620,10 +36186,12 @@ pub mod finalize_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::finalize_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35688,10 +36256,12 @@ pub mod get_job_info {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_job_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35749,10 +36319,12 @@ pub mod get_webhook_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_webhook_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35817,10 +36389,12 @@ pub mod get_job_debug_info {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_job_debug_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35885,10 +36459,12 @@ pub mod get_job_input {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_job_input(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35953,10 +36529,12 @@ pub mod get_last_replication_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_last_replication_job(
                     api,
                     request,
@@ -36025,10 +36603,12 @@ pub mod get_last_replication_job_with_cancel {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_last_replication_job_with_cancel(
                     api,
                     request,
@@ -36097,10 +36677,12 @@ pub mod get_job_info_light {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_job_info_light(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36165,10 +36747,12 @@ pub mod get_job_info_without_logs {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_job_info_without_logs(
                     api,
                     request,
@@ -36230,10 +36814,12 @@ pub mod job_failure {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::job_failure(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36291,10 +36877,12 @@ pub mod job_success_with_attempt_number {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::job_success_with_attempt_number(
                     api,
                     request,
@@ -36363,10 +36951,12 @@ pub mod list_jobs_for {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_jobs_for(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36431,10 +37021,12 @@ pub mod list_jobs_for_workspaces {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_jobs_for_workspaces(
                     api,
                     request,
@@ -36492,10 +37084,12 @@ pub mod persist_job_cancellation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::persist_job_cancellation(
                     api,
                     request,
@@ -36557,10 +37151,12 @@ pub mod report_job_start {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::report_job_start(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36614,10 +37210,12 @@ pub mod create_or_update {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_or_update(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36682,10 +37280,12 @@ pub mod get {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36743,10 +37343,12 @@ pub mod set_job_queued {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::set_job_queued(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36811,10 +37413,12 @@ pub mod try_notification_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::try_notification_config(
                     api,
                     request,
@@ -36883,10 +37487,12 @@ pub mod try_notification_webhook_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::try_notification_webhook_config(
                     api,
                     request,
@@ -36936,10 +37542,12 @@ pub mod get_open_api_spec {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_open_api_spec(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36997,10 +37605,12 @@ pub mod check_operation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_operation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37058,10 +37668,12 @@ pub mod create_operation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_operation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37122,10 +37734,12 @@ pub mod delete_operation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_operation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37190,10 +37804,12 @@ pub mod get_operation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_operation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37258,10 +37874,12 @@ pub mod list_operations_for_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_operations_for_connection(
                     api,
                     request,
@@ -37323,10 +37941,12 @@ pub mod update_operation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_operation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37396,10 +38016,12 @@ pub mod update_organization_payment_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_organization_payment_config(
                     api,
                     request,
@@ -37468,10 +38090,12 @@ pub mod get_organization_payment_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_organization_payment_config(
                     api,
                     request,
@@ -37542,10 +38166,12 @@ pub mod end_grace_period {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::end_grace_period(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37612,10 +38238,12 @@ pub mod set_organization_agentic_status {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::set_organization_agentic_status(
                     api,
                     request,
@@ -37677,10 +38305,12 @@ pub mod create_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_organization(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37741,10 +38371,12 @@ pub mod delete_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_organization(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37809,10 +38441,12 @@ pub mod get_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_organization(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37877,10 +38511,12 @@ pub mod get_organization_data_worker_usage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_organization_data_worker_usage(
                     api,
                     request,
@@ -37949,10 +38585,12 @@ pub mod get_org_info {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_org_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38017,10 +38655,12 @@ pub mod get_organization_usage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_organization_usage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38085,10 +38725,12 @@ pub mod list_organizations_by_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_organizations_by_user(
                     api,
                     request,
@@ -38157,10 +38799,12 @@ pub mod list_organization_summaries {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_organization_summaries(
                     api,
                     request,
@@ -38229,10 +38873,12 @@ pub mod update_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_organization(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38297,10 +38943,12 @@ pub mod check_permissions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_permissions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38365,10 +39013,12 @@ pub mod check_permissions_across_multiple_workspaces {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_permissions_across_multiple_workspaces(
                     api,
                     request,
@@ -38430,10 +39080,12 @@ pub mod create_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38501,10 +39153,12 @@ pub mod delete_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38572,10 +39226,12 @@ pub mod delete_user_from_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_user_from_workspace(
                     api,
                     request,
@@ -38644,10 +39300,12 @@ pub mod get_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38705,10 +39363,12 @@ pub mod list_permissions_by_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_permissions_by_user(
                     api,
                     request,
@@ -38780,10 +39440,12 @@ pub mod update_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38848,10 +39510,12 @@ pub mod create_private_link {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_private_link(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38912,10 +39576,12 @@ pub mod delete_private_link {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_private_link(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38980,10 +39646,12 @@ pub mod get_private_link {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_private_link(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39048,10 +39716,12 @@ pub mod list_private_links_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_private_links_for_workspace(
                     api,
                     request,
@@ -39113,10 +39783,12 @@ pub mod list_private_links_by_status {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_private_links_by_status(
                     api,
                     request,
@@ -39188,10 +39860,12 @@ pub mod update_private_link {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_private_link(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39249,10 +39923,12 @@ pub mod execute_destination_check_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::execute_destination_check_connection(
                     api,
                     request,
@@ -39314,10 +39990,12 @@ pub mod execute_source_check_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::execute_source_check_connection(
                     api,
                     request,
@@ -39379,10 +40057,12 @@ pub mod execute_source_discover_schema {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::execute_source_discover_schema(
                     api,
                     request,
@@ -39454,10 +40134,12 @@ pub mod disable_scim {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::disable_scim(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39536,10 +40218,12 @@ pub mod enable_scim {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::enable_scim(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39604,10 +40288,12 @@ pub mod get_scim_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_scim_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39686,10 +40372,12 @@ pub mod rotate_scim_token {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::rotate_scim_token(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39747,10 +40435,12 @@ pub mod create_scoped_configuration {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_scoped_configuration(
                     api,
                     request,
@@ -39812,10 +40502,12 @@ pub mod delete_scoped_configuration {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_scoped_configuration(
                     api,
                     request,
@@ -39877,10 +40569,12 @@ pub mod get_scoped_configuration_by_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_scoped_configuration_by_id(
                     api,
                     request,
@@ -39942,10 +40636,12 @@ pub mod get_scoped_configuration_context {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_scoped_configuration_context(
                     api,
                     request,
@@ -40007,10 +40703,12 @@ pub mod get_scoped_configurations_list {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_scoped_configurations_list(
                     api,
                     request,
@@ -40072,10 +40770,12 @@ pub mod update_scoped_configuration {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_scoped_configuration(
                     api,
                     request,
@@ -40137,10 +40837,12 @@ pub mod create_secret_storage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_secret_storage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40201,10 +40903,12 @@ pub mod delete_secret_storage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_secret_storage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40269,10 +40973,12 @@ pub mod get_secret_storage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_secret_storage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40330,10 +41036,12 @@ pub mod list_secret_storage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_secret_storage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40394,10 +41102,12 @@ pub mod migrate_secret_storage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::migrate_secret_storage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40451,10 +41161,12 @@ pub mod create_or_update_secrets_persistence_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_or_update_secrets_persistence_config(
                     api,
                     request,
@@ -40516,10 +41228,12 @@ pub mod get_secrets_persistence_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_secrets_persistence_config(
                     api,
                     request,
@@ -40602,10 +41316,12 @@ pub mod get_service_account_token {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_service_account_token(
                     api,
                     request,
@@ -40663,10 +41379,12 @@ pub mod signal {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::signal(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40731,10 +41449,12 @@ pub mod get_source_definition_specification {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source_definition_specification(
                     api,
                     request,
@@ -40803,10 +41523,12 @@ pub mod get_specification_for_source_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_specification_for_source_id(
                     api,
                     request,
@@ -40868,10 +41590,12 @@ pub mod create_custom_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_custom_source_definition(
                     api,
                     request,
@@ -40936,10 +41660,12 @@ pub mod delete_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_source_definition(
                     api,
                     request,
@@ -41008,10 +41734,12 @@ pub mod get_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source_definition(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -41076,10 +41804,12 @@ pub mod get_source_definition_for_scope {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source_definition_for_scope(
                     api,
                     request,
@@ -41148,10 +41878,12 @@ pub mod get_source_definition_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source_definition_for_workspace(
                     api,
                     request,
@@ -41220,10 +41952,12 @@ pub mod grant_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::grant_source_definition(
                     api,
                     request,
@@ -41273,10 +42007,12 @@ pub mod list_source_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_source_definitions(
                     api,
                     request,
@@ -41326,10 +42062,12 @@ pub mod list_enterprise_source_stubs {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_enterprise_source_stubs(
                     api,
                     request,
@@ -41391,10 +42129,12 @@ pub mod list_enterprise_source_stubs_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_enterprise_source_stubs_for_workspace(
                     api,
                     request,
@@ -41456,10 +42196,12 @@ pub mod list_source_definitions_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_source_definitions_for_workspace(
                     api,
                     request,
@@ -41509,10 +42251,12 @@ pub mod list_latest_source_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_latest_source_definitions(
                     api,
                     request,
@@ -41574,10 +42318,12 @@ pub mod list_private_source_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_private_source_definitions(
                     api,
                     request,
@@ -41642,10 +42388,12 @@ pub mod revoke_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::revoke_source_definition(
                     api,
                     request,
@@ -41714,10 +42462,12 @@ pub mod update_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_source_definition(
                     api,
                     request,
@@ -41786,10 +42536,12 @@ pub mod complete_source_o_auth {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::complete_source_o_auth(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -41854,10 +42606,12 @@ pub mod get_source_o_auth_consent {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source_o_auth_consent(
                     api,
                     request,
@@ -41926,10 +42680,12 @@ pub mod get_embedded_source_o_auth_consent {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_embedded_source_o_auth_consent(
                     api,
                     request,
@@ -41998,10 +42754,12 @@ pub mod get_source_o_auth_scopes {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source_o_auth_scopes(
                     api,
                     request,
@@ -42066,10 +42824,12 @@ pub mod set_instancewide_source_oauth_params {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::set_instancewide_source_oauth_params(
                     api,
                     request,
@@ -42134,10 +42894,12 @@ pub mod revoke_source_o_auth_tokens {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::revoke_source_o_auth_tokens(
                     api,
                     request,
@@ -42202,10 +42964,12 @@ pub mod apply_schema_change_for_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::apply_schema_change_for_source(
                     api,
                     request,
@@ -42274,10 +43038,12 @@ pub mod check_connection_to_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_connection_to_source(
                     api,
                     request,
@@ -42346,10 +43112,12 @@ pub mod check_connection_to_source_for_update {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_connection_to_source_for_update(
                     api,
                     request,
@@ -42411,10 +43179,12 @@ pub mod create_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -42475,10 +43245,12 @@ pub mod delete_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -42543,10 +43315,12 @@ pub mod discover_schema_for_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::discover_schema_for_source(
                     api,
                     request,
@@ -42615,10 +43389,12 @@ pub mod get_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -42683,10 +43459,12 @@ pub mod get_source_with_metadata {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source_with_metadata(
                     api,
                     request,
@@ -42755,10 +43533,12 @@ pub mod list_sources_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_sources_for_workspace(
                     api,
                     request,
@@ -42827,10 +43607,12 @@ pub mod list_sources_for_workspace_paginated {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_sources_for_workspace_paginated(
                     api,
                     request,
@@ -42899,10 +43681,12 @@ pub mod get_most_recent_source_actor_catalog {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_most_recent_source_actor_catalog(
                     api,
                     request,
@@ -42971,10 +43755,12 @@ pub mod partial_update_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::partial_update_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43032,10 +43818,12 @@ pub mod search_sources {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::search_sources(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43100,10 +43888,12 @@ pub mod update_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43164,10 +43954,12 @@ pub mod upgrade_source_version {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::upgrade_source_version(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43225,10 +44017,12 @@ pub mod write_discover_catalog_result {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::write_discover_catalog_result(
                     api,
                     request,
@@ -43286,10 +44080,12 @@ pub mod activate_sso_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::activate_sso_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43343,10 +44139,12 @@ pub mod create_sso_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_sso_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43400,10 +44198,12 @@ pub mod delete_sso_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_sso_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43461,10 +44261,12 @@ pub mod get_sso_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_sso_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43518,10 +44320,12 @@ pub mod update_sso_credentials {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_sso_credentials(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43578,10 +44382,12 @@ pub mod validate_sso_token {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::validate_sso_token(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43646,10 +44452,12 @@ pub mod create_or_update_state {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_or_update_state(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43721,10 +44529,12 @@ pub mod create_or_update_state_safe {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_or_update_state_safe(
                     api,
                     request,
@@ -43793,10 +44603,12 @@ pub mod get_state {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_state(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43854,10 +44666,12 @@ pub mod create_stream_status {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_stream_status(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43915,10 +44729,12 @@ pub mod get_stream_statuses_by_run_state {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_stream_statuses_by_run_state(
                     api,
                     request,
@@ -43980,10 +44796,12 @@ pub mod get_stream_statuses {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_stream_statuses(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44048,10 +44866,12 @@ pub mod update_stream_status {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_stream_status(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44109,10 +44929,12 @@ pub mod create_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44170,10 +44992,12 @@ pub mod delete_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44231,10 +45055,12 @@ pub mod list_tags {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_tags(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44292,10 +45118,12 @@ pub mod update_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44353,10 +45181,12 @@ pub mod accept_user_invitation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::accept_user_invitation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44423,10 +45253,12 @@ pub mod get_user_invitation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_user_invitation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44484,10 +45316,12 @@ pub mod cancel_user_invitation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::cancel_user_invitation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44545,10 +45379,12 @@ pub mod create_user_invitation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_user_invitation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44606,10 +45442,12 @@ pub mod decline_user_invitation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::decline_user_invitation(
                     api,
                     request,
@@ -44671,10 +45509,12 @@ pub mod list_pending_invitations {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_pending_invitations(
                     api,
                     request,
@@ -44739,10 +45579,12 @@ pub mod delete_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_user(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44807,10 +45649,12 @@ pub mod get_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_user(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44875,10 +45719,12 @@ pub mod get_user_by_auth_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_user_by_auth_id(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44943,10 +45789,12 @@ pub mod get_user_by_email {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_user_by_email(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -45011,10 +45859,12 @@ pub mod get_or_create_user_by_auth_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_or_create_user_by_auth_id(
                     api,
                     request,
@@ -45083,10 +45933,12 @@ pub mod list_access_info_by_workspace_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_access_info_by_workspace_id(
                     api,
                     request,
@@ -45155,10 +46007,12 @@ pub mod list_users_in_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_users_in_organization(
                     api,
                     request,
@@ -45215,10 +46069,12 @@ pub mod list_instance_admin_users {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_instance_admin_users(
                     api,
                     request,
@@ -45287,10 +46143,12 @@ pub mod update_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_user(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -45336,10 +46194,12 @@ pub mod web_backend_check_updates {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_check_updates(
                     api,
                     request,
@@ -45392,10 +46252,12 @@ pub mod get_webapp_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_webapp_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -45453,10 +46315,12 @@ pub mod web_backend_create_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_create_connection(
                     api,
                     request,
@@ -45525,10 +46389,12 @@ pub mod web_backend_get_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_get_connection(
                     api,
                     request,
@@ -45597,10 +46463,12 @@ pub mod web_backend_list_connections_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_list_connections_for_workspace(
                     api,
                     request,
@@ -45669,10 +46537,12 @@ pub mod web_backend_get_connection_status_counts {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_get_connection_status_counts(
                     api,
                     request,
@@ -45734,10 +46604,12 @@ pub mod web_backend_update_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_update_connection(
                     api,
                     request,
@@ -45799,10 +46671,12 @@ pub mod web_backend_describe_cron_expression {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_describe_cron_expression(
                     api,
                     request,
@@ -45864,10 +46738,12 @@ pub mod web_backend_validate_mappers {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_validate_mappers(
                     api,
                     request,
@@ -45936,10 +46812,12 @@ pub mod get_state_type {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_state_type(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -46004,10 +46882,12 @@ pub mod web_backend_get_workspace_state {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_get_workspace_state(
                     api,
                     request,
@@ -46065,10 +46945,12 @@ pub mod write_workload_output {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::write_workload_output(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -46126,10 +47008,12 @@ pub mod create_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -46187,10 +47071,12 @@ pub mod create_workspace_if_not_exist {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_workspace_if_not_exist(
                     api,
                     request,
@@ -46255,10 +47141,12 @@ pub mod delete_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -46323,10 +47211,12 @@ pub mod get_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -46384,10 +47274,12 @@ pub mod get_available_dbt_jobs_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_available_dbt_jobs_for_workspace(
                     api,
                     request,
@@ -46456,10 +47348,12 @@ pub mod get_workspace_by_connection_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_workspace_by_connection_id(
                     api,
                     request,
@@ -46528,10 +47422,12 @@ pub mod get_workspace_by_connection_id_with_tombstone {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_workspace_by_connection_id_with_tombstone(
                     api,
                     request,
@@ -46600,10 +47496,12 @@ pub mod get_workspace_by_slug {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_workspace_by_slug(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -46670,10 +47568,12 @@ pub mod get_workspace_data_worker_availability {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_workspace_data_worker_availability(
                     api,
                     request,
@@ -46742,10 +47642,12 @@ pub mod get_organization_info {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_organization_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -46810,10 +47712,12 @@ pub mod get_workspace_usage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_workspace_usage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -46878,10 +47782,12 @@ pub mod list_workspaces_in_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_workspaces_in_organization(
                     api,
                     request,
@@ -46950,10 +47856,12 @@ pub mod list_workspaces_by_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_workspaces_by_user(
                     api,
                     request,
@@ -47015,10 +47923,12 @@ pub mod list_workspaces_paginated {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_workspaces_paginated(
                     api,
                     request,
@@ -47083,10 +47993,12 @@ pub mod update_workspace_feedback {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_workspace_feedback(
                     api,
                     request,
@@ -47155,10 +48067,12 @@ pub mod update_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -47223,10 +48137,12 @@ pub mod update_workspace_name {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_workspace_name(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -47291,10 +48207,12 @@ pub mod update_workspace_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_workspace_organization(
                     api,
                     request,

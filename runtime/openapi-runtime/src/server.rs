@@ -571,6 +571,52 @@ enum BodyValue {
     Bytes(Bytes),
 }
 
+/// A JSON body to decode, as text.
+enum JsonText {
+    /// The request's own text, found valid for its schema.
+    Checked(Bytes),
+    /// The text of a validated `Value`: what decoding it says is final.
+    Normal(Vec<u8>),
+}
+
+impl JsonText {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            JsonText::Checked(b) => b,
+            JsonText::Normal(b) => b,
+        }
+    }
+
+    /// What to try next after the type refused this text: for the request's own
+    /// text, that of its `Value` (which accepts what the types refuse in the text,
+    /// such as a repeated key, of which the last counts); else the rejection.
+    fn retry(self, error: &serde_json::Error) -> Result<JsonText, Rejection> {
+        match self {
+            JsonText::Checked(b) => match serde_json::from_slice::<Value>(&b) {
+                Ok(v) => Ok(JsonText::Normal(v.to_string().into_bytes())),
+                Err(e) => Err(Rejection::new(StatusCode::BAD_REQUEST, "body", "", format!("malformed JSON: {e}"))),
+            },
+            JsonText::Normal(_) => {
+                Err(Rejection::new(StatusCode::UNPROCESSABLE_ENTITY, "body", "", value_error(error)))
+            }
+        }
+    }
+}
+
+/// A decoding error worded as `serde_json::from_value` words it: without the
+/// position in the text, which is one the client never sent.
+fn value_error(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    if error.line() == 0 {
+        return text;
+    }
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    match text.strip_suffix(&position) {
+        Some(message) => message.to_owned(),
+        None => text,
+    }
+}
+
 #[doc(hidden)]
 /// A request that passed every check: parameters and body as validated JSON.
 pub struct Input {
@@ -659,27 +705,42 @@ impl Input {
         self.body.as_ref().map(|(i, _)| *i)
     }
 
+    /// The JSON body decoded into `T`. Every body is decoded from JSON text by
+    /// serde_json's reader, so each body type is compiled for that one
+    /// deserializer only (a `Value` is decoded as its text): decoding through
+    /// `from_value` as well once doubled the generated crate's code.
+    /// The generic part is only the call of serde_json, the rest is compiled once.
     pub fn body_json_opt<T: DeserializeOwned>(&mut self) -> Result<Option<T>, Rejection> {
-        match self.body.take() {
-            Some((_, BodyValue::Json(v))) => self.decode(v, "body", "").map(Some),
-            Some((_, BodyValue::Valid(b))) => match serde_json::from_slice(&b) {
-                Ok(v) => Ok(Some(v)),
-                // What the types refuse in the text but accept as a `Value` (a repeated
-                // key: the last one counts, as in the validated `Value`).
-                Err(_) => match serde_json::from_slice::<Value>(&b) {
-                    Ok(v) => self.decode(v, "body", "").map(Some),
-                    Err(e) => Err(Rejection::new(StatusCode::BAD_REQUEST, "body", "", format!("malformed JSON: {e}"))),
-                },
-            },
-            Some((_, BodyValue::Bytes(b))) => {
-                self.decode(Value::String(String::from_utf8_lossy(&b).into_owned()), "body", "").map(Some)
+        let mut value = None;
+        self.json_body(&mut |text| serde_json::from_slice(text).map(|v| value = Some(v)))?;
+        Ok(value)
+    }
+
+    fn json_body(&mut self, decode: &mut dyn FnMut(&[u8]) -> serde_json::Result<()>) -> Result<(), Rejection> {
+        let Some(mut text) = self.json_text() else { return Ok(()) };
+        loop {
+            match decode(text.bytes()) {
+                Ok(()) => return Ok(()),
+                Err(e) => text = text.retry(&e)?,
             }
-            None => Ok(None),
         }
     }
 
+    fn json_text(&mut self) -> Option<JsonText> {
+        Some(match self.body.take()? {
+            (_, BodyValue::Valid(b)) => JsonText::Checked(b),
+            (_, BodyValue::Json(v)) => JsonText::Normal(v.to_string().into_bytes()),
+            (_, BodyValue::Bytes(b)) => {
+                JsonText::Normal(Value::String(String::from_utf8_lossy(&b).into_owned()).to_string().into_bytes())
+            }
+        })
+    }
+
     pub fn body_json<T: DeserializeOwned>(&mut self) -> Result<T, Rejection> {
-        self.body_json_opt()?.ok_or_else(Rejection::missing_body)
+        match self.body_json_opt()? {
+            Some(value) => Ok(value),
+            None => Err(Rejection::missing_body()),
+        }
     }
 
     pub fn body_bytes_opt(&mut self) -> Result<Option<Vec<u8>>, Rejection> {
