@@ -165,7 +165,7 @@ fn payload(api: &Api, m: &MediaBody, request: bool) -> (TokenStream, Encoding) {
 fn encode_expr(enc: Encoding, media_type: &str, code: TokenStream, body: TokenStream) -> TokenStream {
     match enc {
         Encoding::Json | Encoding::Form => {
-            quote!(runtime::json(#code, #media_type, runtime::to_json(&#body)))
+            quote!(runtime::json_response(#code, #media_type, &#body))
         }
         Encoding::Text => quote!(runtime::bytes_response(#code, #media_type, #body.into_bytes())),
         Encoding::Bytes => quote!(runtime::bytes_response(#code, #media_type, #body)),

@@ -2936,7 +2936,7 @@ pub mod list_applications {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::Raw(response) => response,
@@ -2994,7 +2994,7 @@ pub mod create_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3063,7 +3063,7 @@ pub mod create_access_token {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3137,7 +3137,7 @@ pub mod get_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -3198,7 +3198,7 @@ pub mod delete_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -3279,7 +3279,7 @@ pub mod list_connections {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3345,7 +3345,7 @@ pub mod create_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3406,7 +3406,7 @@ pub mod get_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -3528,7 +3528,7 @@ pub mod patch_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3599,7 +3599,7 @@ pub mod list_connector_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3670,7 +3670,7 @@ pub mod list_dataplanes {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3734,7 +3734,7 @@ pub mod create_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3796,7 +3796,7 @@ pub mod get_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -3857,7 +3857,7 @@ pub mod delete_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -3922,7 +3922,7 @@ pub mod update_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4001,7 +4001,7 @@ pub mod list_destinations {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4068,7 +4068,7 @@ pub mod create_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4136,7 +4136,7 @@ pub mod get_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4203,7 +4203,7 @@ pub mod put_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4327,7 +4327,7 @@ pub mod patch_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4385,7 +4385,7 @@ pub mod list_embedded_organizations_by_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::Raw(response) => response,
@@ -4445,7 +4445,7 @@ pub mod generate_embedded_scoped_token {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
@@ -4507,7 +4507,7 @@ pub mod get_embedded_widget {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
@@ -4579,7 +4579,7 @@ pub mod list_groups {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4645,7 +4645,7 @@ pub mod create_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4709,7 +4709,7 @@ pub mod get_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -4840,7 +4840,7 @@ pub mod update_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4916,7 +4916,7 @@ pub mod list_group_members {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4988,7 +4988,7 @@ pub mod add_group_member {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -5121,7 +5121,7 @@ pub mod list_group_permissions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -5190,7 +5190,7 @@ pub mod create_group_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -5414,7 +5414,7 @@ pub mod list_jobs {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -5485,7 +5485,7 @@ pub mod create_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -5546,7 +5546,7 @@ pub mod get_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -5605,7 +5605,7 @@ pub mod cancel_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -5719,7 +5719,7 @@ pub mod list_organizations_for_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -5923,7 +5923,7 @@ pub mod list_permissions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -5986,7 +5986,7 @@ pub mod create_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6049,7 +6049,7 @@ pub mod get_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -6177,7 +6177,7 @@ pub mod update_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6243,7 +6243,7 @@ pub mod list_regions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6304,7 +6304,7 @@ pub mod create_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6365,7 +6365,7 @@ pub mod get_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -6426,7 +6426,7 @@ pub mod delete_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -6491,7 +6491,7 @@ pub mod update_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6570,7 +6570,7 @@ pub mod list_sources {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6635,7 +6635,7 @@ pub mod create_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6696,7 +6696,7 @@ pub mod initiate_o_auth {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6763,7 +6763,7 @@ pub mod get_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6830,7 +6830,7 @@ pub mod put_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6954,7 +6954,7 @@ pub mod patch_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7029,7 +7029,7 @@ pub mod get_stream_properties {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7095,7 +7095,7 @@ pub mod list_tags {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7159,7 +7159,7 @@ pub mod create_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7221,7 +7221,7 @@ pub mod get_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -7339,7 +7339,7 @@ pub mod update_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7412,7 +7412,7 @@ pub mod list_users_within_an_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7496,7 +7496,7 @@ pub mod list_workspaces {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7561,7 +7561,7 @@ pub mod create_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7622,7 +7622,7 @@ pub mod get_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -7742,7 +7742,7 @@ pub mod update_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7804,7 +7804,7 @@ pub mod list_declarative_source_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -7869,7 +7869,7 @@ pub mod create_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
@@ -7936,7 +7936,7 @@ pub mod get_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8008,7 +8008,7 @@ pub mod update_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -8078,7 +8078,7 @@ pub mod delete_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8144,7 +8144,7 @@ pub mod list_destination_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8209,7 +8209,7 @@ pub mod create_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
@@ -8276,7 +8276,7 @@ pub mod get_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8348,7 +8348,7 @@ pub mod update_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -8418,7 +8418,7 @@ pub mod delete_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8484,7 +8484,7 @@ pub mod list_source_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8549,7 +8549,7 @@ pub mod create_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
@@ -8616,7 +8616,7 @@ pub mod get_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8684,7 +8684,7 @@ pub mod update_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -8754,7 +8754,7 @@ pub mod delete_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),

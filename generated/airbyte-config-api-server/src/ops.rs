@@ -16532,7 +16532,7 @@ pub mod public_list_applications {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::Raw(response) => response,
@@ -16597,7 +16597,7 @@ pub mod public_create_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -16673,7 +16673,7 @@ pub mod public_get_access_token {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -16754,7 +16754,7 @@ pub mod public_get_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -16818,7 +16818,7 @@ pub mod public_delete_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -16906,12 +16906,12 @@ pub mod list_connections {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -16975,7 +16975,7 @@ pub mod public_create_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -17041,7 +17041,7 @@ pub mod public_get_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -17171,12 +17171,12 @@ pub mod patch_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -17253,12 +17253,12 @@ pub mod list_connector_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -17329,12 +17329,12 @@ pub mod public_list_dataplanes {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -17396,7 +17396,7 @@ pub mod public_create_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -17463,7 +17463,7 @@ pub mod public_get_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -17525,7 +17525,7 @@ pub mod public_delete_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -17595,7 +17595,7 @@ pub mod public_update_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -17683,12 +17683,12 @@ pub mod list_destinations {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -17755,7 +17755,7 @@ pub mod public_create_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -17832,12 +17832,12 @@ pub mod public_get_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -17906,12 +17906,12 @@ pub mod put_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -18044,12 +18044,12 @@ pub mod patch_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -18107,10 +18107,10 @@ pub mod list_embedded_organizations_by_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -18172,10 +18172,10 @@ pub mod generate_embedded_scoped_token {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -18239,10 +18239,10 @@ pub mod get_embedded_widget {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -18316,12 +18316,12 @@ pub mod public_list_groups {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -18385,7 +18385,7 @@ pub mod public_create_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -18450,7 +18450,7 @@ pub mod public_get_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -18583,7 +18583,7 @@ pub mod public_update_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -18662,12 +18662,12 @@ pub mod public_list_group_members {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -18741,7 +18741,7 @@ pub mod public_add_group_member {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -18884,7 +18884,7 @@ pub mod public_list_group_permissions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -18958,7 +18958,7 @@ pub mod public_create_group_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -19191,11 +19191,11 @@ pub mod list_jobs {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -19265,7 +19265,7 @@ pub mod public_create_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -19327,7 +19327,7 @@ pub mod get_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -19387,7 +19387,7 @@ pub mod public_cancel_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -19450,7 +19450,7 @@ pub mod oauth_callback {
             match self {
                 Response::Found => runtime::empty(302u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -19509,7 +19509,7 @@ pub mod public_list_organizations_for_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -19722,12 +19722,12 @@ pub mod public_list_permissions_by_user_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -19792,7 +19792,7 @@ pub mod public_create_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -19860,7 +19860,7 @@ pub mod public_get_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -19994,7 +19994,7 @@ pub mod public_update_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -20067,11 +20067,11 @@ pub mod public_list_regions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -20131,7 +20131,7 @@ pub mod public_create_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -20193,7 +20193,7 @@ pub mod public_get_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -20255,7 +20255,7 @@ pub mod public_delete_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -20321,7 +20321,7 @@ pub mod public_update_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -20403,12 +20403,12 @@ pub mod list_sources {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -20471,7 +20471,7 @@ pub mod public_create_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -20533,7 +20533,7 @@ pub mod initiate_o_auth {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -20603,12 +20603,12 @@ pub mod public_get_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -20675,12 +20675,12 @@ pub mod put_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -20805,12 +20805,12 @@ pub mod patch_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -20883,7 +20883,7 @@ pub mod get_stream_properties {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -20952,12 +20952,12 @@ pub mod public_list_tags {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -21019,7 +21019,7 @@ pub mod public_create_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -21082,7 +21082,7 @@ pub mod public_get_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -21202,7 +21202,7 @@ pub mod public_update_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -21278,12 +21278,12 @@ pub mod public_list_users_within_an_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -21367,12 +21367,12 @@ pub mod public_list_workspaces {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -21435,7 +21435,7 @@ pub mod public_create_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -21501,7 +21501,7 @@ pub mod public_get_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -21627,7 +21627,7 @@ pub mod public_update_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -21700,7 +21700,7 @@ pub mod public_list_declarative_source_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -21774,10 +21774,10 @@ pub mod public_create_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -21850,7 +21850,7 @@ pub mod public_get_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -21931,12 +21931,12 @@ pub mod public_update_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -22010,7 +22010,7 @@ pub mod public_delete_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -22083,7 +22083,7 @@ pub mod public_list_destination_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -22157,10 +22157,10 @@ pub mod public_create_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -22233,7 +22233,7 @@ pub mod public_get_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -22314,12 +22314,12 @@ pub mod public_update_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -22393,7 +22393,7 @@ pub mod public_delete_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -22466,7 +22466,7 @@ pub mod public_list_source_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -22540,10 +22540,10 @@ pub mod public_create_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -22616,7 +22616,7 @@ pub mod public_get_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -22697,12 +22697,12 @@ pub mod public_update_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -22776,7 +22776,7 @@ pub mod public_delete_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -22982,13 +22982,13 @@ pub mod get_actor_definition_version_default {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23056,13 +23056,13 @@ pub mod get_actor_definition_version_for_destination_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23130,13 +23130,13 @@ pub mod get_actor_definition_version_for_source_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23204,13 +23204,13 @@ pub mod resolve_actor_definition_version_by_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23274,10 +23274,10 @@ pub mod create_actor_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23345,13 +23345,13 @@ pub mod finish_actor_definition_update {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23419,13 +23419,13 @@ pub mod get_actor_definition_result {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23493,13 +23493,13 @@ pub mod update_actor_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23563,10 +23563,10 @@ pub mod create_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23629,10 +23629,10 @@ pub mod delete_application {
             match self {
                 Response::Ok => runtime::empty(200u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23693,13 +23693,13 @@ pub mod list_applications {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23757,10 +23757,10 @@ pub mod application_token_request {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23824,10 +23824,10 @@ pub mod create_new_attempt_number {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23890,7 +23890,7 @@ pub mod fail_attempt {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23954,13 +23954,13 @@ pub mod get_attempt_combined_stats {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24028,13 +24028,13 @@ pub mod get_attempt_for_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24094,10 +24094,10 @@ pub mod save_stats {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24157,10 +24157,10 @@ pub mod save_stream_metadata {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24220,10 +24220,10 @@ pub mod save_sync_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24291,16 +24291,16 @@ pub mod list_audit_logs {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24359,7 +24359,7 @@ pub mod backfill_usage {
             match self {
                 Response::Ok => runtime::empty(200u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24419,10 +24419,10 @@ pub mod cancel_subscription {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24482,10 +24482,10 @@ pub mod get_customer_portal_link {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24658,10 +24658,10 @@ pub mod list_past_invoices {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24721,10 +24721,10 @@ pub mod get_payment_information {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24788,10 +24788,10 @@ pub mod get_subscription_info {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24851,10 +24851,10 @@ pub mod get_organization_trial_status {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24917,7 +24917,7 @@ pub mod unschedule_cancel_subscription {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24985,13 +24985,13 @@ pub mod diff_catalogs {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25051,10 +25051,10 @@ pub mod cancel_command {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25114,10 +25114,10 @@ pub mod get_command {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25177,10 +25177,10 @@ pub mod get_check_command_output {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25244,10 +25244,10 @@ pub mod get_discover_command_output {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25311,10 +25311,10 @@ pub mod get_replicate_command_output {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25378,10 +25378,10 @@ pub mod get_spec_command_output {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25445,10 +25445,10 @@ pub mod run_check_command {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25508,10 +25508,10 @@ pub mod run_discover_command {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25571,10 +25571,10 @@ pub mod run_replicate_command {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25634,10 +25634,10 @@ pub mod run_spec_command {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25697,10 +25697,10 @@ pub mod get_command_status {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25763,10 +25763,10 @@ pub mod apply_schema_change_for_connection {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25834,13 +25834,13 @@ pub mod auto_disable_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25908,13 +25908,13 @@ pub mod clear_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25978,13 +25978,13 @@ pub mod clear_connection_stream {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26048,10 +26048,10 @@ pub mod create_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26114,10 +26114,10 @@ pub mod delete_connection {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26180,10 +26180,10 @@ pub mod backfill_connection_events {
             match self {
                 Response::Ok => runtime::empty(200u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26251,13 +26251,13 @@ pub mod get_connection_event {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26321,13 +26321,13 @@ pub mod list_connection_events {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26391,13 +26391,13 @@ pub mod list_connection_events_for_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26465,13 +26465,13 @@ pub mod list_connection_events_minimal {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26539,13 +26539,13 @@ pub mod get_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26609,13 +26609,13 @@ pub mod get_connection_for_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26679,13 +26679,13 @@ pub mod get_connection_context {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26749,13 +26749,13 @@ pub mod get_connection_data_history {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26823,13 +26823,13 @@ pub mod get_connection_uptime_history {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26897,13 +26897,13 @@ pub mod get_connection_last_job_per_stream {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26971,13 +26971,13 @@ pub mod list_connections_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27045,13 +27045,13 @@ pub mod list_all_connections_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27119,13 +27119,13 @@ pub mod list_connections_by_actor_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27193,13 +27193,13 @@ pub mod list_connections_for_workspaces_paginated {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27267,13 +27267,13 @@ pub mod postprocess_discovered_catalog_for_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27341,13 +27341,13 @@ pub mod refresh_connection_stream {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27415,13 +27415,13 @@ pub mod reset_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27485,13 +27485,13 @@ pub mod reset_connection_stream {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27555,10 +27555,10 @@ pub mod search_connections {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27622,13 +27622,13 @@ pub mod get_connection_statuses {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27696,13 +27696,13 @@ pub mod get_connection_stream_history {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27770,13 +27770,13 @@ pub mod sync_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27840,13 +27840,13 @@ pub mod get_connection_sync_progress {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27910,10 +27910,10 @@ pub mod update_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27973,10 +27973,10 @@ pub mod update_connection_with_reason {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28044,13 +28044,13 @@ pub mod assist_v1_process {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28114,13 +28114,13 @@ pub mod assist_v1_warm {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28180,10 +28180,10 @@ pub mod get_connector_builder_capabilities {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28251,13 +28251,13 @@ pub mod complete_connector_builder_project_oauth {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28325,13 +28325,13 @@ pub mod check_contribution {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28395,13 +28395,13 @@ pub mod generate_contribution {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28461,10 +28461,10 @@ pub mod create_connector_builder_project {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28527,7 +28527,7 @@ pub mod delete_connector_builder_project {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28591,10 +28591,10 @@ pub mod create_forked_connector_builder_project {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28662,13 +28662,13 @@ pub mod full_resolve_manifest_builder_project {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28736,13 +28736,13 @@ pub mod get_declarative_manifest_base_image {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28806,10 +28806,10 @@ pub mod get_connector_builder_project_id_for_definition_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28877,13 +28877,13 @@ pub mod get_connector_builder_project_o_auth_consent {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28947,10 +28947,10 @@ pub mod get_connector_builder_project {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29014,10 +29014,10 @@ pub mod list_connector_builder_projects {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29081,10 +29081,10 @@ pub mod publish_connector_builder_project {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29148,10 +29148,10 @@ pub mod read_connector_builder_project_stream {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29219,13 +29219,13 @@ pub mod resolve_manifest_builder_project {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29288,7 +29288,7 @@ pub mod update_connector_builder_project {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29352,10 +29352,10 @@ pub mod update_connector_builder_project_testing_values {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29423,13 +29423,13 @@ pub mod get_connector_documentation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29497,13 +29497,13 @@ pub mod finalize_connector_rollout {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29571,13 +29571,13 @@ pub mod get_connector_rollout_by_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29647,13 +29647,13 @@ pub mod get_connector_rollout_actor_sync_info {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29717,10 +29717,10 @@ pub mod get_connector_rollouts_list {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29781,10 +29781,10 @@ pub mod get_connector_rollouts_list_all {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29848,10 +29848,10 @@ pub mod get_connector_rollouts_list_by_actor_definition_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29921,13 +29921,13 @@ pub mod manual_finalize_connector_rollout {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29995,13 +29995,13 @@ pub mod manual_pause_connector_rollout {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30069,13 +30069,13 @@ pub mod manual_do_connector_rollout {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30143,13 +30143,13 @@ pub mod manual_start_connector_rollout {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30217,13 +30217,13 @@ pub mod do_connector_rollout {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30287,13 +30287,13 @@ pub mod start_connector_rollout {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30361,13 +30361,13 @@ pub mod update_connector_rollout_state {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30431,10 +30431,10 @@ pub mod create_dataplane_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30494,10 +30494,10 @@ pub mod delete_dataplane_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30557,10 +30557,10 @@ pub mod list_dataplane_groups {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30620,10 +30620,10 @@ pub mod update_dataplane_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30683,10 +30683,10 @@ pub mod create_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30746,10 +30746,10 @@ pub mod delete_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30809,10 +30809,10 @@ pub mod list_dataplane_health {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30876,10 +30876,10 @@ pub mod heartbeat_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30944,10 +30944,10 @@ pub mod initialize_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31008,10 +31008,10 @@ pub mod list_dataplanes {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31079,10 +31079,10 @@ pub mod get_dataplane_token {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31155,10 +31155,10 @@ pub mod update_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31222,7 +31222,7 @@ pub mod create_declarative_source_definition_manifest {
                 Response::Created => runtime::empty(201u16),
                 Response::BadRequest => runtime::empty(400u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict => runtime::empty(409u16),
                 Response::Raw(response) => response,
@@ -31289,11 +31289,11 @@ pub mod list_declarative_manifests {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31360,10 +31360,10 @@ pub mod update_declarative_manifest_version {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31424,10 +31424,10 @@ pub mod get_deployment_metadata {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31493,13 +31493,13 @@ pub mod get_destination_definition_specification {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31567,13 +31567,13 @@ pub mod get_specification_for_destination_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31637,10 +31637,10 @@ pub mod create_custom_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31707,10 +31707,10 @@ pub mod delete_destination_definition {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31778,13 +31778,13 @@ pub mod get_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31852,13 +31852,13 @@ pub mod get_destination_definition_for_scope {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31926,13 +31926,13 @@ pub mod get_destination_definition_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32000,13 +32000,13 @@ pub mod grant_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32063,7 +32063,7 @@ pub mod list_destination_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32125,10 +32125,10 @@ pub mod list_enterprise_destination_stubs_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32192,10 +32192,10 @@ pub mod list_destination_definitions_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32252,7 +32252,7 @@ pub mod list_latest_destination_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32314,10 +32314,10 @@ pub mod list_private_destination_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32384,10 +32384,10 @@ pub mod revoke_destination_definition {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32455,13 +32455,13 @@ pub mod update_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32529,13 +32529,13 @@ pub mod complete_destination_o_auth {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32603,13 +32603,13 @@ pub mod get_destination_o_auth_consent {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32676,10 +32676,10 @@ pub mod set_instancewide_destination_oauth_params {
             match self {
                 Response::Ok => runtime::empty(200u16),
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32747,13 +32747,13 @@ pub mod check_connection_to_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32821,13 +32821,13 @@ pub mod check_connection_to_destination_for_update {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32891,10 +32891,10 @@ pub mod create_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32957,10 +32957,10 @@ pub mod delete_destination {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33024,13 +33024,13 @@ pub mod discover_catalog_for_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33098,13 +33098,13 @@ pub mod get_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33168,13 +33168,13 @@ pub mod get_catalog_for_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33242,13 +33242,13 @@ pub mod list_destinations_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33316,13 +33316,13 @@ pub mod list_destinations_for_workspaces_paginated {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33386,10 +33386,10 @@ pub mod partial_update_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33453,10 +33453,10 @@ pub mod search_destinations {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33516,10 +33516,10 @@ pub mod update_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33582,10 +33582,10 @@ pub mod upgrade_destination_version {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33649,10 +33649,10 @@ pub mod write_destination_discover_catalog_result {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33719,7 +33719,7 @@ pub mod generate_diagnostic_report {
                     runtime::bytes_response(200u16, "application/zip", body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33787,13 +33787,13 @@ pub mod check_domain_verification {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33861,13 +33861,13 @@ pub mod create_domain_verification {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33934,10 +33934,10 @@ pub mod delete_domain_verification {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34005,13 +34005,13 @@ pub mod list_domain_verifications {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34072,10 +34072,10 @@ pub mod list_pending_domain_verifications {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34141,13 +34141,13 @@ pub mod reset_domain_verification {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34217,13 +34217,13 @@ pub mod get_entitlements {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34287,13 +34287,13 @@ pub mod check_entitlement {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34350,10 +34350,10 @@ pub mod list_all_entitlement_plans {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34419,13 +34419,13 @@ pub mod update_organization_entitlement_plan {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34501,18 +34501,18 @@ pub mod create_group_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict => runtime::empty(409u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34583,13 +34583,13 @@ pub mod delete_group_permission {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34661,16 +34661,16 @@ pub mod list_group_permissions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34740,17 +34740,17 @@ pub mod add_group_member {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict => runtime::empty(409u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34818,15 +34818,15 @@ pub mod create_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::Conflict => runtime::empty(409u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34895,14 +34895,14 @@ pub mod delete_group {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict => runtime::empty(409u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34970,16 +34970,16 @@ pub mod get_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35043,13 +35043,13 @@ pub mod list_groups {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35117,16 +35117,16 @@ pub mod list_group_members {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35195,14 +35195,14 @@ pub mod remove_group_member {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict => runtime::empty(409u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35274,18 +35274,18 @@ pub mod update_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict => runtime::empty(409u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35338,7 +35338,7 @@ pub mod get_health_check {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35391,7 +35391,7 @@ pub mod get_instance_configuration {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Unauthorized => runtime::empty(401u16),
                 Response::Raw(response) => response,
@@ -35447,7 +35447,7 @@ pub mod license_info {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35507,11 +35507,11 @@ pub mod setup_instance_configuration {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Unauthorized => runtime::empty(401u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35579,13 +35579,13 @@ pub mod cancel_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35645,10 +35645,10 @@ pub mod cancel_queued_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35708,10 +35708,10 @@ pub mod check_data_worker_capacity {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35779,13 +35779,13 @@ pub mod create_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35844,7 +35844,7 @@ pub mod delete_stream_reset_records_for_job {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35908,10 +35908,10 @@ pub mod did_previous_job_succeed {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35975,10 +35975,10 @@ pub mod evaluate_outlier {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36042,13 +36042,13 @@ pub mod explain_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36107,7 +36107,7 @@ pub mod fail_non_terminal_jobs {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36167,10 +36167,10 @@ pub mod finalize_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36234,13 +36234,13 @@ pub mod get_job_info {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36300,10 +36300,10 @@ pub mod get_webhook_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36367,13 +36367,13 @@ pub mod get_job_debug_info {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36437,13 +36437,13 @@ pub mod get_job_input {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36507,13 +36507,13 @@ pub mod get_last_replication_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36581,13 +36581,13 @@ pub mod get_last_replication_job_with_cancel {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36655,13 +36655,13 @@ pub mod get_job_info_light {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36725,13 +36725,13 @@ pub mod get_job_info_without_logs {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36795,10 +36795,10 @@ pub mod job_failure {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36858,10 +36858,10 @@ pub mod job_success_with_attempt_number {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36929,13 +36929,13 @@ pub mod list_jobs_for {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36999,13 +36999,13 @@ pub mod list_jobs_for_workspaces {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37068,7 +37068,7 @@ pub mod persist_job_cancellation {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37132,10 +37132,10 @@ pub mod report_job_start {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37194,7 +37194,7 @@ pub mod create_or_update {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37258,13 +37258,13 @@ pub mod get {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37324,10 +37324,10 @@ pub mod set_job_queued {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37391,13 +37391,13 @@ pub mod try_notification_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37465,13 +37465,13 @@ pub mod try_notification_webhook_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37586,10 +37586,10 @@ pub mod check_operation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37649,10 +37649,10 @@ pub mod create_operation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37715,10 +37715,10 @@ pub mod delete_operation {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37782,13 +37782,13 @@ pub mod get_operation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37852,13 +37852,13 @@ pub mod list_operations_for_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37922,10 +37922,10 @@ pub mod update_operation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37996,11 +37996,11 @@ pub mod update_organization_payment_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38071,10 +38071,10 @@ pub mod get_organization_payment_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38150,7 +38150,7 @@ pub mod end_grace_period {
                 Response::NotFound => runtime::empty(404u16),
                 Response::Conflict => runtime::empty(409u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38216,13 +38216,13 @@ pub mod set_organization_agentic_status {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38286,10 +38286,10 @@ pub mod create_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38352,10 +38352,10 @@ pub mod delete_organization {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38419,13 +38419,13 @@ pub mod get_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38489,13 +38489,13 @@ pub mod get_organization_data_worker_usage {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38563,13 +38563,13 @@ pub mod get_org_info {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38633,13 +38633,13 @@ pub mod get_organization_usage {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38703,13 +38703,13 @@ pub mod list_organizations_by_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38777,13 +38777,13 @@ pub mod list_organization_summaries {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38851,13 +38851,13 @@ pub mod update_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38921,13 +38921,13 @@ pub mod check_permissions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38991,13 +38991,13 @@ pub mod check_permissions_across_multiple_workspaces {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39061,10 +39061,10 @@ pub mod create_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39131,13 +39131,13 @@ pub mod delete_permission {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39204,13 +39204,13 @@ pub mod delete_user_from_workspace {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39278,13 +39278,13 @@ pub mod get_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39344,10 +39344,10 @@ pub mod list_permissions_by_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39418,13 +39418,13 @@ pub mod update_permission {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39488,13 +39488,13 @@ pub mod create_private_link {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39557,10 +39557,10 @@ pub mod delete_private_link {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39624,13 +39624,13 @@ pub mod get_private_link {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39694,13 +39694,13 @@ pub mod list_private_links_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39764,10 +39764,10 @@ pub mod list_private_links_by_status {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39837,14 +39837,14 @@ pub mod update_private_link {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict => runtime::empty(409u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39904,10 +39904,10 @@ pub mod execute_destination_check_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39971,10 +39971,10 @@ pub mod execute_source_check_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40038,10 +40038,10 @@ pub mod execute_source_discover_schema {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40112,13 +40112,13 @@ pub mod disable_scim {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40190,19 +40190,19 @@ pub mod enable_scim {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict(body) => {
-                    runtime::json(409u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(409u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40266,13 +40266,13 @@ pub mod get_scim_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40344,19 +40344,19 @@ pub mod rotate_scim_token {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict(body) => {
-                    runtime::json(409u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(409u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40416,10 +40416,10 @@ pub mod create_scoped_configuration {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40483,10 +40483,10 @@ pub mod delete_scoped_configuration {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40550,10 +40550,10 @@ pub mod get_scoped_configuration_by_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40617,10 +40617,10 @@ pub mod get_scoped_configuration_context {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40684,10 +40684,10 @@ pub mod get_scoped_configurations_list {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40751,10 +40751,10 @@ pub mod update_scoped_configuration {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40818,10 +40818,10 @@ pub mod create_secret_storage {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40884,10 +40884,10 @@ pub mod delete_secret_storage {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40951,13 +40951,13 @@ pub mod get_secret_storage {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41017,10 +41017,10 @@ pub mod list_secret_storage {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41083,10 +41083,10 @@ pub mod migrate_secret_storage {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41145,7 +41145,7 @@ pub mod create_or_update_secrets_persistence_config {
             match self {
                 Response::Ok => runtime::empty(200u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41209,10 +41209,10 @@ pub mod get_secrets_persistence_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41284,10 +41284,10 @@ pub mod get_service_account_token {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41363,7 +41363,7 @@ pub mod signal {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41427,13 +41427,13 @@ pub mod get_source_definition_specification {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41501,13 +41501,13 @@ pub mod get_specification_for_source_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41571,10 +41571,10 @@ pub mod create_custom_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41641,10 +41641,10 @@ pub mod delete_source_definition {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41712,13 +41712,13 @@ pub mod get_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41782,13 +41782,13 @@ pub mod get_source_definition_for_scope {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41856,13 +41856,13 @@ pub mod get_source_definition_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41930,13 +41930,13 @@ pub mod grant_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41993,7 +41993,7 @@ pub mod list_source_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42048,7 +42048,7 @@ pub mod list_enterprise_source_stubs {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42110,10 +42110,10 @@ pub mod list_enterprise_source_stubs_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42177,10 +42177,10 @@ pub mod list_source_definitions_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42237,7 +42237,7 @@ pub mod list_latest_source_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42299,10 +42299,10 @@ pub mod list_private_source_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42369,10 +42369,10 @@ pub mod revoke_source_definition {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42440,13 +42440,13 @@ pub mod update_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42514,13 +42514,13 @@ pub mod complete_source_o_auth {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42584,13 +42584,13 @@ pub mod get_source_o_auth_consent {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42658,13 +42658,13 @@ pub mod get_embedded_source_o_auth_consent {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42732,13 +42732,13 @@ pub mod get_source_o_auth_scopes {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42805,10 +42805,10 @@ pub mod set_instancewide_source_oauth_params {
             match self {
                 Response::Ok => runtime::empty(200u16),
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42875,10 +42875,10 @@ pub mod revoke_source_o_auth_tokens {
             match self {
                 Response::Ok => runtime::empty(200u16),
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42945,10 +42945,10 @@ pub mod apply_schema_change_for_source {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43016,13 +43016,13 @@ pub mod check_connection_to_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43090,13 +43090,13 @@ pub mod check_connection_to_source_for_update {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43160,10 +43160,10 @@ pub mod create_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43226,10 +43226,10 @@ pub mod delete_source {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43293,13 +43293,13 @@ pub mod discover_schema_for_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43367,13 +43367,13 @@ pub mod get_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43437,13 +43437,13 @@ pub mod get_source_with_metadata {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43511,13 +43511,13 @@ pub mod list_sources_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43585,13 +43585,13 @@ pub mod list_sources_for_workspace_paginated {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43659,13 +43659,13 @@ pub mod get_most_recent_source_actor_catalog {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43733,13 +43733,13 @@ pub mod partial_update_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43799,10 +43799,10 @@ pub mod search_sources {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43866,13 +43866,13 @@ pub mod update_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43935,10 +43935,10 @@ pub mod upgrade_source_version {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43998,10 +43998,10 @@ pub mod write_discover_catalog_result {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44064,7 +44064,7 @@ pub mod activate_sso_config {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44123,7 +44123,7 @@ pub mod create_sso_config {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44182,7 +44182,7 @@ pub mod delete_sso_config {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44242,10 +44242,10 @@ pub mod get_sso_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44304,7 +44304,7 @@ pub mod update_sso_credentials {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44366,7 +44366,7 @@ pub mod validate_sso_token {
                 Response::NoContent => runtime::empty(204u16),
                 Response::Unauthorized => runtime::empty(401u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44430,13 +44430,13 @@ pub mod create_or_update_state {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44504,16 +44504,16 @@ pub mod create_or_update_state_safe {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Locked(body) => {
-                    runtime::json(423u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(423u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44581,13 +44581,13 @@ pub mod get_state {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44647,10 +44647,10 @@ pub mod create_stream_status {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44710,10 +44710,10 @@ pub mod get_stream_statuses_by_run_state {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44777,10 +44777,10 @@ pub mod get_stream_statuses {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44844,13 +44844,13 @@ pub mod update_stream_status {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44910,10 +44910,10 @@ pub mod create_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44973,10 +44973,10 @@ pub mod delete_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45036,10 +45036,10 @@ pub mod list_tags {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45099,10 +45099,10 @@ pub mod update_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45162,10 +45162,10 @@ pub mod accept_user_invitation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45231,13 +45231,13 @@ pub mod get_user_invitation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45297,10 +45297,10 @@ pub mod cancel_user_invitation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45360,10 +45360,10 @@ pub mod create_user_invitation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45423,10 +45423,10 @@ pub mod decline_user_invitation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45490,10 +45490,10 @@ pub mod list_pending_invitations {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45560,10 +45560,10 @@ pub mod delete_user {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45627,13 +45627,13 @@ pub mod get_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45697,13 +45697,13 @@ pub mod get_user_by_auth_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45767,13 +45767,13 @@ pub mod get_user_by_email {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45837,13 +45837,13 @@ pub mod get_or_create_user_by_auth_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45911,13 +45911,13 @@ pub mod list_access_info_by_workspace_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45985,13 +45985,13 @@ pub mod list_users_in_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46052,10 +46052,10 @@ pub mod list_instance_admin_users {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46121,13 +46121,13 @@ pub mod update_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46180,7 +46180,7 @@ pub mod web_backend_check_updates {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46237,7 +46237,7 @@ pub mod get_webapp_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Unauthorized => runtime::empty(401u16),
                 Response::Raw(response) => response,
@@ -46296,10 +46296,10 @@ pub mod web_backend_create_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46367,13 +46367,13 @@ pub mod web_backend_get_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46441,13 +46441,13 @@ pub mod web_backend_list_connections_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46515,13 +46515,13 @@ pub mod web_backend_get_connection_status_counts {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46585,10 +46585,10 @@ pub mod web_backend_update_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46652,10 +46652,10 @@ pub mod web_backend_describe_cron_expression {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46719,10 +46719,10 @@ pub mod web_backend_validate_mappers {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46790,13 +46790,13 @@ pub mod get_state_type {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46860,13 +46860,13 @@ pub mod web_backend_get_workspace_state {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46929,7 +46929,7 @@ pub mod write_workload_output {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46989,10 +46989,10 @@ pub mod create_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47052,10 +47052,10 @@ pub mod create_workspace_if_not_exist {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47122,10 +47122,10 @@ pub mod delete_workspace {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47189,13 +47189,13 @@ pub mod get_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47255,10 +47255,10 @@ pub mod get_available_dbt_jobs_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47326,13 +47326,13 @@ pub mod get_workspace_by_connection_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47400,13 +47400,13 @@ pub mod get_workspace_by_connection_id_with_tombstone {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47474,13 +47474,13 @@ pub mod get_workspace_by_slug {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47546,13 +47546,13 @@ pub mod get_workspace_data_worker_availability {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47620,13 +47620,13 @@ pub mod get_organization_info {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47690,13 +47690,13 @@ pub mod get_workspace_usage {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47760,13 +47760,13 @@ pub mod list_workspaces_in_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47834,13 +47834,13 @@ pub mod list_workspaces_by_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47904,10 +47904,10 @@ pub mod list_workspaces_paginated {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47974,10 +47974,10 @@ pub mod update_workspace_feedback {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -48045,13 +48045,13 @@ pub mod update_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -48115,13 +48115,13 @@ pub mod update_workspace_name {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -48185,13 +48185,13 @@ pub mod update_workspace_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }

@@ -520,6 +520,24 @@ pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Ve
 }
 
 #[doc(hidden)]
+/// A response with `value` as its JSON body (failure to serialise is a `500`).
+/// Only the call of `serialize` is generic: the buffer and the response are
+/// built by one function for every body type.
+pub fn json_response<T: serde::Serialize + ?Sized>(code: u16, content_type: &'static str, value: &T) -> HttpResponse {
+    write_json(code, content_type, &mut |ser| value.serialize(ser))
+}
+
+/// Writes one JSON value (see [`json_response`]).
+type JsonWrite<'a> = &'a mut dyn FnMut(&mut serde_json::Serializer<&mut Vec<u8>>) -> serde_json::Result<()>;
+
+fn write_json(code: u16, content_type: &'static str, write: JsonWrite<'_>) -> HttpResponse {
+    // Sized for a typical body up front: growing from empty reallocates several times.
+    let mut out = Vec::with_capacity(256);
+    let result = write(&mut serde_json::Serializer::new(&mut out));
+    json(code, content_type, result.map(|()| out))
+}
+
+#[doc(hidden)]
 /// A response with a body of the given media type.
 pub fn bytes_response(code: u16, content_type: &'static str, body: Vec<u8>) -> HttpResponse {
     let mut response = HttpResponse::new(Body::from(body));
@@ -570,6 +588,10 @@ enum BodyValue {
     Valid(Bytes),
     Bytes(Bytes),
 }
+
+/// Decodes one JSON value into a slot the caller holds.
+type JsonDecode<'a> =
+    &'a mut dyn for<'de> FnMut(&mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>) -> serde_json::Result<()>;
 
 /// A JSON body to decode, as text.
 enum JsonText {
@@ -709,17 +731,22 @@ impl Input {
     /// serde_json's reader, so each body type is compiled for that one
     /// deserializer only (a `Value` is decoded as its text): decoding through
     /// `from_value` as well once doubled the generated crate's code.
-    /// The generic part is only the call of serde_json, the rest is compiled once.
+    /// The generic part is only `T::deserialize`; the rest is compiled once.
     pub fn body_json_opt<T: DeserializeOwned>(&mut self) -> Result<Option<T>, Rejection> {
         let mut value = None;
-        self.json_body(&mut |text| serde_json::from_slice(text).map(|v| value = Some(v)))?;
+        self.json_body(&mut |de| {
+            value = Some(T::deserialize(de)?);
+            Ok(())
+        })?;
         Ok(value)
     }
 
-    fn json_body(&mut self, decode: &mut dyn FnMut(&[u8]) -> serde_json::Result<()>) -> Result<(), Rejection> {
+    fn json_body(&mut self, decode: JsonDecode<'_>) -> Result<(), Rejection> {
         let Some(mut text) = self.json_text() else { return Ok(()) };
         loop {
-            match decode(text.bytes()) {
+            // What `serde_json::from_slice` does, with the decoding passed in.
+            let mut de = serde_json::Deserializer::from_slice(text.bytes());
+            match decode(&mut de).and_then(|()| de.end()) {
                 Ok(()) => return Ok(()),
                 Err(e) => text = text.retry(&e)?,
             }
