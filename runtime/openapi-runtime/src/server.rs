@@ -589,9 +589,22 @@ enum BodyValue {
     Bytes(Bytes),
 }
 
-/// Decodes one JSON value into a slot the caller holds.
-type JsonDecode<'a> =
-    &'a mut dyn for<'de> FnMut(&mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>) -> serde_json::Result<()>;
+/// Decodes one JSON value into a slot the caller holds (an `Option<T>`).
+type JsonDecode =
+    for<'de> fn(&mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>, &mut dyn Any) -> serde_json::Result<()>;
+
+/// Decode a `T` into `slot`, an `Option<T>`: one plain function per body type
+/// (no closure, no vtable) that [`Input::body_json_opt`] hands to the shared code.
+fn decode_into<T: DeserializeOwned + 'static>(
+    de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
+    slot: &mut dyn Any,
+) -> serde_json::Result<()> {
+    let value = T::deserialize(de)?;
+    if let Some(slot) = slot.downcast_mut::<Option<T>>() {
+        *slot = Some(value);
+    }
+    Ok(())
+}
 
 /// A JSON body to decode, as text.
 enum JsonText {
@@ -731,22 +744,19 @@ impl Input {
     /// serde_json's reader, so each body type is compiled for that one
     /// deserializer only (a `Value` is decoded as its text): decoding through
     /// `from_value` as well once doubled the generated crate's code.
-    /// The generic part is only `T::deserialize`; the rest is compiled once.
-    pub fn body_json_opt<T: DeserializeOwned>(&mut self) -> Result<Option<T>, Rejection> {
-        let mut value = None;
-        self.json_body(&mut |de| {
-            value = Some(T::deserialize(de)?);
-            Ok(())
-        })?;
+    /// The generic part is only [`decode_into`]; the rest is compiled once.
+    pub fn body_json_opt<T: DeserializeOwned + 'static>(&mut self) -> Result<Option<T>, Rejection> {
+        let mut value: Option<T> = None;
+        self.json_body(&mut value, decode_into::<T>)?;
         Ok(value)
     }
 
-    fn json_body(&mut self, decode: JsonDecode<'_>) -> Result<(), Rejection> {
+    fn json_body(&mut self, slot: &mut dyn Any, decode: JsonDecode) -> Result<(), Rejection> {
         let Some(mut text) = self.json_text() else { return Ok(()) };
         loop {
             // What `serde_json::from_slice` does, with the decoding passed in.
             let mut de = serde_json::Deserializer::from_slice(text.bytes());
-            match decode(&mut de).and_then(|()| de.end()) {
+            match decode(&mut de, slot).and_then(|()| de.end()) {
                 Ok(()) => return Ok(()),
                 Err(e) => text = text.retry(&e)?,
             }
@@ -763,7 +773,7 @@ impl Input {
         })
     }
 
-    pub fn body_json<T: DeserializeOwned>(&mut self) -> Result<T, Rejection> {
+    pub fn body_json<T: DeserializeOwned + 'static>(&mut self) -> Result<T, Rejection> {
         match self.body_json_opt()? {
             Some(value) => Ok(value),
             None => Err(Rejection::missing_body()),
