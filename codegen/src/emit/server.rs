@@ -166,7 +166,7 @@ fn payload(api: &Api, m: &MediaBody, request: bool) -> (TokenStream, Encoding) {
 fn encode_expr(enc: Encoding, media_type: &str, code: TokenStream, body: TokenStream) -> TokenStream {
     match enc {
         Encoding::Json | Encoding::Form => {
-            quote!(runtime::json(#code, #media_type, runtime::to_json(&#body)))
+            quote!(runtime::json_response(#code, #media_type, &#body))
         }
         Encoding::Text => quote!(runtime::bytes_response(#code, #media_type, #body.into_bytes())),
         Encoding::Bytes => quote!(runtime::bytes_response(#code, #media_type, #body)),
@@ -410,8 +410,12 @@ fn op_module(api: &Api, op: &Operation) -> TokenStream {
             }
 
             pub(crate) fn call(api: &runtime::Service, mut input: Input) -> BoxFuture<'static, HttpResponse> {
-                match super::erased(api).and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?))) {
-                    ::std::result::Result::Ok((api, request)) => super::Erased::#name(api, request, input.into_context()),
+                let api = match super::erased(api) {
+                    ::std::result::Result::Ok(api) => api,
+                    ::std::result::Result::Err(rejection) => return input.reject(rejection),
+                };
+                match decode(&mut input) {
+                    ::std::result::Result::Ok(request) => super::Erased::#name(api, request, input.into_context()),
                     ::std::result::Result::Err(rejection) => input.reject(rejection),
                 }
             }

@@ -2898,10 +2898,12 @@ pub mod get_documentation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_documentation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -2934,7 +2936,7 @@ pub mod list_applications {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::Raw(response) => response,
@@ -2949,10 +2951,12 @@ pub mod list_applications {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_applications(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -2990,7 +2994,7 @@ pub mod create_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3008,10 +3012,12 @@ pub mod create_application {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3057,7 +3063,7 @@ pub mod create_access_token {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3088,10 +3094,12 @@ pub mod create_access_token {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_access_token(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3129,7 +3137,7 @@ pub mod get_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -3147,10 +3155,12 @@ pub mod get_application {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3188,7 +3198,7 @@ pub mod delete_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -3206,10 +3216,12 @@ pub mod delete_application {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3267,7 +3279,7 @@ pub mod list_connections {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3290,10 +3302,12 @@ pub mod list_connections {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connections(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3331,7 +3345,7 @@ pub mod create_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3349,10 +3363,12 @@ pub mod create_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3390,7 +3406,7 @@ pub mod get_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -3408,10 +3424,12 @@ pub mod get_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3463,10 +3481,12 @@ pub mod delete_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3508,7 +3528,7 @@ pub mod patch_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3528,10 +3548,12 @@ pub mod patch_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::patch_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3577,7 +3599,7 @@ pub mod list_connector_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3597,10 +3619,12 @@ pub mod list_connector_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connector_definitions(
                     api,
                     request,
@@ -3646,7 +3670,7 @@ pub mod list_dataplanes {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3665,10 +3689,12 @@ pub mod list_dataplanes {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_dataplanes(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3708,7 +3734,7 @@ pub mod create_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3727,10 +3753,12 @@ pub mod create_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3768,7 +3796,7 @@ pub mod get_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -3786,10 +3814,12 @@ pub mod get_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3827,7 +3857,7 @@ pub mod delete_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -3845,10 +3875,12 @@ pub mod delete_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3890,7 +3922,7 @@ pub mod update_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3910,10 +3942,12 @@ pub mod update_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3967,7 +4001,7 @@ pub mod list_destinations {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3989,10 +4023,12 @@ pub mod list_destinations {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_destinations(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4032,7 +4068,7 @@ pub mod create_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4051,10 +4087,12 @@ pub mod create_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4098,7 +4136,7 @@ pub mod get_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4118,10 +4156,12 @@ pub mod get_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4163,7 +4203,7 @@ pub mod put_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4183,10 +4223,12 @@ pub mod put_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::put_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4238,10 +4280,12 @@ pub mod delete_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4283,7 +4327,7 @@ pub mod patch_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4303,10 +4347,12 @@ pub mod patch_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::patch_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4339,7 +4385,7 @@ pub mod list_embedded_organizations_by_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::Raw(response) => response,
@@ -4354,10 +4400,12 @@ pub mod list_embedded_organizations_by_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_embedded_organizations_by_user(
                     api,
                     request,
@@ -4397,7 +4445,7 @@ pub mod generate_embedded_scoped_token {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
@@ -4414,10 +4462,12 @@ pub mod generate_embedded_scoped_token {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::generate_embedded_scoped_token(
                     api,
                     request,
@@ -4457,7 +4507,7 @@ pub mod get_embedded_widget {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
@@ -4474,10 +4524,12 @@ pub mod get_embedded_widget {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_embedded_widget(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4527,7 +4579,7 @@ pub mod list_groups {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4548,10 +4600,12 @@ pub mod list_groups {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_groups(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4591,7 +4645,7 @@ pub mod create_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4610,10 +4664,12 @@ pub mod create_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4653,7 +4709,7 @@ pub mod get_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -4671,10 +4727,12 @@ pub mod get_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4731,10 +4789,12 @@ pub mod delete_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4780,7 +4840,7 @@ pub mod update_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4801,10 +4861,12 @@ pub mod update_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4854,7 +4916,7 @@ pub mod list_group_members {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4875,10 +4937,12 @@ pub mod list_group_members {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_group_members(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4924,7 +4988,7 @@ pub mod add_group_member {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4945,10 +5009,12 @@ pub mod add_group_member {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::add_group_member(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5010,10 +5076,12 @@ pub mod remove_group_member {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::remove_group_member(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5053,7 +5121,7 @@ pub mod list_group_permissions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -5071,10 +5139,12 @@ pub mod list_group_permissions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_group_permissions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5120,7 +5190,7 @@ pub mod create_group_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -5141,10 +5211,12 @@ pub mod create_group_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_group_permission(
                     api,
                     request,
@@ -5207,10 +5279,12 @@ pub mod delete_group_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_group_permission(
                     api,
                     request,
@@ -5255,10 +5329,12 @@ pub mod get_health_check {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_health_check(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5338,7 +5414,7 @@ pub mod list_jobs {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -5366,10 +5442,12 @@ pub mod list_jobs {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_jobs(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5407,7 +5485,7 @@ pub mod create_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -5425,10 +5503,12 @@ pub mod create_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5466,7 +5546,7 @@ pub mod get_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -5482,10 +5562,12 @@ pub mod get_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5523,7 +5605,7 @@ pub mod cancel_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -5539,10 +5621,12 @@ pub mod cancel_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::cancel_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5595,10 +5679,12 @@ pub mod oauth_callback {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::oauth_callback(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5633,7 +5719,7 @@ pub mod list_organizations_for_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -5649,10 +5735,12 @@ pub mod list_organizations_for_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_organizations_for_user(
                     api,
                     request,
@@ -5711,10 +5799,12 @@ pub mod create_or_update_organization_o_auth_credentials {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_or_update_organization_o_auth_credentials(
                     api,
                     request,
@@ -5778,10 +5868,12 @@ pub mod delete_organization_o_auth_credentials {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_organization_o_auth_credentials(
                     api,
                     request,
@@ -5831,7 +5923,7 @@ pub mod list_permissions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -5851,10 +5943,12 @@ pub mod list_permissions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_permissions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5892,7 +5986,7 @@ pub mod create_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -5910,10 +6004,12 @@ pub mod create_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5953,7 +6049,7 @@ pub mod get_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -5972,10 +6068,12 @@ pub mod get_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6030,10 +6128,12 @@ pub mod delete_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6077,7 +6177,7 @@ pub mod update_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6098,10 +6198,12 @@ pub mod update_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6141,7 +6243,7 @@ pub mod list_regions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6159,10 +6261,12 @@ pub mod list_regions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_regions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6200,7 +6304,7 @@ pub mod create_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6218,10 +6322,12 @@ pub mod create_region {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6259,7 +6365,7 @@ pub mod get_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -6277,10 +6383,12 @@ pub mod get_region {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6318,7 +6426,7 @@ pub mod delete_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -6336,10 +6444,12 @@ pub mod delete_region {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6381,7 +6491,7 @@ pub mod update_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6401,10 +6511,12 @@ pub mod update_region {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6458,7 +6570,7 @@ pub mod list_sources {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6480,10 +6592,12 @@ pub mod list_sources {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_sources(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6521,7 +6635,7 @@ pub mod create_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6539,10 +6653,12 @@ pub mod create_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6580,7 +6696,7 @@ pub mod initiate_o_auth {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6598,10 +6714,12 @@ pub mod initiate_o_auth {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::initiate_o_auth(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6645,7 +6763,7 @@ pub mod get_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6665,10 +6783,12 @@ pub mod get_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6710,7 +6830,7 @@ pub mod put_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6730,10 +6850,12 @@ pub mod put_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::put_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6785,10 +6907,12 @@ pub mod delete_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6830,7 +6954,7 @@ pub mod patch_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6850,10 +6974,12 @@ pub mod patch_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::patch_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6903,7 +7029,7 @@ pub mod get_stream_properties {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6924,10 +7050,12 @@ pub mod get_stream_properties {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_stream_properties(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6967,7 +7095,7 @@ pub mod list_tags {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6986,10 +7114,12 @@ pub mod list_tags {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_tags(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7029,7 +7159,7 @@ pub mod create_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7048,10 +7178,12 @@ pub mod create_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7089,7 +7221,7 @@ pub mod get_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -7105,10 +7237,12 @@ pub mod get_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7158,10 +7292,12 @@ pub mod delete_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7203,7 +7339,7 @@ pub mod update_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7223,10 +7359,12 @@ pub mod update_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7274,7 +7412,7 @@ pub mod list_users_within_an_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7295,10 +7433,12 @@ pub mod list_users_within_an_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_users_within_an_organization(
                     api,
                     request,
@@ -7356,7 +7496,7 @@ pub mod list_workspaces {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7378,10 +7518,12 @@ pub mod list_workspaces {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_workspaces(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7419,7 +7561,7 @@ pub mod create_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7437,10 +7579,12 @@ pub mod create_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7478,7 +7622,7 @@ pub mod get_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -7496,10 +7640,12 @@ pub mod get_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7551,10 +7697,12 @@ pub mod delete_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7594,7 +7742,7 @@ pub mod update_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7613,10 +7761,12 @@ pub mod update_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7654,7 +7804,7 @@ pub mod list_declarative_source_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -7672,10 +7822,12 @@ pub mod list_declarative_source_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_declarative_source_definitions(
                     api,
                     request,
@@ -7717,7 +7869,7 @@ pub mod create_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
@@ -7735,10 +7887,12 @@ pub mod create_declarative_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_declarative_source_definition(
                     api,
                     request,
@@ -7782,7 +7936,7 @@ pub mod get_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -7801,10 +7955,12 @@ pub mod get_declarative_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_declarative_source_definition(
                     api,
                     request,
@@ -7852,7 +8008,7 @@ pub mod update_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7873,10 +8029,12 @@ pub mod update_declarative_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_declarative_source_definition(
                     api,
                     request,
@@ -7920,7 +8078,7 @@ pub mod delete_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -7939,10 +8097,12 @@ pub mod delete_declarative_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_declarative_source_definition(
                     api,
                     request,
@@ -7984,7 +8144,7 @@ pub mod list_destination_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8002,10 +8162,12 @@ pub mod list_destination_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_destination_definitions(
                     api,
                     request,
@@ -8047,7 +8209,7 @@ pub mod create_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
@@ -8065,10 +8227,12 @@ pub mod create_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_destination_definition(
                     api,
                     request,
@@ -8112,7 +8276,7 @@ pub mod get_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8131,10 +8295,12 @@ pub mod get_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_destination_definition(
                     api,
                     request,
@@ -8182,7 +8348,7 @@ pub mod update_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -8203,10 +8369,12 @@ pub mod update_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_destination_definition(
                     api,
                     request,
@@ -8250,7 +8418,7 @@ pub mod delete_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8269,10 +8437,12 @@ pub mod delete_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_destination_definition(
                     api,
                     request,
@@ -8314,7 +8484,7 @@ pub mod list_source_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8332,10 +8502,12 @@ pub mod list_source_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_source_definitions(
                     api,
                     request,
@@ -8377,7 +8549,7 @@ pub mod create_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
@@ -8395,10 +8567,12 @@ pub mod create_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_source_definition(
                     api,
                     request,
@@ -8442,7 +8616,7 @@ pub mod get_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8461,10 +8635,12 @@ pub mod get_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source_definition(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -8508,7 +8684,7 @@ pub mod update_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -8529,10 +8705,12 @@ pub mod update_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_source_definition(
                     api,
                     request,
@@ -8576,7 +8754,7 @@ pub mod delete_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8595,10 +8773,12 @@ pub mod delete_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_source_definition(
                     api,
                     request,
@@ -8657,10 +8837,12 @@ pub mod create_or_update_workspace_o_auth_credentials {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_or_update_workspace_o_auth_credentials(
                     api,
                     request,
@@ -8724,10 +8906,12 @@ pub mod delete_workspace_o_auth_credentials {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_workspace_o_auth_credentials(
                     api,
                     request,

@@ -16491,10 +16491,12 @@ pub mod get_documentation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_documentation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -16530,7 +16532,7 @@ pub mod public_list_applications {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::Raw(response) => response,
@@ -16545,10 +16547,12 @@ pub mod public_list_applications {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_applications(
                     api,
                     request,
@@ -16593,7 +16597,7 @@ pub mod public_create_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -16611,10 +16615,12 @@ pub mod public_create_application {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_application(
                     api,
                     request,
@@ -16667,7 +16673,7 @@ pub mod public_get_access_token {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -16698,10 +16704,12 @@ pub mod public_get_access_token {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_access_token(
                     api,
                     request,
@@ -16746,7 +16754,7 @@ pub mod public_get_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -16764,10 +16772,12 @@ pub mod public_get_application {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -16808,7 +16818,7 @@ pub mod public_delete_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -16826,10 +16836,12 @@ pub mod public_delete_application {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_application(
                     api,
                     request,
@@ -16894,12 +16906,12 @@ pub mod list_connections {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -16919,10 +16931,12 @@ pub mod list_connections {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connections(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -16961,7 +16975,7 @@ pub mod public_create_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -16979,10 +16993,12 @@ pub mod public_create_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_connection(
                     api,
                     request,
@@ -17025,7 +17041,7 @@ pub mod public_get_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -17043,10 +17059,12 @@ pub mod public_get_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17099,10 +17117,12 @@ pub mod public_delete_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_connection(
                     api,
                     request,
@@ -17151,12 +17171,12 @@ pub mod patch_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -17173,10 +17193,12 @@ pub mod patch_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::patch_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17231,12 +17253,12 @@ pub mod list_connector_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -17253,10 +17275,12 @@ pub mod list_connector_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connector_definitions(
                     api,
                     request,
@@ -17305,12 +17329,12 @@ pub mod public_list_dataplanes {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -17326,10 +17350,12 @@ pub mod public_list_dataplanes {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_dataplanes(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17370,7 +17396,7 @@ pub mod public_create_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -17389,10 +17415,12 @@ pub mod public_create_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_dataplane(
                     api,
                     request,
@@ -17435,7 +17463,7 @@ pub mod public_get_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -17453,10 +17481,12 @@ pub mod public_get_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17495,7 +17525,7 @@ pub mod public_delete_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -17513,10 +17543,12 @@ pub mod public_delete_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_dataplane(
                     api,
                     request,
@@ -17563,7 +17595,7 @@ pub mod public_update_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -17583,10 +17615,12 @@ pub mod public_update_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_dataplane(
                     api,
                     request,
@@ -17649,12 +17683,12 @@ pub mod list_destinations {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -17673,10 +17707,12 @@ pub mod list_destinations {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_destinations(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17719,7 +17755,7 @@ pub mod public_create_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -17738,10 +17774,12 @@ pub mod public_create_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_destination(
                     api,
                     request,
@@ -17794,12 +17832,12 @@ pub mod public_get_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -17816,10 +17854,12 @@ pub mod public_get_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17866,12 +17906,12 @@ pub mod put_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -17888,10 +17928,12 @@ pub mod put_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::put_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17946,10 +17988,12 @@ pub mod public_delete_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_destination(
                     api,
                     request,
@@ -18000,12 +18044,12 @@ pub mod patch_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -18022,10 +18066,12 @@ pub mod patch_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::patch_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18061,10 +18107,10 @@ pub mod list_embedded_organizations_by_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -18078,10 +18124,12 @@ pub mod list_embedded_organizations_by_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_embedded_organizations_by_user(
                     api,
                     request,
@@ -18124,10 +18172,10 @@ pub mod generate_embedded_scoped_token {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -18143,10 +18191,12 @@ pub mod generate_embedded_scoped_token {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::generate_embedded_scoped_token(
                     api,
                     request,
@@ -18189,10 +18239,10 @@ pub mod get_embedded_widget {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -18208,10 +18258,12 @@ pub mod get_embedded_widget {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_embedded_widget(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18264,12 +18316,12 @@ pub mod public_list_groups {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -18287,10 +18339,12 @@ pub mod public_list_groups {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_groups(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18331,7 +18385,7 @@ pub mod public_create_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -18350,10 +18404,12 @@ pub mod public_create_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18394,7 +18450,7 @@ pub mod public_get_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -18412,10 +18468,12 @@ pub mod public_get_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18473,10 +18531,12 @@ pub mod public_delete_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18523,7 +18583,7 @@ pub mod public_update_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -18544,10 +18604,12 @@ pub mod public_update_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18600,12 +18662,12 @@ pub mod public_list_group_members {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -18623,10 +18685,12 @@ pub mod public_list_group_members {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_group_members(
                     api,
                     request,
@@ -18677,7 +18741,7 @@ pub mod public_add_group_member {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -18698,10 +18762,12 @@ pub mod public_add_group_member {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_add_group_member(
                     api,
                     request,
@@ -18768,10 +18834,12 @@ pub mod public_remove_group_member {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_remove_group_member(
                     api,
                     request,
@@ -18816,7 +18884,7 @@ pub mod public_list_group_permissions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -18834,10 +18902,12 @@ pub mod public_list_group_permissions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_group_permissions(
                     api,
                     request,
@@ -18888,7 +18958,7 @@ pub mod public_create_group_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -18909,10 +18979,12 @@ pub mod public_create_group_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_group_permission(
                     api,
                     request,
@@ -18976,10 +19048,12 @@ pub mod public_delete_group_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_group_permission(
                     api,
                     request,
@@ -19025,10 +19099,12 @@ pub mod public_get_health_check {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_health_check(
                     api,
                     request,
@@ -19115,11 +19191,11 @@ pub mod list_jobs {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -19145,10 +19221,12 @@ pub mod list_jobs {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_jobs(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -19187,7 +19265,7 @@ pub mod public_create_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -19205,10 +19283,12 @@ pub mod public_create_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -19247,7 +19327,7 @@ pub mod get_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -19263,10 +19343,12 @@ pub mod get_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -19305,7 +19387,7 @@ pub mod public_cancel_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -19321,10 +19403,12 @@ pub mod public_cancel_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_cancel_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -19366,7 +19450,7 @@ pub mod oauth_callback {
             match self {
                 Response::Found => runtime::empty(302u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -19382,10 +19466,12 @@ pub mod oauth_callback {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::oauth_callback(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -19423,7 +19509,7 @@ pub mod public_list_organizations_for_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -19439,10 +19525,12 @@ pub mod public_list_organizations_for_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_organizations_for_user(
                     api,
                     request,
@@ -19504,10 +19592,12 @@ pub mod create_or_update_organization_o_auth_credentials {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_or_update_organization_o_auth_credentials(
                     api,
                     request,
@@ -19574,10 +19664,12 @@ pub mod delete_organization_o_auth_credentials {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_organization_o_auth_credentials(
                     api,
                     request,
@@ -19630,12 +19722,12 @@ pub mod public_list_permissions_by_user_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -19652,10 +19744,12 @@ pub mod public_list_permissions_by_user_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_permissions_by_user_id(
                     api,
                     request,
@@ -19698,7 +19792,7 @@ pub mod public_create_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -19716,10 +19810,12 @@ pub mod public_create_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_permission(
                     api,
                     request,
@@ -19764,7 +19860,7 @@ pub mod public_get_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -19783,10 +19879,12 @@ pub mod public_get_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -19842,10 +19940,12 @@ pub mod public_delete_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_permission(
                     api,
                     request,
@@ -19894,7 +19994,7 @@ pub mod public_update_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -19915,10 +20015,12 @@ pub mod public_update_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_permission(
                     api,
                     request,
@@ -19965,11 +20067,11 @@ pub mod public_list_regions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -19985,10 +20087,12 @@ pub mod public_list_regions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_regions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20027,7 +20131,7 @@ pub mod public_create_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -20045,10 +20149,12 @@ pub mod public_create_region {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20087,7 +20193,7 @@ pub mod public_get_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -20105,10 +20211,12 @@ pub mod public_get_region {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20147,7 +20255,7 @@ pub mod public_delete_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -20165,10 +20273,12 @@ pub mod public_delete_region {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20211,7 +20321,7 @@ pub mod public_update_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -20231,10 +20341,12 @@ pub mod public_update_region {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20291,12 +20403,12 @@ pub mod list_sources {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -20315,10 +20427,12 @@ pub mod list_sources {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_sources(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20357,7 +20471,7 @@ pub mod public_create_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -20375,10 +20489,12 @@ pub mod public_create_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20417,7 +20533,7 @@ pub mod initiate_o_auth {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -20435,10 +20551,12 @@ pub mod initiate_o_auth {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::initiate_o_auth(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20485,12 +20603,12 @@ pub mod public_get_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -20507,10 +20625,12 @@ pub mod public_get_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20555,12 +20675,12 @@ pub mod put_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -20577,10 +20697,12 @@ pub mod put_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::put_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20633,10 +20755,12 @@ pub mod public_delete_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20681,12 +20805,12 @@ pub mod patch_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -20703,10 +20827,12 @@ pub mod patch_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::patch_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20757,7 +20883,7 @@ pub mod get_stream_properties {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -20778,10 +20904,12 @@ pub mod get_stream_properties {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_stream_properties(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20824,12 +20952,12 @@ pub mod public_list_tags {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -20845,10 +20973,12 @@ pub mod public_list_tags {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_tags(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20889,7 +21019,7 @@ pub mod public_create_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -20908,10 +21038,12 @@ pub mod public_create_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20950,7 +21082,7 @@ pub mod public_get_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -20966,10 +21098,12 @@ pub mod public_get_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21020,10 +21154,12 @@ pub mod public_delete_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21066,7 +21202,7 @@ pub mod public_update_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -21086,10 +21222,12 @@ pub mod public_update_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21140,12 +21278,12 @@ pub mod public_list_users_within_an_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -21163,10 +21301,12 @@ pub mod public_list_users_within_an_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_users_within_an_organization(
                     api,
                     request,
@@ -21227,12 +21367,12 @@ pub mod public_list_workspaces {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -21251,10 +21391,12 @@ pub mod public_list_workspaces {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_workspaces(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21293,7 +21435,7 @@ pub mod public_create_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -21311,10 +21453,12 @@ pub mod public_create_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_workspace(
                     api,
                     request,
@@ -21357,7 +21501,7 @@ pub mod public_get_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -21375,10 +21519,12 @@ pub mod public_get_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21431,10 +21577,12 @@ pub mod public_delete_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_workspace(
                     api,
                     request,
@@ -21479,7 +21627,7 @@ pub mod public_update_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -21498,10 +21646,12 @@ pub mod public_update_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_workspace(
                     api,
                     request,
@@ -21550,7 +21700,7 @@ pub mod public_list_declarative_source_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -21568,10 +21718,12 @@ pub mod public_list_declarative_source_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_declarative_source_definitions(
                     api,
                     request,
@@ -21622,10 +21774,10 @@ pub mod public_create_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -21642,10 +21794,12 @@ pub mod public_create_declarative_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_declarative_source_definition(
                     api,
                     request,
@@ -21696,7 +21850,7 @@ pub mod public_get_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -21715,10 +21869,12 @@ pub mod public_get_declarative_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_declarative_source_definition(
                     api,
                     request,
@@ -21775,12 +21931,12 @@ pub mod public_update_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -21798,10 +21954,12 @@ pub mod public_update_declarative_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_declarative_source_definition(
                     api,
                     request,
@@ -21852,7 +22010,7 @@ pub mod public_delete_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -21871,10 +22029,12 @@ pub mod public_delete_declarative_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_declarative_source_definition(
                     api,
                     request,
@@ -21923,7 +22083,7 @@ pub mod public_list_destination_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -21941,10 +22101,12 @@ pub mod public_list_destination_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_destination_definitions(
                     api,
                     request,
@@ -21995,10 +22157,10 @@ pub mod public_create_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -22015,10 +22177,12 @@ pub mod public_create_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_destination_definition(
                     api,
                     request,
@@ -22069,7 +22233,7 @@ pub mod public_get_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -22088,10 +22252,12 @@ pub mod public_get_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_destination_definition(
                     api,
                     request,
@@ -22148,12 +22314,12 @@ pub mod public_update_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -22171,10 +22337,12 @@ pub mod public_update_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_destination_definition(
                     api,
                     request,
@@ -22225,7 +22393,7 @@ pub mod public_delete_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -22244,10 +22412,12 @@ pub mod public_delete_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_destination_definition(
                     api,
                     request,
@@ -22296,7 +22466,7 @@ pub mod public_list_source_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -22314,10 +22484,12 @@ pub mod public_list_source_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_list_source_definitions(
                     api,
                     request,
@@ -22368,10 +22540,10 @@ pub mod public_create_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -22388,10 +22560,12 @@ pub mod public_create_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_create_source_definition(
                     api,
                     request,
@@ -22442,7 +22616,7 @@ pub mod public_get_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -22461,10 +22635,12 @@ pub mod public_get_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_get_source_definition(
                     api,
                     request,
@@ -22521,12 +22697,12 @@ pub mod public_update_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -22544,10 +22720,12 @@ pub mod public_update_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_update_source_definition(
                     api,
                     request,
@@ -22598,7 +22776,7 @@ pub mod public_delete_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -22617,10 +22795,12 @@ pub mod public_delete_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::public_delete_source_definition(
                     api,
                     request,
@@ -22680,10 +22860,12 @@ pub mod create_or_update_workspace_o_auth_credentials {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_or_update_workspace_o_auth_credentials(
                     api,
                     request,
@@ -22748,10 +22930,12 @@ pub mod delete_workspace_o_auth_credentials {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_workspace_o_auth_credentials(
                     api,
                     request,
@@ -22798,13 +22982,13 @@ pub mod get_actor_definition_version_default {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -22820,10 +23004,12 @@ pub mod get_actor_definition_version_default {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_actor_definition_version_default(
                     api,
                     request,
@@ -22870,13 +23056,13 @@ pub mod get_actor_definition_version_for_destination_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -22892,10 +23078,12 @@ pub mod get_actor_definition_version_for_destination_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_actor_definition_version_for_destination_id(
                     api,
                     request,
@@ -22942,13 +23130,13 @@ pub mod get_actor_definition_version_for_source_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -22964,10 +23152,12 @@ pub mod get_actor_definition_version_for_source_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_actor_definition_version_for_source_id(
                     api,
                     request,
@@ -23014,13 +23204,13 @@ pub mod resolve_actor_definition_version_by_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23036,10 +23226,12 @@ pub mod resolve_actor_definition_version_by_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::resolve_actor_definition_version_by_tag(
                     api,
                     request,
@@ -23082,10 +23274,10 @@ pub mod create_actor_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23101,10 +23293,12 @@ pub mod create_actor_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_actor_definition(
                     api,
                     request,
@@ -23151,13 +23345,13 @@ pub mod finish_actor_definition_update {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23173,10 +23367,12 @@ pub mod finish_actor_definition_update {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::finish_actor_definition_update(
                     api,
                     request,
@@ -23223,13 +23419,13 @@ pub mod get_actor_definition_result {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23245,10 +23441,12 @@ pub mod get_actor_definition_result {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_actor_definition_result(
                     api,
                     request,
@@ -23295,13 +23493,13 @@ pub mod update_actor_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23317,10 +23515,12 @@ pub mod update_actor_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_actor_definition(
                     api,
                     request,
@@ -23363,10 +23563,10 @@ pub mod create_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23382,10 +23582,12 @@ pub mod create_application {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23427,10 +23629,10 @@ pub mod delete_application {
             match self {
                 Response::Ok => runtime::empty(200u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23446,10 +23648,12 @@ pub mod delete_application {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23489,13 +23693,13 @@ pub mod list_applications {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23509,10 +23713,12 @@ pub mod list_applications {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_applications(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23551,10 +23757,10 @@ pub mod application_token_request {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23570,10 +23776,12 @@ pub mod application_token_request {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::application_token_request(
                     api,
                     request,
@@ -23616,10 +23824,10 @@ pub mod create_new_attempt_number {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23635,10 +23843,12 @@ pub mod create_new_attempt_number {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_new_attempt_number(
                     api,
                     request,
@@ -23680,7 +23890,7 @@ pub mod fail_attempt {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23696,10 +23906,12 @@ pub mod fail_attempt {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::fail_attempt(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23742,13 +23954,13 @@ pub mod get_attempt_combined_stats {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23764,10 +23976,12 @@ pub mod get_attempt_combined_stats {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_attempt_combined_stats(
                     api,
                     request,
@@ -23814,13 +24028,13 @@ pub mod get_attempt_for_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23836,10 +24050,12 @@ pub mod get_attempt_for_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_attempt_for_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23878,10 +24094,10 @@ pub mod save_stats {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23897,10 +24113,12 @@ pub mod save_stats {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::save_stats(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23939,10 +24157,10 @@ pub mod save_stream_metadata {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -23958,10 +24176,12 @@ pub mod save_stream_metadata {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::save_stream_metadata(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24000,10 +24220,10 @@ pub mod save_sync_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24019,10 +24239,12 @@ pub mod save_sync_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::save_sync_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24069,16 +24291,16 @@ pub mod list_audit_logs {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24094,10 +24316,12 @@ pub mod list_audit_logs {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_audit_logs(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24135,7 +24359,7 @@ pub mod backfill_usage {
             match self {
                 Response::Ok => runtime::empty(200u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24151,10 +24375,12 @@ pub mod backfill_usage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::backfill_usage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24193,10 +24419,10 @@ pub mod cancel_subscription {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24212,10 +24438,12 @@ pub mod cancel_subscription {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::cancel_subscription(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24254,10 +24482,10 @@ pub mod get_customer_portal_link {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24273,10 +24501,12 @@ pub mod get_customer_portal_link {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_customer_portal_link(
                     api,
                     request,
@@ -24322,10 +24552,12 @@ pub mod disable_delinquent_workspaces {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::disable_delinquent_workspaces(
                     api,
                     request,
@@ -24382,10 +24614,12 @@ pub mod handle_webhook {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::handle_webhook(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24424,10 +24658,10 @@ pub mod list_past_invoices {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24443,10 +24677,12 @@ pub mod list_past_invoices {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_past_invoices(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24485,10 +24721,10 @@ pub mod get_payment_information {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24504,10 +24740,12 @@ pub mod get_payment_information {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_payment_information(
                     api,
                     request,
@@ -24550,10 +24788,10 @@ pub mod get_subscription_info {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24569,10 +24807,12 @@ pub mod get_subscription_info {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_subscription_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24611,10 +24851,10 @@ pub mod get_organization_trial_status {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24630,10 +24870,12 @@ pub mod get_organization_trial_status {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_organization_trial_status(
                     api,
                     request,
@@ -24675,7 +24917,7 @@ pub mod unschedule_cancel_subscription {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24691,10 +24933,12 @@ pub mod unschedule_cancel_subscription {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::unschedule_cancel_subscription(
                     api,
                     request,
@@ -24741,13 +24985,13 @@ pub mod diff_catalogs {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24763,10 +25007,12 @@ pub mod diff_catalogs {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::diff_catalogs(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24805,10 +25051,10 @@ pub mod cancel_command {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24824,10 +25070,12 @@ pub mod cancel_command {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::cancel_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24866,10 +25114,10 @@ pub mod get_command {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24885,10 +25133,12 @@ pub mod get_command {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24927,10 +25177,10 @@ pub mod get_check_command_output {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -24946,10 +25196,12 @@ pub mod get_check_command_output {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_check_command_output(
                     api,
                     request,
@@ -24992,10 +25244,10 @@ pub mod get_discover_command_output {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25011,10 +25263,12 @@ pub mod get_discover_command_output {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_discover_command_output(
                     api,
                     request,
@@ -25057,10 +25311,10 @@ pub mod get_replicate_command_output {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25076,10 +25330,12 @@ pub mod get_replicate_command_output {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_replicate_command_output(
                     api,
                     request,
@@ -25122,10 +25378,10 @@ pub mod get_spec_command_output {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25141,10 +25397,12 @@ pub mod get_spec_command_output {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_spec_command_output(
                     api,
                     request,
@@ -25187,10 +25445,10 @@ pub mod run_check_command {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25206,10 +25464,12 @@ pub mod run_check_command {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::run_check_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25248,10 +25508,10 @@ pub mod run_discover_command {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25267,10 +25527,12 @@ pub mod run_discover_command {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::run_discover_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25309,10 +25571,10 @@ pub mod run_replicate_command {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25328,10 +25590,12 @@ pub mod run_replicate_command {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::run_replicate_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25370,10 +25634,10 @@ pub mod run_spec_command {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25389,10 +25653,12 @@ pub mod run_spec_command {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::run_spec_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25431,10 +25697,10 @@ pub mod get_command_status {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25450,10 +25716,12 @@ pub mod get_command_status {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_command_status(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25495,10 +25763,10 @@ pub mod apply_schema_change_for_connection {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25514,10 +25782,12 @@ pub mod apply_schema_change_for_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::apply_schema_change_for_connection(
                     api,
                     request,
@@ -25564,13 +25834,13 @@ pub mod auto_disable_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25586,10 +25856,12 @@ pub mod auto_disable_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::auto_disable_connection(
                     api,
                     request,
@@ -25636,13 +25908,13 @@ pub mod clear_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25658,10 +25930,12 @@ pub mod clear_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::clear_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25704,13 +25978,13 @@ pub mod clear_connection_stream {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25726,10 +26000,12 @@ pub mod clear_connection_stream {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::clear_connection_stream(
                     api,
                     request,
@@ -25772,10 +26048,10 @@ pub mod create_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25791,10 +26067,12 @@ pub mod create_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25836,10 +26114,10 @@ pub mod delete_connection {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25855,10 +26133,12 @@ pub mod delete_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25900,10 +26180,10 @@ pub mod backfill_connection_events {
             match self {
                 Response::Ok => runtime::empty(200u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25919,10 +26199,12 @@ pub mod backfill_connection_events {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::backfill_connection_events(
                     api,
                     request,
@@ -25969,13 +26251,13 @@ pub mod get_connection_event {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -25991,10 +26273,12 @@ pub mod get_connection_event {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_event(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -26037,13 +26321,13 @@ pub mod list_connection_events {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26059,10 +26343,12 @@ pub mod list_connection_events {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connection_events(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -26105,13 +26391,13 @@ pub mod list_connection_events_for_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26127,10 +26413,12 @@ pub mod list_connection_events_for_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connection_events_for_job(
                     api,
                     request,
@@ -26177,13 +26465,13 @@ pub mod list_connection_events_minimal {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26199,10 +26487,12 @@ pub mod list_connection_events_minimal {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connection_events_minimal(
                     api,
                     request,
@@ -26249,13 +26539,13 @@ pub mod get_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26271,10 +26561,12 @@ pub mod get_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -26317,13 +26609,13 @@ pub mod get_connection_for_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26339,10 +26631,12 @@ pub mod get_connection_for_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_for_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -26385,13 +26679,13 @@ pub mod get_connection_context {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26407,10 +26701,12 @@ pub mod get_connection_context {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_context(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -26453,13 +26749,13 @@ pub mod get_connection_data_history {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26475,10 +26771,12 @@ pub mod get_connection_data_history {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_data_history(
                     api,
                     request,
@@ -26525,13 +26823,13 @@ pub mod get_connection_uptime_history {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26547,10 +26845,12 @@ pub mod get_connection_uptime_history {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_uptime_history(
                     api,
                     request,
@@ -26597,13 +26897,13 @@ pub mod get_connection_last_job_per_stream {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26619,10 +26919,12 @@ pub mod get_connection_last_job_per_stream {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_last_job_per_stream(
                     api,
                     request,
@@ -26669,13 +26971,13 @@ pub mod list_connections_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26691,10 +26993,12 @@ pub mod list_connections_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connections_for_workspace(
                     api,
                     request,
@@ -26741,13 +27045,13 @@ pub mod list_all_connections_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26763,10 +27067,12 @@ pub mod list_all_connections_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_all_connections_for_workspace(
                     api,
                     request,
@@ -26813,13 +27119,13 @@ pub mod list_connections_by_actor_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26835,10 +27141,12 @@ pub mod list_connections_by_actor_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connections_by_actor_definition(
                     api,
                     request,
@@ -26885,13 +27193,13 @@ pub mod list_connections_for_workspaces_paginated {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26907,10 +27215,12 @@ pub mod list_connections_for_workspaces_paginated {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connections_for_workspaces_paginated(
                     api,
                     request,
@@ -26957,13 +27267,13 @@ pub mod postprocess_discovered_catalog_for_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -26979,10 +27289,12 @@ pub mod postprocess_discovered_catalog_for_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::postprocess_discovered_catalog_for_connection(
                     api,
                     request,
@@ -27029,13 +27341,13 @@ pub mod refresh_connection_stream {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27051,10 +27363,12 @@ pub mod refresh_connection_stream {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::refresh_connection_stream(
                     api,
                     request,
@@ -27101,13 +27415,13 @@ pub mod reset_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27123,10 +27437,12 @@ pub mod reset_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::reset_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27169,13 +27485,13 @@ pub mod reset_connection_stream {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27191,10 +27507,12 @@ pub mod reset_connection_stream {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::reset_connection_stream(
                     api,
                     request,
@@ -27237,10 +27555,10 @@ pub mod search_connections {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27256,10 +27574,12 @@ pub mod search_connections {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::search_connections(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27302,13 +27622,13 @@ pub mod get_connection_statuses {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27324,10 +27644,12 @@ pub mod get_connection_statuses {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_statuses(
                     api,
                     request,
@@ -27374,13 +27696,13 @@ pub mod get_connection_stream_history {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27396,10 +27718,12 @@ pub mod get_connection_stream_history {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_stream_history(
                     api,
                     request,
@@ -27446,13 +27770,13 @@ pub mod sync_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27468,10 +27792,12 @@ pub mod sync_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::sync_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27514,13 +27840,13 @@ pub mod get_connection_sync_progress {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27536,10 +27862,12 @@ pub mod get_connection_sync_progress {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connection_sync_progress(
                     api,
                     request,
@@ -27582,10 +27910,10 @@ pub mod update_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27601,10 +27929,12 @@ pub mod update_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27643,10 +27973,10 @@ pub mod update_connection_with_reason {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27662,10 +27992,12 @@ pub mod update_connection_with_reason {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_connection_with_reason(
                     api,
                     request,
@@ -27712,13 +28044,13 @@ pub mod assist_v1_process {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27734,10 +28066,12 @@ pub mod assist_v1_process {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::assist_v1_process(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27780,13 +28114,13 @@ pub mod assist_v1_warm {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27802,10 +28136,12 @@ pub mod assist_v1_warm {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::assist_v1_warm(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27844,10 +28180,10 @@ pub mod get_connector_builder_capabilities {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27863,10 +28199,12 @@ pub mod get_connector_builder_capabilities {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_builder_capabilities(
                     api,
                     request,
@@ -27913,13 +28251,13 @@ pub mod complete_connector_builder_project_oauth {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -27935,10 +28273,12 @@ pub mod complete_connector_builder_project_oauth {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::complete_connector_builder_project_oauth(
                     api,
                     request,
@@ -27985,13 +28325,13 @@ pub mod check_contribution {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28007,10 +28347,12 @@ pub mod check_contribution {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_contribution(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -28053,13 +28395,13 @@ pub mod generate_contribution {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28075,10 +28417,12 @@ pub mod generate_contribution {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::generate_contribution(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -28117,10 +28461,10 @@ pub mod create_connector_builder_project {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28136,10 +28480,12 @@ pub mod create_connector_builder_project {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_connector_builder_project(
                     api,
                     request,
@@ -28181,7 +28527,7 @@ pub mod delete_connector_builder_project {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28197,10 +28543,12 @@ pub mod delete_connector_builder_project {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_connector_builder_project(
                     api,
                     request,
@@ -28243,10 +28591,10 @@ pub mod create_forked_connector_builder_project {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28262,10 +28610,12 @@ pub mod create_forked_connector_builder_project {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_forked_connector_builder_project(
                     api,
                     request,
@@ -28312,13 +28662,13 @@ pub mod full_resolve_manifest_builder_project {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28334,10 +28684,12 @@ pub mod full_resolve_manifest_builder_project {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::full_resolve_manifest_builder_project(
                     api,
                     request,
@@ -28384,13 +28736,13 @@ pub mod get_declarative_manifest_base_image {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28406,10 +28758,12 @@ pub mod get_declarative_manifest_base_image {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_declarative_manifest_base_image(
                     api,
                     request,
@@ -28452,10 +28806,10 @@ pub mod get_connector_builder_project_id_for_definition_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28471,10 +28825,12 @@ pub mod get_connector_builder_project_id_for_definition_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_builder_project_id_for_definition_id(
                     api,
                     request,
@@ -28521,13 +28877,13 @@ pub mod get_connector_builder_project_o_auth_consent {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28543,10 +28899,12 @@ pub mod get_connector_builder_project_o_auth_consent {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_builder_project_o_auth_consent(
                     api,
                     request,
@@ -28589,10 +28947,10 @@ pub mod get_connector_builder_project {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28608,10 +28966,12 @@ pub mod get_connector_builder_project {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_builder_project(
                     api,
                     request,
@@ -28654,10 +29014,10 @@ pub mod list_connector_builder_projects {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28673,10 +29033,12 @@ pub mod list_connector_builder_projects {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_connector_builder_projects(
                     api,
                     request,
@@ -28719,10 +29081,10 @@ pub mod publish_connector_builder_project {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28738,10 +29100,12 @@ pub mod publish_connector_builder_project {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::publish_connector_builder_project(
                     api,
                     request,
@@ -28784,10 +29148,10 @@ pub mod read_connector_builder_project_stream {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28803,10 +29167,12 @@ pub mod read_connector_builder_project_stream {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::read_connector_builder_project_stream(
                     api,
                     request,
@@ -28853,13 +29219,13 @@ pub mod resolve_manifest_builder_project {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28875,10 +29241,12 @@ pub mod resolve_manifest_builder_project {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::resolve_manifest_builder_project(
                     api,
                     request,
@@ -28920,7 +29288,7 @@ pub mod update_connector_builder_project {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -28936,10 +29304,12 @@ pub mod update_connector_builder_project {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_connector_builder_project(
                     api,
                     request,
@@ -28982,10 +29352,10 @@ pub mod update_connector_builder_project_testing_values {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29001,10 +29371,12 @@ pub mod update_connector_builder_project_testing_values {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_connector_builder_project_testing_values(
                     api,
                     request,
@@ -29051,13 +29423,13 @@ pub mod get_connector_documentation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29073,10 +29445,12 @@ pub mod get_connector_documentation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_documentation(
                     api,
                     request,
@@ -29123,13 +29497,13 @@ pub mod finalize_connector_rollout {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29145,10 +29519,12 @@ pub mod finalize_connector_rollout {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::finalize_connector_rollout(
                     api,
                     request,
@@ -29195,13 +29571,13 @@ pub mod get_connector_rollout_by_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29217,10 +29593,12 @@ pub mod get_connector_rollout_by_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_rollout_by_id(
                     api,
                     request,
@@ -29269,13 +29647,13 @@ pub mod get_connector_rollout_actor_sync_info {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29291,10 +29669,12 @@ pub mod get_connector_rollout_actor_sync_info {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_rollout_actor_sync_info(
                     api,
                     request,
@@ -29337,10 +29717,10 @@ pub mod get_connector_rollouts_list {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29356,10 +29736,12 @@ pub mod get_connector_rollouts_list {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_rollouts_list(
                     api,
                     request,
@@ -29399,10 +29781,10 @@ pub mod get_connector_rollouts_list_all {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29416,10 +29798,12 @@ pub mod get_connector_rollouts_list_all {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_rollouts_list_all(
                     api,
                     request,
@@ -29464,10 +29848,10 @@ pub mod get_connector_rollouts_list_by_actor_definition_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29483,10 +29867,12 @@ pub mod get_connector_rollouts_list_by_actor_definition_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_connector_rollouts_list_by_actor_definition_id(
                     api,
                     request,
@@ -29535,13 +29921,13 @@ pub mod manual_finalize_connector_rollout {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29557,10 +29943,12 @@ pub mod manual_finalize_connector_rollout {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::manual_finalize_connector_rollout(
                     api,
                     request,
@@ -29607,13 +29995,13 @@ pub mod manual_pause_connector_rollout {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29629,10 +30017,12 @@ pub mod manual_pause_connector_rollout {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::manual_pause_connector_rollout(
                     api,
                     request,
@@ -29679,13 +30069,13 @@ pub mod manual_do_connector_rollout {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29701,10 +30091,12 @@ pub mod manual_do_connector_rollout {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::manual_do_connector_rollout(
                     api,
                     request,
@@ -29751,13 +30143,13 @@ pub mod manual_start_connector_rollout {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29773,10 +30165,12 @@ pub mod manual_start_connector_rollout {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::manual_start_connector_rollout(
                     api,
                     request,
@@ -29823,13 +30217,13 @@ pub mod do_connector_rollout {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29845,10 +30239,12 @@ pub mod do_connector_rollout {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::do_connector_rollout(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -29891,13 +30287,13 @@ pub mod start_connector_rollout {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29913,10 +30309,12 @@ pub mod start_connector_rollout {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::start_connector_rollout(
                     api,
                     request,
@@ -29963,13 +30361,13 @@ pub mod update_connector_rollout_state {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -29985,10 +30383,12 @@ pub mod update_connector_rollout_state {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_connector_rollout_state(
                     api,
                     request,
@@ -30031,10 +30431,10 @@ pub mod create_dataplane_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30050,10 +30450,12 @@ pub mod create_dataplane_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_dataplane_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30092,10 +30494,10 @@ pub mod delete_dataplane_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30111,10 +30513,12 @@ pub mod delete_dataplane_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_dataplane_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30153,10 +30557,10 @@ pub mod list_dataplane_groups {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30172,10 +30576,12 @@ pub mod list_dataplane_groups {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_dataplane_groups(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30214,10 +30620,10 @@ pub mod update_dataplane_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30233,10 +30639,12 @@ pub mod update_dataplane_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_dataplane_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30275,10 +30683,10 @@ pub mod create_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30294,10 +30702,12 @@ pub mod create_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30336,10 +30746,10 @@ pub mod delete_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30355,10 +30765,12 @@ pub mod delete_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30397,10 +30809,10 @@ pub mod list_dataplane_health {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30416,10 +30828,12 @@ pub mod list_dataplane_health {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_dataplane_health(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30462,10 +30876,10 @@ pub mod heartbeat_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30482,10 +30896,12 @@ pub mod heartbeat_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::heartbeat_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30528,10 +30944,10 @@ pub mod initialize_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30548,10 +30964,12 @@ pub mod initialize_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::initialize_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30590,10 +31008,10 @@ pub mod list_dataplanes {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30609,10 +31027,12 @@ pub mod list_dataplanes {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_dataplanes(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30659,10 +31079,10 @@ pub mod get_dataplane_token {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30691,10 +31111,12 @@ pub mod get_dataplane_token {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_dataplane_token(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30733,10 +31155,10 @@ pub mod update_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30752,10 +31174,12 @@ pub mod update_dataplane {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30798,7 +31222,7 @@ pub mod create_declarative_source_definition_manifest {
                 Response::Created => runtime::empty(201u16),
                 Response::BadRequest => runtime::empty(400u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict => runtime::empty(409u16),
                 Response::Raw(response) => response,
@@ -30815,10 +31239,12 @@ pub mod create_declarative_source_definition_manifest {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_declarative_source_definition_manifest(
                     api,
                     request,
@@ -30863,11 +31289,11 @@ pub mod list_declarative_manifests {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30883,10 +31309,12 @@ pub mod list_declarative_manifests {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_declarative_manifests(
                     api,
                     request,
@@ -30932,10 +31360,10 @@ pub mod update_declarative_manifest_version {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -30951,10 +31379,12 @@ pub mod update_declarative_manifest_version {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_declarative_manifest_version(
                     api,
                     request,
@@ -30994,10 +31424,10 @@ pub mod get_deployment_metadata {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31011,10 +31441,12 @@ pub mod get_deployment_metadata {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_deployment_metadata(
                     api,
                     request,
@@ -31061,13 +31493,13 @@ pub mod get_destination_definition_specification {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31083,10 +31515,12 @@ pub mod get_destination_definition_specification {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_destination_definition_specification(
                     api,
                     request,
@@ -31133,13 +31567,13 @@ pub mod get_specification_for_destination_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31155,10 +31589,12 @@ pub mod get_specification_for_destination_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_specification_for_destination_id(
                     api,
                     request,
@@ -31201,10 +31637,10 @@ pub mod create_custom_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31220,10 +31656,12 @@ pub mod create_custom_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_custom_destination_definition(
                     api,
                     request,
@@ -31269,10 +31707,10 @@ pub mod delete_destination_definition {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31288,10 +31726,12 @@ pub mod delete_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_destination_definition(
                     api,
                     request,
@@ -31338,13 +31778,13 @@ pub mod get_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31360,10 +31800,12 @@ pub mod get_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_destination_definition(
                     api,
                     request,
@@ -31410,13 +31852,13 @@ pub mod get_destination_definition_for_scope {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31432,10 +31874,12 @@ pub mod get_destination_definition_for_scope {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_destination_definition_for_scope(
                     api,
                     request,
@@ -31482,13 +31926,13 @@ pub mod get_destination_definition_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31504,10 +31948,12 @@ pub mod get_destination_definition_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_destination_definition_for_workspace(
                     api,
                     request,
@@ -31554,13 +32000,13 @@ pub mod grant_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31576,10 +32022,12 @@ pub mod grant_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::grant_destination_definition(
                     api,
                     request,
@@ -31615,7 +32063,7 @@ pub mod list_destination_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31629,10 +32077,12 @@ pub mod list_destination_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_destination_definitions(
                     api,
                     request,
@@ -31675,10 +32125,10 @@ pub mod list_enterprise_destination_stubs_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31694,10 +32144,12 @@ pub mod list_enterprise_destination_stubs_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_enterprise_destination_stubs_for_workspace(
                     api,
                     request,
@@ -31740,10 +32192,10 @@ pub mod list_destination_definitions_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31759,10 +32211,12 @@ pub mod list_destination_definitions_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_destination_definitions_for_workspace(
                     api,
                     request,
@@ -31798,7 +32252,7 @@ pub mod list_latest_destination_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31812,10 +32266,12 @@ pub mod list_latest_destination_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_latest_destination_definitions(
                     api,
                     request,
@@ -31858,10 +32314,10 @@ pub mod list_private_destination_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31877,10 +32333,12 @@ pub mod list_private_destination_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_private_destination_definitions(
                     api,
                     request,
@@ -31926,10 +32384,10 @@ pub mod revoke_destination_definition {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -31945,10 +32403,12 @@ pub mod revoke_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::revoke_destination_definition(
                     api,
                     request,
@@ -31995,13 +32455,13 @@ pub mod update_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32017,10 +32477,12 @@ pub mod update_destination_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_destination_definition(
                     api,
                     request,
@@ -32067,13 +32529,13 @@ pub mod complete_destination_o_auth {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32089,10 +32551,12 @@ pub mod complete_destination_o_auth {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::complete_destination_o_auth(
                     api,
                     request,
@@ -32139,13 +32603,13 @@ pub mod get_destination_o_auth_consent {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32161,10 +32625,12 @@ pub mod get_destination_o_auth_consent {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_destination_o_auth_consent(
                     api,
                     request,
@@ -32210,10 +32676,10 @@ pub mod set_instancewide_destination_oauth_params {
             match self {
                 Response::Ok => runtime::empty(200u16),
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32229,10 +32695,12 @@ pub mod set_instancewide_destination_oauth_params {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::set_instancewide_destination_oauth_params(
                     api,
                     request,
@@ -32279,13 +32747,13 @@ pub mod check_connection_to_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32301,10 +32769,12 @@ pub mod check_connection_to_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_connection_to_destination(
                     api,
                     request,
@@ -32351,13 +32821,13 @@ pub mod check_connection_to_destination_for_update {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32373,10 +32843,12 @@ pub mod check_connection_to_destination_for_update {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_connection_to_destination_for_update(
                     api,
                     request,
@@ -32419,10 +32891,10 @@ pub mod create_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32438,10 +32910,12 @@ pub mod create_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32483,10 +32957,10 @@ pub mod delete_destination {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32502,10 +32976,12 @@ pub mod delete_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32548,13 +33024,13 @@ pub mod discover_catalog_for_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32570,10 +33046,12 @@ pub mod discover_catalog_for_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::discover_catalog_for_destination(
                     api,
                     request,
@@ -32620,13 +33098,13 @@ pub mod get_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32642,10 +33120,12 @@ pub mod get_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32688,13 +33168,13 @@ pub mod get_catalog_for_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32710,10 +33190,12 @@ pub mod get_catalog_for_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_catalog_for_connection(
                     api,
                     request,
@@ -32760,13 +33242,13 @@ pub mod list_destinations_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32782,10 +33264,12 @@ pub mod list_destinations_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_destinations_for_workspace(
                     api,
                     request,
@@ -32832,13 +33316,13 @@ pub mod list_destinations_for_workspaces_paginated {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32854,10 +33338,12 @@ pub mod list_destinations_for_workspaces_paginated {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_destinations_for_workspaces_paginated(
                     api,
                     request,
@@ -32900,10 +33386,10 @@ pub mod partial_update_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32919,10 +33405,12 @@ pub mod partial_update_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::partial_update_destination(
                     api,
                     request,
@@ -32965,10 +33453,10 @@ pub mod search_destinations {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -32984,10 +33472,12 @@ pub mod search_destinations {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::search_destinations(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33026,10 +33516,10 @@ pub mod update_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33045,10 +33535,12 @@ pub mod update_destination {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33090,10 +33582,10 @@ pub mod upgrade_destination_version {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33109,10 +33601,12 @@ pub mod upgrade_destination_version {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::upgrade_destination_version(
                     api,
                     request,
@@ -33155,10 +33649,10 @@ pub mod write_destination_discover_catalog_result {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33174,10 +33668,12 @@ pub mod write_destination_discover_catalog_result {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::write_destination_discover_catalog_result(
                     api,
                     request,
@@ -33223,7 +33719,7 @@ pub mod generate_diagnostic_report {
                     runtime::bytes_response(200u16, "application/zip", body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33239,10 +33735,12 @@ pub mod generate_diagnostic_report {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::generate_diagnostic_report(
                     api,
                     request,
@@ -33289,13 +33787,13 @@ pub mod check_domain_verification {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33311,10 +33809,12 @@ pub mod check_domain_verification {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_domain_verification(
                     api,
                     request,
@@ -33361,13 +33861,13 @@ pub mod create_domain_verification {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33383,10 +33883,12 @@ pub mod create_domain_verification {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_domain_verification(
                     api,
                     request,
@@ -33432,10 +33934,10 @@ pub mod delete_domain_verification {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33451,10 +33953,12 @@ pub mod delete_domain_verification {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_domain_verification(
                     api,
                     request,
@@ -33501,13 +34005,13 @@ pub mod list_domain_verifications {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33523,10 +34027,12 @@ pub mod list_domain_verifications {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_domain_verifications(
                     api,
                     request,
@@ -33566,10 +34072,10 @@ pub mod list_pending_domain_verifications {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33583,10 +34089,12 @@ pub mod list_pending_domain_verifications {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_pending_domain_verifications(
                     api,
                     request,
@@ -33633,13 +34141,13 @@ pub mod reset_domain_verification {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33655,10 +34163,12 @@ pub mod reset_domain_verification {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::reset_domain_verification(
                     api,
                     request,
@@ -33707,13 +34217,13 @@ pub mod get_entitlements {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33729,10 +34239,12 @@ pub mod get_entitlements {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_entitlements(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33775,13 +34287,13 @@ pub mod check_entitlement {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33797,10 +34309,12 @@ pub mod check_entitlement {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_entitlement(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33836,10 +34350,10 @@ pub mod list_all_entitlement_plans {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33853,10 +34367,12 @@ pub mod list_all_entitlement_plans {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_all_entitlement_plans(
                     api,
                     request,
@@ -33903,13 +34419,13 @@ pub mod update_organization_entitlement_plan {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -33925,10 +34441,12 @@ pub mod update_organization_entitlement_plan {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_organization_entitlement_plan(
                     api,
                     request,
@@ -33983,18 +34501,18 @@ pub mod create_group_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict => runtime::empty(409u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34010,10 +34528,12 @@ pub mod create_group_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_group_permission(
                     api,
                     request,
@@ -34063,13 +34583,13 @@ pub mod delete_group_permission {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34085,10 +34605,12 @@ pub mod delete_group_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_group_permission(
                     api,
                     request,
@@ -34139,16 +34661,16 @@ pub mod list_group_permissions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34164,10 +34686,12 @@ pub mod list_group_permissions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_group_permissions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34216,17 +34740,17 @@ pub mod add_group_member {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict => runtime::empty(409u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34242,10 +34766,12 @@ pub mod add_group_member {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::add_group_member(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34292,15 +34818,15 @@ pub mod create_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::Conflict => runtime::empty(409u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34316,10 +34842,12 @@ pub mod create_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34367,14 +34895,14 @@ pub mod delete_group {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict => runtime::empty(409u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34390,10 +34918,12 @@ pub mod delete_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34440,16 +34970,16 @@ pub mod get_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34465,10 +34995,12 @@ pub mod get_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34511,13 +35043,13 @@ pub mod list_groups {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34533,10 +35065,12 @@ pub mod list_groups {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_groups(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34583,16 +35117,16 @@ pub mod list_group_members {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34608,10 +35142,12 @@ pub mod list_group_members {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_group_members(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34659,14 +35195,14 @@ pub mod remove_group_member {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict => runtime::empty(409u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34682,10 +35218,12 @@ pub mod remove_group_member {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::remove_group_member(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34736,18 +35274,18 @@ pub mod update_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict => runtime::empty(409u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34763,10 +35301,12 @@ pub mod update_group {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34798,7 +35338,7 @@ pub mod get_health_check {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34812,10 +35352,12 @@ pub mod get_health_check {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_health_check(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34849,7 +35391,7 @@ pub mod get_instance_configuration {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Unauthorized => runtime::empty(401u16),
                 Response::Raw(response) => response,
@@ -34864,10 +35406,12 @@ pub mod get_instance_configuration {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_instance_configuration(
                     api,
                     request,
@@ -34903,7 +35447,7 @@ pub mod license_info {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34917,10 +35461,12 @@ pub mod license_info {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::license_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34961,11 +35507,11 @@ pub mod setup_instance_configuration {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Unauthorized => runtime::empty(401u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -34981,10 +35527,12 @@ pub mod setup_instance_configuration {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::setup_instance_configuration(
                     api,
                     request,
@@ -35031,13 +35579,13 @@ pub mod cancel_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35053,10 +35601,12 @@ pub mod cancel_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::cancel_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35095,10 +35645,10 @@ pub mod cancel_queued_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35114,10 +35664,12 @@ pub mod cancel_queued_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::cancel_queued_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35156,10 +35708,10 @@ pub mod check_data_worker_capacity {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35175,10 +35727,12 @@ pub mod check_data_worker_capacity {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_data_worker_capacity(
                     api,
                     request,
@@ -35225,13 +35779,13 @@ pub mod create_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35247,10 +35801,12 @@ pub mod create_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35288,7 +35844,7 @@ pub mod delete_stream_reset_records_for_job {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35304,10 +35860,12 @@ pub mod delete_stream_reset_records_for_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_stream_reset_records_for_job(
                     api,
                     request,
@@ -35350,10 +35908,10 @@ pub mod did_previous_job_succeed {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35369,10 +35927,12 @@ pub mod did_previous_job_succeed {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::did_previous_job_succeed(
                     api,
                     request,
@@ -35415,10 +35975,10 @@ pub mod evaluate_outlier {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35434,10 +35994,12 @@ pub mod evaluate_outlier {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::evaluate_outlier(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35480,13 +36042,13 @@ pub mod explain_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35502,10 +36064,12 @@ pub mod explain_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::explain_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35543,7 +36107,7 @@ pub mod fail_non_terminal_jobs {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35559,10 +36123,12 @@ pub mod fail_non_terminal_jobs {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::fail_non_terminal_jobs(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35601,10 +36167,10 @@ pub mod finalize_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35620,10 +36186,12 @@ pub mod finalize_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::finalize_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35666,13 +36234,13 @@ pub mod get_job_info {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35688,10 +36256,12 @@ pub mod get_job_info {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_job_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35730,10 +36300,10 @@ pub mod get_webhook_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35749,10 +36319,12 @@ pub mod get_webhook_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_webhook_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35795,13 +36367,13 @@ pub mod get_job_debug_info {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35817,10 +36389,12 @@ pub mod get_job_debug_info {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_job_debug_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35863,13 +36437,13 @@ pub mod get_job_input {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35885,10 +36459,12 @@ pub mod get_job_input {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_job_input(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35931,13 +36507,13 @@ pub mod get_last_replication_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -35953,10 +36529,12 @@ pub mod get_last_replication_job {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_last_replication_job(
                     api,
                     request,
@@ -36003,13 +36581,13 @@ pub mod get_last_replication_job_with_cancel {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36025,10 +36603,12 @@ pub mod get_last_replication_job_with_cancel {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_last_replication_job_with_cancel(
                     api,
                     request,
@@ -36075,13 +36655,13 @@ pub mod get_job_info_light {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36097,10 +36677,12 @@ pub mod get_job_info_light {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_job_info_light(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36143,13 +36725,13 @@ pub mod get_job_info_without_logs {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36165,10 +36747,12 @@ pub mod get_job_info_without_logs {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_job_info_without_logs(
                     api,
                     request,
@@ -36211,10 +36795,10 @@ pub mod job_failure {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36230,10 +36814,12 @@ pub mod job_failure {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::job_failure(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36272,10 +36858,10 @@ pub mod job_success_with_attempt_number {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36291,10 +36877,12 @@ pub mod job_success_with_attempt_number {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::job_success_with_attempt_number(
                     api,
                     request,
@@ -36341,13 +36929,13 @@ pub mod list_jobs_for {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36363,10 +36951,12 @@ pub mod list_jobs_for {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_jobs_for(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36409,13 +36999,13 @@ pub mod list_jobs_for_workspaces {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36431,10 +37021,12 @@ pub mod list_jobs_for_workspaces {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_jobs_for_workspaces(
                     api,
                     request,
@@ -36476,7 +37068,7 @@ pub mod persist_job_cancellation {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36492,10 +37084,12 @@ pub mod persist_job_cancellation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::persist_job_cancellation(
                     api,
                     request,
@@ -36538,10 +37132,10 @@ pub mod report_job_start {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36557,10 +37151,12 @@ pub mod report_job_start {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::report_job_start(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36598,7 +37194,7 @@ pub mod create_or_update {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36614,10 +37210,12 @@ pub mod create_or_update {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_or_update(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36660,13 +37258,13 @@ pub mod get {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36682,10 +37280,12 @@ pub mod get {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36724,10 +37324,10 @@ pub mod set_job_queued {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36743,10 +37343,12 @@ pub mod set_job_queued {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::set_job_queued(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36789,13 +37391,13 @@ pub mod try_notification_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36811,10 +37413,12 @@ pub mod try_notification_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::try_notification_config(
                     api,
                     request,
@@ -36861,13 +37465,13 @@ pub mod try_notification_webhook_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36883,10 +37487,12 @@ pub mod try_notification_webhook_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::try_notification_webhook_config(
                     api,
                     request,
@@ -36936,10 +37542,12 @@ pub mod get_open_api_spec {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_open_api_spec(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36978,10 +37586,10 @@ pub mod check_operation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -36997,10 +37605,12 @@ pub mod check_operation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_operation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37039,10 +37649,10 @@ pub mod create_operation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37058,10 +37668,12 @@ pub mod create_operation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_operation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37103,10 +37715,10 @@ pub mod delete_operation {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37122,10 +37734,12 @@ pub mod delete_operation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_operation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37168,13 +37782,13 @@ pub mod get_operation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37190,10 +37804,12 @@ pub mod get_operation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_operation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37236,13 +37852,13 @@ pub mod list_operations_for_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37258,10 +37874,12 @@ pub mod list_operations_for_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_operations_for_connection(
                     api,
                     request,
@@ -37304,10 +37922,10 @@ pub mod update_operation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37323,10 +37941,12 @@ pub mod update_operation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_operation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37376,11 +37996,11 @@ pub mod update_organization_payment_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound => runtime::empty(404u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37396,10 +38016,12 @@ pub mod update_organization_payment_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_organization_payment_config(
                     api,
                     request,
@@ -37449,10 +38071,10 @@ pub mod get_organization_payment_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37468,10 +38090,12 @@ pub mod get_organization_payment_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_organization_payment_config(
                     api,
                     request,
@@ -37526,7 +38150,7 @@ pub mod end_grace_period {
                 Response::NotFound => runtime::empty(404u16),
                 Response::Conflict => runtime::empty(409u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37542,10 +38166,12 @@ pub mod end_grace_period {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::end_grace_period(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37590,13 +38216,13 @@ pub mod set_organization_agentic_status {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37612,10 +38238,12 @@ pub mod set_organization_agentic_status {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::set_organization_agentic_status(
                     api,
                     request,
@@ -37658,10 +38286,10 @@ pub mod create_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37677,10 +38305,12 @@ pub mod create_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_organization(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37722,10 +38352,10 @@ pub mod delete_organization {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37741,10 +38371,12 @@ pub mod delete_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_organization(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37787,13 +38419,13 @@ pub mod get_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37809,10 +38441,12 @@ pub mod get_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_organization(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37855,13 +38489,13 @@ pub mod get_organization_data_worker_usage {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37877,10 +38511,12 @@ pub mod get_organization_data_worker_usage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_organization_data_worker_usage(
                     api,
                     request,
@@ -37927,13 +38563,13 @@ pub mod get_org_info {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -37949,10 +38585,12 @@ pub mod get_org_info {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_org_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37995,13 +38633,13 @@ pub mod get_organization_usage {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38017,10 +38655,12 @@ pub mod get_organization_usage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_organization_usage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38063,13 +38703,13 @@ pub mod list_organizations_by_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38085,10 +38725,12 @@ pub mod list_organizations_by_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_organizations_by_user(
                     api,
                     request,
@@ -38135,13 +38777,13 @@ pub mod list_organization_summaries {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38157,10 +38799,12 @@ pub mod list_organization_summaries {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_organization_summaries(
                     api,
                     request,
@@ -38207,13 +38851,13 @@ pub mod update_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38229,10 +38873,12 @@ pub mod update_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_organization(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38275,13 +38921,13 @@ pub mod check_permissions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38297,10 +38943,12 @@ pub mod check_permissions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_permissions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38343,13 +38991,13 @@ pub mod check_permissions_across_multiple_workspaces {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38365,10 +39013,12 @@ pub mod check_permissions_across_multiple_workspaces {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_permissions_across_multiple_workspaces(
                     api,
                     request,
@@ -38411,10 +39061,10 @@ pub mod create_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38430,10 +39080,12 @@ pub mod create_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38479,13 +39131,13 @@ pub mod delete_permission {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38501,10 +39153,12 @@ pub mod delete_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38550,13 +39204,13 @@ pub mod delete_user_from_workspace {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38572,10 +39226,12 @@ pub mod delete_user_from_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_user_from_workspace(
                     api,
                     request,
@@ -38622,13 +39278,13 @@ pub mod get_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38644,10 +39300,12 @@ pub mod get_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38686,10 +39344,10 @@ pub mod list_permissions_by_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38705,10 +39363,12 @@ pub mod list_permissions_by_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_permissions_by_user(
                     api,
                     request,
@@ -38758,13 +39418,13 @@ pub mod update_permission {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38780,10 +39440,12 @@ pub mod update_permission {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38826,13 +39488,13 @@ pub mod create_private_link {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38848,10 +39510,12 @@ pub mod create_private_link {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_private_link(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38893,10 +39557,10 @@ pub mod delete_private_link {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38912,10 +39576,12 @@ pub mod delete_private_link {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_private_link(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38958,13 +39624,13 @@ pub mod get_private_link {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -38980,10 +39646,12 @@ pub mod get_private_link {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_private_link(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39026,13 +39694,13 @@ pub mod list_private_links_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39048,10 +39716,12 @@ pub mod list_private_links_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_private_links_for_workspace(
                     api,
                     request,
@@ -39094,10 +39764,10 @@ pub mod list_private_links_by_status {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39113,10 +39783,12 @@ pub mod list_private_links_by_status {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_private_links_by_status(
                     api,
                     request,
@@ -39165,14 +39837,14 @@ pub mod update_private_link {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict => runtime::empty(409u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39188,10 +39860,12 @@ pub mod update_private_link {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_private_link(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39230,10 +39904,10 @@ pub mod execute_destination_check_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39249,10 +39923,12 @@ pub mod execute_destination_check_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::execute_destination_check_connection(
                     api,
                     request,
@@ -39295,10 +39971,10 @@ pub mod execute_source_check_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39314,10 +39990,12 @@ pub mod execute_source_check_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::execute_source_check_connection(
                     api,
                     request,
@@ -39360,10 +40038,10 @@ pub mod execute_source_discover_schema {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39379,10 +40057,12 @@ pub mod execute_source_discover_schema {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::execute_source_discover_schema(
                     api,
                     request,
@@ -39432,13 +40112,13 @@ pub mod disable_scim {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39454,10 +40134,12 @@ pub mod disable_scim {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::disable_scim(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39508,19 +40190,19 @@ pub mod enable_scim {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict(body) => {
-                    runtime::json(409u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(409u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39536,10 +40218,12 @@ pub mod enable_scim {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::enable_scim(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39582,13 +40266,13 @@ pub mod get_scim_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39604,10 +40288,12 @@ pub mod get_scim_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_scim_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39658,19 +40344,19 @@ pub mod rotate_scim_token {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Forbidden(body) => {
-                    runtime::json(403u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(403u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Conflict(body) => {
-                    runtime::json(409u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(409u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39686,10 +40372,12 @@ pub mod rotate_scim_token {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::rotate_scim_token(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39728,10 +40416,10 @@ pub mod create_scoped_configuration {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39747,10 +40435,12 @@ pub mod create_scoped_configuration {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_scoped_configuration(
                     api,
                     request,
@@ -39793,10 +40483,10 @@ pub mod delete_scoped_configuration {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39812,10 +40502,12 @@ pub mod delete_scoped_configuration {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_scoped_configuration(
                     api,
                     request,
@@ -39858,10 +40550,10 @@ pub mod get_scoped_configuration_by_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39877,10 +40569,12 @@ pub mod get_scoped_configuration_by_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_scoped_configuration_by_id(
                     api,
                     request,
@@ -39923,10 +40617,10 @@ pub mod get_scoped_configuration_context {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -39942,10 +40636,12 @@ pub mod get_scoped_configuration_context {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_scoped_configuration_context(
                     api,
                     request,
@@ -39988,10 +40684,10 @@ pub mod get_scoped_configurations_list {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40007,10 +40703,12 @@ pub mod get_scoped_configurations_list {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_scoped_configurations_list(
                     api,
                     request,
@@ -40053,10 +40751,10 @@ pub mod update_scoped_configuration {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40072,10 +40770,12 @@ pub mod update_scoped_configuration {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_scoped_configuration(
                     api,
                     request,
@@ -40118,10 +40818,10 @@ pub mod create_secret_storage {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40137,10 +40837,12 @@ pub mod create_secret_storage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_secret_storage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40182,10 +40884,10 @@ pub mod delete_secret_storage {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40201,10 +40903,12 @@ pub mod delete_secret_storage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_secret_storage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40247,13 +40951,13 @@ pub mod get_secret_storage {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40269,10 +40973,12 @@ pub mod get_secret_storage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_secret_storage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40311,10 +41017,10 @@ pub mod list_secret_storage {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40330,10 +41036,12 @@ pub mod list_secret_storage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_secret_storage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40375,10 +41083,10 @@ pub mod migrate_secret_storage {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40394,10 +41102,12 @@ pub mod migrate_secret_storage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::migrate_secret_storage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40435,7 +41145,7 @@ pub mod create_or_update_secrets_persistence_config {
             match self {
                 Response::Ok => runtime::empty(200u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40451,10 +41161,12 @@ pub mod create_or_update_secrets_persistence_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_or_update_secrets_persistence_config(
                     api,
                     request,
@@ -40497,10 +41209,10 @@ pub mod get_secrets_persistence_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40516,10 +41228,12 @@ pub mod get_secrets_persistence_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_secrets_persistence_config(
                     api,
                     request,
@@ -40570,10 +41284,10 @@ pub mod get_service_account_token {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40602,10 +41316,12 @@ pub mod get_service_account_token {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_service_account_token(
                     api,
                     request,
@@ -40647,7 +41363,7 @@ pub mod signal {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40663,10 +41379,12 @@ pub mod signal {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::signal(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40709,13 +41427,13 @@ pub mod get_source_definition_specification {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40731,10 +41449,12 @@ pub mod get_source_definition_specification {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source_definition_specification(
                     api,
                     request,
@@ -40781,13 +41501,13 @@ pub mod get_specification_for_source_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40803,10 +41523,12 @@ pub mod get_specification_for_source_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_specification_for_source_id(
                     api,
                     request,
@@ -40849,10 +41571,10 @@ pub mod create_custom_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40868,10 +41590,12 @@ pub mod create_custom_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_custom_source_definition(
                     api,
                     request,
@@ -40917,10 +41641,10 @@ pub mod delete_source_definition {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -40936,10 +41660,12 @@ pub mod delete_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_source_definition(
                     api,
                     request,
@@ -40986,13 +41712,13 @@ pub mod get_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41008,10 +41734,12 @@ pub mod get_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source_definition(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -41054,13 +41782,13 @@ pub mod get_source_definition_for_scope {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41076,10 +41804,12 @@ pub mod get_source_definition_for_scope {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source_definition_for_scope(
                     api,
                     request,
@@ -41126,13 +41856,13 @@ pub mod get_source_definition_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41148,10 +41878,12 @@ pub mod get_source_definition_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source_definition_for_workspace(
                     api,
                     request,
@@ -41198,13 +41930,13 @@ pub mod grant_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41220,10 +41952,12 @@ pub mod grant_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::grant_source_definition(
                     api,
                     request,
@@ -41259,7 +41993,7 @@ pub mod list_source_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41273,10 +42007,12 @@ pub mod list_source_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_source_definitions(
                     api,
                     request,
@@ -41312,7 +42048,7 @@ pub mod list_enterprise_source_stubs {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41326,10 +42062,12 @@ pub mod list_enterprise_source_stubs {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_enterprise_source_stubs(
                     api,
                     request,
@@ -41372,10 +42110,10 @@ pub mod list_enterprise_source_stubs_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41391,10 +42129,12 @@ pub mod list_enterprise_source_stubs_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_enterprise_source_stubs_for_workspace(
                     api,
                     request,
@@ -41437,10 +42177,10 @@ pub mod list_source_definitions_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41456,10 +42196,12 @@ pub mod list_source_definitions_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_source_definitions_for_workspace(
                     api,
                     request,
@@ -41495,7 +42237,7 @@ pub mod list_latest_source_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41509,10 +42251,12 @@ pub mod list_latest_source_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_latest_source_definitions(
                     api,
                     request,
@@ -41555,10 +42299,10 @@ pub mod list_private_source_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41574,10 +42318,12 @@ pub mod list_private_source_definitions {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_private_source_definitions(
                     api,
                     request,
@@ -41623,10 +42369,10 @@ pub mod revoke_source_definition {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41642,10 +42388,12 @@ pub mod revoke_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::revoke_source_definition(
                     api,
                     request,
@@ -41692,13 +42440,13 @@ pub mod update_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41714,10 +42462,12 @@ pub mod update_source_definition {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_source_definition(
                     api,
                     request,
@@ -41764,13 +42514,13 @@ pub mod complete_source_o_auth {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41786,10 +42536,12 @@ pub mod complete_source_o_auth {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::complete_source_o_auth(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -41832,13 +42584,13 @@ pub mod get_source_o_auth_consent {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41854,10 +42606,12 @@ pub mod get_source_o_auth_consent {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source_o_auth_consent(
                     api,
                     request,
@@ -41904,13 +42658,13 @@ pub mod get_embedded_source_o_auth_consent {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41926,10 +42680,12 @@ pub mod get_embedded_source_o_auth_consent {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_embedded_source_o_auth_consent(
                     api,
                     request,
@@ -41976,13 +42732,13 @@ pub mod get_source_o_auth_scopes {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -41998,10 +42754,12 @@ pub mod get_source_o_auth_scopes {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source_o_auth_scopes(
                     api,
                     request,
@@ -42047,10 +42805,10 @@ pub mod set_instancewide_source_oauth_params {
             match self {
                 Response::Ok => runtime::empty(200u16),
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42066,10 +42824,12 @@ pub mod set_instancewide_source_oauth_params {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::set_instancewide_source_oauth_params(
                     api,
                     request,
@@ -42115,10 +42875,10 @@ pub mod revoke_source_o_auth_tokens {
             match self {
                 Response::Ok => runtime::empty(200u16),
                 Response::BadRequest(body) => {
-                    runtime::json(400u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(400u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42134,10 +42894,12 @@ pub mod revoke_source_o_auth_tokens {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::revoke_source_o_auth_tokens(
                     api,
                     request,
@@ -42183,10 +42945,10 @@ pub mod apply_schema_change_for_source {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42202,10 +42964,12 @@ pub mod apply_schema_change_for_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::apply_schema_change_for_source(
                     api,
                     request,
@@ -42252,13 +43016,13 @@ pub mod check_connection_to_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42274,10 +43038,12 @@ pub mod check_connection_to_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_connection_to_source(
                     api,
                     request,
@@ -42324,13 +43090,13 @@ pub mod check_connection_to_source_for_update {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42346,10 +43112,12 @@ pub mod check_connection_to_source_for_update {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::check_connection_to_source_for_update(
                     api,
                     request,
@@ -42392,10 +43160,10 @@ pub mod create_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42411,10 +43179,12 @@ pub mod create_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -42456,10 +43226,10 @@ pub mod delete_source {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42475,10 +43245,12 @@ pub mod delete_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -42521,13 +43293,13 @@ pub mod discover_schema_for_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42543,10 +43315,12 @@ pub mod discover_schema_for_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::discover_schema_for_source(
                     api,
                     request,
@@ -42593,13 +43367,13 @@ pub mod get_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42615,10 +43389,12 @@ pub mod get_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -42661,13 +43437,13 @@ pub mod get_source_with_metadata {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42683,10 +43459,12 @@ pub mod get_source_with_metadata {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_source_with_metadata(
                     api,
                     request,
@@ -42733,13 +43511,13 @@ pub mod list_sources_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42755,10 +43533,12 @@ pub mod list_sources_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_sources_for_workspace(
                     api,
                     request,
@@ -42805,13 +43585,13 @@ pub mod list_sources_for_workspace_paginated {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42827,10 +43607,12 @@ pub mod list_sources_for_workspace_paginated {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_sources_for_workspace_paginated(
                     api,
                     request,
@@ -42877,13 +43659,13 @@ pub mod get_most_recent_source_actor_catalog {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42899,10 +43681,12 @@ pub mod get_most_recent_source_actor_catalog {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_most_recent_source_actor_catalog(
                     api,
                     request,
@@ -42949,13 +43733,13 @@ pub mod partial_update_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -42971,10 +43755,12 @@ pub mod partial_update_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::partial_update_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43013,10 +43799,10 @@ pub mod search_sources {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43032,10 +43818,12 @@ pub mod search_sources {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::search_sources(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43078,13 +43866,13 @@ pub mod update_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43100,10 +43888,12 @@ pub mod update_source {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43145,10 +43935,10 @@ pub mod upgrade_source_version {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43164,10 +43954,12 @@ pub mod upgrade_source_version {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::upgrade_source_version(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43206,10 +43998,10 @@ pub mod write_discover_catalog_result {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43225,10 +44017,12 @@ pub mod write_discover_catalog_result {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::write_discover_catalog_result(
                     api,
                     request,
@@ -43270,7 +44064,7 @@ pub mod activate_sso_config {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43286,10 +44080,12 @@ pub mod activate_sso_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::activate_sso_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43327,7 +44123,7 @@ pub mod create_sso_config {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43343,10 +44139,12 @@ pub mod create_sso_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_sso_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43384,7 +44182,7 @@ pub mod delete_sso_config {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43400,10 +44198,12 @@ pub mod delete_sso_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_sso_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43442,10 +44242,10 @@ pub mod get_sso_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43461,10 +44261,12 @@ pub mod get_sso_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_sso_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43502,7 +44304,7 @@ pub mod update_sso_credentials {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43518,10 +44320,12 @@ pub mod update_sso_credentials {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_sso_credentials(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43562,7 +44366,7 @@ pub mod validate_sso_token {
                 Response::NoContent => runtime::empty(204u16),
                 Response::Unauthorized => runtime::empty(401u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43578,10 +44382,12 @@ pub mod validate_sso_token {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::validate_sso_token(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43624,13 +44430,13 @@ pub mod create_or_update_state {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43646,10 +44452,12 @@ pub mod create_or_update_state {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_or_update_state(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43696,16 +44504,16 @@ pub mod create_or_update_state_safe {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Locked(body) => {
-                    runtime::json(423u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(423u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43721,10 +44529,12 @@ pub mod create_or_update_state_safe {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_or_update_state_safe(
                     api,
                     request,
@@ -43771,13 +44581,13 @@ pub mod get_state {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43793,10 +44603,12 @@ pub mod get_state {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_state(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43835,10 +44647,10 @@ pub mod create_stream_status {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43854,10 +44666,12 @@ pub mod create_stream_status {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_stream_status(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43896,10 +44710,10 @@ pub mod get_stream_statuses_by_run_state {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43915,10 +44729,12 @@ pub mod get_stream_statuses_by_run_state {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_stream_statuses_by_run_state(
                     api,
                     request,
@@ -43961,10 +44777,10 @@ pub mod get_stream_statuses {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -43980,10 +44796,12 @@ pub mod get_stream_statuses {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_stream_statuses(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44026,13 +44844,13 @@ pub mod update_stream_status {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44048,10 +44866,12 @@ pub mod update_stream_status {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_stream_status(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44090,10 +44910,10 @@ pub mod create_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44109,10 +44929,12 @@ pub mod create_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44151,10 +44973,10 @@ pub mod delete_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44170,10 +44992,12 @@ pub mod delete_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44212,10 +45036,10 @@ pub mod list_tags {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44231,10 +45055,12 @@ pub mod list_tags {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_tags(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44273,10 +45099,10 @@ pub mod update_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44292,10 +45118,12 @@ pub mod update_tag {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44334,10 +45162,10 @@ pub mod accept_user_invitation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44353,10 +45181,12 @@ pub mod accept_user_invitation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::accept_user_invitation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44401,13 +45231,13 @@ pub mod get_user_invitation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44423,10 +45253,12 @@ pub mod get_user_invitation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_user_invitation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44465,10 +45297,10 @@ pub mod cancel_user_invitation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44484,10 +45316,12 @@ pub mod cancel_user_invitation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::cancel_user_invitation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44526,10 +45360,10 @@ pub mod create_user_invitation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44545,10 +45379,12 @@ pub mod create_user_invitation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_user_invitation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44587,10 +45423,10 @@ pub mod decline_user_invitation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(201u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(201u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44606,10 +45442,12 @@ pub mod decline_user_invitation {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::decline_user_invitation(
                     api,
                     request,
@@ -44652,10 +45490,10 @@ pub mod list_pending_invitations {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44671,10 +45509,12 @@ pub mod list_pending_invitations {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_pending_invitations(
                     api,
                     request,
@@ -44720,10 +45560,10 @@ pub mod delete_user {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44739,10 +45579,12 @@ pub mod delete_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_user(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44785,13 +45627,13 @@ pub mod get_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44807,10 +45649,12 @@ pub mod get_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_user(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44853,13 +45697,13 @@ pub mod get_user_by_auth_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44875,10 +45719,12 @@ pub mod get_user_by_auth_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_user_by_auth_id(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44921,13 +45767,13 @@ pub mod get_user_by_email {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -44943,10 +45789,12 @@ pub mod get_user_by_email {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_user_by_email(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -44989,13 +45837,13 @@ pub mod get_or_create_user_by_auth_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45011,10 +45859,12 @@ pub mod get_or_create_user_by_auth_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_or_create_user_by_auth_id(
                     api,
                     request,
@@ -45061,13 +45911,13 @@ pub mod list_access_info_by_workspace_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45083,10 +45933,12 @@ pub mod list_access_info_by_workspace_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_access_info_by_workspace_id(
                     api,
                     request,
@@ -45133,13 +45985,13 @@ pub mod list_users_in_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45155,10 +46007,12 @@ pub mod list_users_in_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_users_in_organization(
                     api,
                     request,
@@ -45198,10 +46052,10 @@ pub mod list_instance_admin_users {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45215,10 +46069,12 @@ pub mod list_instance_admin_users {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_instance_admin_users(
                     api,
                     request,
@@ -45265,13 +46121,13 @@ pub mod update_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45287,10 +46143,12 @@ pub mod update_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_user(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -45322,7 +46180,7 @@ pub mod web_backend_check_updates {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45336,10 +46194,12 @@ pub mod web_backend_check_updates {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_check_updates(
                     api,
                     request,
@@ -45377,7 +46237,7 @@ pub mod get_webapp_config {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::Unauthorized => runtime::empty(401u16),
                 Response::Raw(response) => response,
@@ -45392,10 +46252,12 @@ pub mod get_webapp_config {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_webapp_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -45434,10 +46296,10 @@ pub mod web_backend_create_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45453,10 +46315,12 @@ pub mod web_backend_create_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_create_connection(
                     api,
                     request,
@@ -45503,13 +46367,13 @@ pub mod web_backend_get_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45525,10 +46389,12 @@ pub mod web_backend_get_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_get_connection(
                     api,
                     request,
@@ -45575,13 +46441,13 @@ pub mod web_backend_list_connections_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45597,10 +46463,12 @@ pub mod web_backend_list_connections_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_list_connections_for_workspace(
                     api,
                     request,
@@ -45647,13 +46515,13 @@ pub mod web_backend_get_connection_status_counts {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45669,10 +46537,12 @@ pub mod web_backend_get_connection_status_counts {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_get_connection_status_counts(
                     api,
                     request,
@@ -45715,10 +46585,10 @@ pub mod web_backend_update_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45734,10 +46604,12 @@ pub mod web_backend_update_connection {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_update_connection(
                     api,
                     request,
@@ -45780,10 +46652,10 @@ pub mod web_backend_describe_cron_expression {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45799,10 +46671,12 @@ pub mod web_backend_describe_cron_expression {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_describe_cron_expression(
                     api,
                     request,
@@ -45845,10 +46719,10 @@ pub mod web_backend_validate_mappers {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45864,10 +46738,12 @@ pub mod web_backend_validate_mappers {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_validate_mappers(
                     api,
                     request,
@@ -45914,13 +46790,13 @@ pub mod get_state_type {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -45936,10 +46812,12 @@ pub mod get_state_type {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_state_type(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -45982,13 +46860,13 @@ pub mod web_backend_get_workspace_state {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46004,10 +46882,12 @@ pub mod web_backend_get_workspace_state {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::web_backend_get_workspace_state(
                     api,
                     request,
@@ -46049,7 +46929,7 @@ pub mod write_workload_output {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46065,10 +46945,12 @@ pub mod write_workload_output {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::write_workload_output(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -46107,10 +46989,10 @@ pub mod create_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46126,10 +47008,12 @@ pub mod create_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -46168,10 +47052,10 @@ pub mod create_workspace_if_not_exist {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46187,10 +47071,12 @@ pub mod create_workspace_if_not_exist {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::create_workspace_if_not_exist(
                     api,
                     request,
@@ -46236,10 +47122,10 @@ pub mod delete_workspace {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46255,10 +47141,12 @@ pub mod delete_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::delete_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -46301,13 +47189,13 @@ pub mod get_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46323,10 +47211,12 @@ pub mod get_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -46365,10 +47255,10 @@ pub mod get_available_dbt_jobs_for_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46384,10 +47274,12 @@ pub mod get_available_dbt_jobs_for_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_available_dbt_jobs_for_workspace(
                     api,
                     request,
@@ -46434,13 +47326,13 @@ pub mod get_workspace_by_connection_id {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46456,10 +47348,12 @@ pub mod get_workspace_by_connection_id {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_workspace_by_connection_id(
                     api,
                     request,
@@ -46506,13 +47400,13 @@ pub mod get_workspace_by_connection_id_with_tombstone {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46528,10 +47422,12 @@ pub mod get_workspace_by_connection_id_with_tombstone {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_workspace_by_connection_id_with_tombstone(
                     api,
                     request,
@@ -46578,13 +47474,13 @@ pub mod get_workspace_by_slug {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46600,10 +47496,12 @@ pub mod get_workspace_by_slug {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_workspace_by_slug(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -46648,13 +47546,13 @@ pub mod get_workspace_data_worker_availability {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46670,10 +47568,12 @@ pub mod get_workspace_data_worker_availability {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_workspace_data_worker_availability(
                     api,
                     request,
@@ -46720,13 +47620,13 @@ pub mod get_organization_info {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46742,10 +47642,12 @@ pub mod get_organization_info {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_organization_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -46788,13 +47690,13 @@ pub mod get_workspace_usage {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46810,10 +47712,12 @@ pub mod get_workspace_usage {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::get_workspace_usage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -46856,13 +47760,13 @@ pub mod list_workspaces_in_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46878,10 +47782,12 @@ pub mod list_workspaces_in_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_workspaces_in_organization(
                     api,
                     request,
@@ -46928,13 +47834,13 @@ pub mod list_workspaces_by_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -46950,10 +47856,12 @@ pub mod list_workspaces_by_user {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_workspaces_by_user(
                     api,
                     request,
@@ -46996,10 +47904,10 @@ pub mod list_workspaces_paginated {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47015,10 +47923,12 @@ pub mod list_workspaces_paginated {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::list_workspaces_paginated(
                     api,
                     request,
@@ -47064,10 +47974,10 @@ pub mod update_workspace_feedback {
             match self {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47083,10 +47993,12 @@ pub mod update_workspace_feedback {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_workspace_feedback(
                     api,
                     request,
@@ -47133,13 +48045,13 @@ pub mod update_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47155,10 +48067,12 @@ pub mod update_workspace {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -47201,13 +48115,13 @@ pub mod update_workspace_name {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47223,10 +48137,12 @@ pub mod update_workspace_name {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_workspace_name(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -47269,13 +48185,13 @@ pub mod update_workspace_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(200u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(200u16, "application/json", &body)
                 }
                 Response::NotFound(body) => {
-                    runtime::json(404u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(404u16, "application/json", &body)
                 }
                 Response::UnprocessableEntity(body) => {
-                    runtime::json(422u16, "application/json", runtime::to_json(&body))
+                    runtime::json_response(422u16, "application/json", &body)
                 }
                 Response::Raw(response) => response,
             }
@@ -47291,10 +48207,12 @@ pub mod update_workspace_organization {
         api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match super::erased(api)
-            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
-        {
-            ::std::result::Result::Ok((api, request)) => {
+        let api = match super::erased(api) {
+            ::std::result::Result::Ok(api) => api,
+            ::std::result::Result::Err(rejection) => return input.reject(rejection),
+        };
+        match decode(&mut input) {
+            ::std::result::Result::Ok(request) => {
                 super::Erased::update_workspace_organization(
                     api,
                     request,

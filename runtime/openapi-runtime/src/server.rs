@@ -520,6 +520,24 @@ pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Ve
 }
 
 #[doc(hidden)]
+/// A response with `value` as its JSON body (failure to serialise is a `500`).
+/// Only the call of `serialize` is generic: the buffer and the response are
+/// built by one function for every body type.
+pub fn json_response<T: serde::Serialize + ?Sized>(code: u16, content_type: &'static str, value: &T) -> HttpResponse {
+    write_json(code, content_type, &mut |ser| value.serialize(ser))
+}
+
+/// Writes one JSON value (see [`json_response`]).
+type JsonWrite<'a> = &'a mut dyn FnMut(&mut serde_json::Serializer<&mut Vec<u8>>) -> serde_json::Result<()>;
+
+fn write_json(code: u16, content_type: &'static str, write: JsonWrite<'_>) -> HttpResponse {
+    // Sized for a typical body up front: growing from empty reallocates several times.
+    let mut out = Vec::with_capacity(256);
+    let result = write(&mut serde_json::Serializer::new(&mut out));
+    json(code, content_type, result.map(|()| out))
+}
+
+#[doc(hidden)]
 /// A response with a body of the given media type.
 pub fn bytes_response(code: u16, content_type: &'static str, body: Vec<u8>) -> HttpResponse {
     let mut response = HttpResponse::new(Body::from(body));
@@ -569,6 +587,69 @@ enum BodyValue {
     /// JSON text already found valid for its schema (decoded straight into its type).
     Valid(Bytes),
     Bytes(Bytes),
+}
+
+/// Decodes one JSON value into a slot the caller holds (an `Option<T>`).
+type JsonDecode =
+    for<'de> fn(&mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>, &mut dyn Any) -> serde_json::Result<()>;
+
+/// Decode a `T` into `slot`, an `Option<T>`: one plain function per body type
+/// (no closure, no vtable) that [`Input::body_json_opt`] hands to the shared code.
+fn decode_into<T: DeserializeOwned + 'static>(
+    de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
+    slot: &mut dyn Any,
+) -> serde_json::Result<()> {
+    let value = T::deserialize(de)?;
+    if let Some(slot) = slot.downcast_mut::<Option<T>>() {
+        *slot = Some(value);
+    }
+    Ok(())
+}
+
+/// A JSON body to decode, as text.
+enum JsonText {
+    /// The request's own text, found valid for its schema.
+    Checked(Bytes),
+    /// The text of a validated `Value`: what decoding it says is final.
+    Normal(Vec<u8>),
+}
+
+impl JsonText {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            JsonText::Checked(b) => b,
+            JsonText::Normal(b) => b,
+        }
+    }
+
+    /// What to try next after the type refused this text: for the request's own
+    /// text, that of its `Value` (which accepts what the types refuse in the text,
+    /// such as a repeated key, of which the last counts); else the rejection.
+    fn retry(self, error: &serde_json::Error) -> Result<JsonText, Rejection> {
+        match self {
+            JsonText::Checked(b) => match serde_json::from_slice::<Value>(&b) {
+                Ok(v) => Ok(JsonText::Normal(v.to_string().into_bytes())),
+                Err(e) => Err(Rejection::new(StatusCode::BAD_REQUEST, "body", "", format!("malformed JSON: {e}"))),
+            },
+            JsonText::Normal(_) => {
+                Err(Rejection::new(StatusCode::UNPROCESSABLE_ENTITY, "body", "", value_error(error)))
+            }
+        }
+    }
+}
+
+/// A decoding error worded as `serde_json::from_value` words it: without the
+/// position in the text, which is one the client never sent.
+fn value_error(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    if error.line() == 0 {
+        return text;
+    }
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    match text.strip_suffix(&position) {
+        Some(message) => message.to_owned(),
+        None => text,
+    }
 }
 
 #[doc(hidden)]
@@ -659,27 +740,44 @@ impl Input {
         self.body.as_ref().map(|(i, _)| *i)
     }
 
-    pub fn body_json_opt<T: DeserializeOwned>(&mut self) -> Result<Option<T>, Rejection> {
-        match self.body.take() {
-            Some((_, BodyValue::Json(v))) => self.decode(v, "body", "").map(Some),
-            Some((_, BodyValue::Valid(b))) => match serde_json::from_slice(&b) {
-                Ok(v) => Ok(Some(v)),
-                // What the types refuse in the text but accept as a `Value` (a repeated
-                // key: the last one counts, as in the validated `Value`).
-                Err(_) => match serde_json::from_slice::<Value>(&b) {
-                    Ok(v) => self.decode(v, "body", "").map(Some),
-                    Err(e) => Err(Rejection::new(StatusCode::BAD_REQUEST, "body", "", format!("malformed JSON: {e}"))),
-                },
-            },
-            Some((_, BodyValue::Bytes(b))) => {
-                self.decode(Value::String(String::from_utf8_lossy(&b).into_owned()), "body", "").map(Some)
+    /// The JSON body decoded into `T`. Every body is decoded from JSON text by
+    /// serde_json's reader, so each body type is compiled for that one
+    /// deserializer only (a `Value` is decoded as its text): decoding through
+    /// `from_value` as well once doubled the generated crate's code.
+    /// The generic part is only [`decode_into`]; the rest is compiled once.
+    pub fn body_json_opt<T: DeserializeOwned + 'static>(&mut self) -> Result<Option<T>, Rejection> {
+        let mut value: Option<T> = None;
+        self.json_body(&mut value, decode_into::<T>)?;
+        Ok(value)
+    }
+
+    fn json_body(&mut self, slot: &mut dyn Any, decode: JsonDecode) -> Result<(), Rejection> {
+        let Some(mut text) = self.json_text() else { return Ok(()) };
+        loop {
+            // What `serde_json::from_slice` does, with the decoding passed in.
+            let mut de = serde_json::Deserializer::from_slice(text.bytes());
+            match decode(&mut de, slot).and_then(|()| de.end()) {
+                Ok(()) => return Ok(()),
+                Err(e) => text = text.retry(&e)?,
             }
-            None => Ok(None),
         }
     }
 
-    pub fn body_json<T: DeserializeOwned>(&mut self) -> Result<T, Rejection> {
-        self.body_json_opt()?.ok_or_else(Rejection::missing_body)
+    fn json_text(&mut self) -> Option<JsonText> {
+        Some(match self.body.take()? {
+            (_, BodyValue::Valid(b)) => JsonText::Checked(b),
+            (_, BodyValue::Json(v)) => JsonText::Normal(v.to_string().into_bytes()),
+            (_, BodyValue::Bytes(b)) => {
+                JsonText::Normal(Value::String(String::from_utf8_lossy(&b).into_owned()).to_string().into_bytes())
+            }
+        })
+    }
+
+    pub fn body_json<T: DeserializeOwned + 'static>(&mut self) -> Result<T, Rejection> {
+        match self.body_json_opt()? {
+            Some(value) => Ok(value),
+            None => Err(Rejection::missing_body()),
+        }
     }
 
     pub fn body_bytes_opt(&mut self) -> Result<Option<Vec<u8>>, Rejection> {

@@ -275,3 +275,25 @@ fn path_parameters_are_read_in_place_only_when_plain() {
         }
     }
 }
+
+#[test]
+fn a_decoding_error_from_text_reads_as_one_from_a_value() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Pet {
+        name: String,
+        age: u8,
+    }
+    for raw in [
+        r#"{"name":"Rex","age":300}"#,
+        r#"{"name":1,"age":3}"#,
+        r#"{"age":3}"#,
+        r#"[1,2]"#,
+        r#"{"name":"Rex","age":1.5}"#,
+    ] {
+        let value: Value = serde_json::from_str(raw).unwrap();
+        let from_value = serde_json::from_value::<Pet>(value).unwrap_err().to_string();
+        let from_text = serde_json::from_str::<Pet>(raw).unwrap_err();
+        assert_eq!(value_error(&from_text), from_value, "{raw}");
+    }
+}
