@@ -568,6 +568,10 @@ enum BodyValue {
     Json(Value),
     /// JSON text already found valid for its schema (decoded straight into its type).
     Valid(Bytes),
+    /// JSON text not checked yet: checked while it is decoded into its type
+    /// ([`schema::decode_checked`]), or as before when that fails or the body is
+    /// read otherwise ([`Input::settle_body`]).
+    Unchecked(Bytes, &'static Ty),
     Bytes(Bytes),
 }
 
@@ -659,8 +663,28 @@ impl Input {
         self.body.as_ref().map(|(i, _)| *i)
     }
 
+    /// Check a body not checked yet the way it was checked when it came in:
+    /// a valid one becomes [`BodyValue::Valid`] (or a `Json` value), an invalid
+    /// one the rejection it always had.
+    fn settle_body(&mut self) -> Result<(), Rejection> {
+        if let Some((i, BodyValue::Unchecked(bytes, ty))) = self.body.take() {
+            self.body = Some((i, check_json(self.spec, Some(ty), bytes)?));
+        }
+        Ok(())
+    }
+
     pub fn body_json_opt<T: DeserializeOwned>(&mut self) -> Result<Option<T>, Rejection> {
+        if let Some((_, BodyValue::Unchecked(bytes, ty))) = &self.body {
+            // Checked and decoded in one pass when valid; else checked and decoded
+            // apart, as before, which finds and words the problems.
+            if let Some(value) = schema::decode_checked(self.spec, ty, bytes) {
+                self.body = None;
+                return Ok(Some(value));
+            }
+            self.settle_body()?;
+        }
         match self.body.take() {
+            Some((_, BodyValue::Unchecked(..))) => Err(Rejection::missing_body()),
             Some((_, BodyValue::Json(v))) => self.decode(v, "body", "").map(Some),
             Some((_, BodyValue::Valid(b))) => match serde_json::from_slice(&b) {
                 Ok(v) => Ok(Some(v)),
@@ -683,10 +707,11 @@ impl Input {
     }
 
     pub fn body_bytes_opt(&mut self) -> Result<Option<Vec<u8>>, Rejection> {
+        self.settle_body()?;
         Ok(match self.body.take() {
             Some((_, BodyValue::Bytes(b))) => Some(b.to_vec()),
             Some((_, BodyValue::Json(v))) => Some(v.to_string().into_bytes()),
-            Some((_, BodyValue::Valid(b))) => {
+            Some((_, BodyValue::Valid(b) | BodyValue::Unchecked(b, _))) => {
                 Some(serde_json::from_slice::<Value>(&b).map_or_else(|_| b.to_vec(), |v| v.to_string().into_bytes()))
             }
             None => None,
@@ -714,8 +739,11 @@ impl Input {
         self.context
     }
 
-    /// Answer with the rejection instead of calling the implementation.
-    pub fn reject(self, rejection: Rejection) -> BoxFuture<'static, HttpResponse> {
+    /// Answer with the rejection instead of calling the implementation. A body
+    /// not checked yet is checked first: its rejection comes first, as it did
+    /// when every body was checked before the call.
+    pub fn reject(mut self, rejection: Rejection) -> BoxFuture<'static, HttpResponse> {
+        let rejection = self.settle_body().err().unwrap_or(rejection);
         let response = rejection.into_response(self.spec, self.op);
         Box::pin(std::future::ready(response))
     }
@@ -749,6 +777,10 @@ struct Route {
     /// Whether a parameter or a security scheme could be sent in a cookie
     /// (cookies are parsed only then).
     wants_cookies: bool,
+    /// For each body media type, whether a JSON body is checked while the
+    /// implementation's type is decoded ([`schema::one_pass`]) rather than
+    /// before; never for the mock, which decodes no type.
+    one_pass: Box<[bool]>,
 }
 
 #[doc(hidden)]
@@ -761,7 +793,15 @@ pub fn router(spec: &'static Spec, backend: Backend, config: Config, prefixes: &
         for op in spec.operations {
             let wants_cookies = op.params.iter().any(|p| p.location == Location::Cookie)
                 || spec.schemes.iter().any(|s| matches!(s.kind, SchemeKind::ApiKey { location: Location::Cookie, .. }));
-            let route = Arc::new(Route { config: config.clone(), slots: path_slots(op), wants_cookies });
+            let one_pass = match (&backend, &op.body) {
+                (Backend::Typed(_), Some(def)) => def
+                    .media
+                    .iter()
+                    .map(|m| m.encoding == Encoding::Json && m.ty.as_ref().is_some_and(|ty| schema::one_pass(spec, ty)))
+                    .collect(),
+                _ => Box::default(),
+            };
+            let route = Arc::new(Route { config: config.clone(), slots: path_slots(op), wants_cookies, one_pass });
             let ep = Endpoint { spec, backend: backend.clone(), op, route };
 
             let path = format!("{prefix}{}", op.path);
@@ -826,7 +866,10 @@ impl tower_service::Service<Request> for Endpoint {
             Some(def) => {
                 let ep = self.clone();
                 Respond(Box::pin(async move {
-                    match read_request_body(spec, def, &parts.headers, body, ep.route.config.body_limit).await {
+                    let route = &ep.route;
+                    match read_request_body(spec, def, &parts.headers, body, route.config.body_limit, &route.one_pass)
+                        .await
+                    {
                         Ok(body) => answer(spec, op, &ep.backend, parts, checked, body).await,
                         Err(rejection) => rejection.into_response(spec, op),
                     }
@@ -1260,6 +1303,7 @@ async fn read_request_body(
     headers: &HeaderMap,
     body: Body,
     limit: usize,
+    one_pass: &[bool],
 ) -> Result<Option<(usize, BodyValue)>, Rejection> {
     // One pass over the headers rather than a lookup for each; the first value
     // of a name counts, as `HeaderMap::get` reads it.
@@ -1316,27 +1360,11 @@ async fn read_request_body(
         return Ok(None);
     }
     let media = &def.media[index];
-    let value = match media.encoding {
-        // The fast path: a valid body is checked as it is parsed, without a `Value`
-        // (the slow path below then finds and words the problems of an invalid one).
-        Encoding::Json
-            if match &media.ty {
-                Some(ty) => schema::valid_json(spec, ty, &bytes),
-                None => serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok(),
-            } =>
-        {
-            BodyValue::Valid(bytes)
-        }
-        Encoding::Json => {
-            let value: Value = serde_json::from_slice(&bytes)
-                .map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, "body", "", format!("malformed JSON: {e}")))?;
-            if let Some(ty) = &media.ty {
-                schema::validate(spec, ty, &value)
-                    .map_err(|ps| problems(StatusCode::UNPROCESSABLE_ENTITY, "body", "", ps))?;
-            }
-            BodyValue::Json(value)
-        }
-        Encoding::Form => {
+    let value = match (media.encoding, &media.ty) {
+        // Checked when the implementation's type decodes it (see `Input::body_json_opt`).
+        (Encoding::Json, Some(ty)) if one_pass.get(index) == Some(&true) => BodyValue::Unchecked(bytes, ty),
+        (Encoding::Json, ty) => check_json(spec, ty.as_ref(), bytes)?,
+        (Encoding::Form, _) => {
             let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
             let ty = media.ty.unwrap_or(Ty::Object);
             let value = schema::form_value(spec, &ty, &pairs)
@@ -1345,9 +1373,28 @@ async fn read_request_body(
                 .map_err(|ps| problems(StatusCode::UNPROCESSABLE_ENTITY, "body", "", ps))?;
             BodyValue::Json(value)
         }
-        Encoding::Text | Encoding::Bytes => BodyValue::Bytes(bytes),
+        (Encoding::Text | Encoding::Bytes, _) => BodyValue::Bytes(bytes),
     };
     Ok(Some((index, value)))
+}
+
+/// A JSON body checked against its schema: [`BodyValue::Valid`] when the
+/// streaming check shows it valid, else parsed into a `Value` and checked by
+/// the path that finds and words every problem.
+fn check_json(spec: &'static Spec, ty: Option<&Ty>, bytes: Bytes) -> Result<BodyValue, Rejection> {
+    let valid = match ty {
+        Some(ty) => schema::valid_json(spec, ty, &bytes),
+        None => serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok(),
+    };
+    if valid {
+        return Ok(BodyValue::Valid(bytes));
+    }
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, "body", "", format!("malformed JSON: {e}")))?;
+    if let Some(ty) = ty {
+        schema::validate(spec, ty, &value).map_err(|ps| problems(StatusCode::UNPROCESSABLE_ENTITY, "body", "", ps))?;
+    }
+    Ok(BodyValue::Json(value))
 }
 
 /// `(method, path, operationId)` of every operation of `spec`, in spec order.
