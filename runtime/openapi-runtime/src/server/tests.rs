@@ -322,7 +322,26 @@ fn path_parameters_are_read_in_place_only_when_plain() {
     assert!(path_slots(&op("/files/{*rest}", &PARAMS)).is_none());
     assert!(path_slots(&op("/files/{name}.json", &PARAMS)).is_none());
     assert_eq!(&*path_slots(&op("/health", &[])).unwrap(), []);
-    for path in ["/a/b", "/a//b/", "", "/", "a", "//"] {
+    for (i, path) in [
+        "/a/b",
+        "/a//b/",
+        "",
+        "/",
+        "a",
+        "//",
+        "/public/v1/workspaces/3fa85f64-5717-4562-b3fc-2c963f66afa6/x",
+        "/wörk/€€€€/ÿÿÿÿÿÿ/é",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        for byte in [b'/', b'%', b'-', b'x'] {
+            assert_eq!(rfind_byte(path.as_bytes(), byte), path.bytes().rposition(|b| b == byte), "{path} {byte}");
+        }
+        let long = format!("{path}{}", "%ab/".repeat(i));
+        for byte in [b'/', b'%', b'a'] {
+            assert_eq!(rfind_byte(long.as_bytes(), byte), long.bytes().rposition(|b| b == byte), "{long} {byte}");
+        }
         for k in 0..4 {
             assert_eq!(segment_from_end(path, k).map(|(_, s)| s), path.rsplit('/').nth(k), "{path} {k}");
         }
