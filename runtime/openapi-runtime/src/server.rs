@@ -802,16 +802,16 @@ pub enum Backend {
     Mock(Arc<mock::MockOptions>),
 }
 
+/// axum clones a route's service for every request and drops it after: one
+/// `Arc` to clone and drop, rather than one each for the backend and the route.
 #[derive(Clone)]
-struct Endpoint {
-    spec: &'static Spec,
-    backend: Backend,
-    op: &'static OpDef,
-    route: Arc<Route>,
-}
+struct Endpoint(Arc<Route>);
 
-/// What one route knows besides its operation (shared by its requests).
+/// What one route knows (shared by its requests).
 struct Route {
+    spec: &'static Spec,
+    op: &'static OpDef,
+    backend: Backend,
     config: Arc<Config>,
     /// See [`path_slots`].
     slots: Option<Box<[Option<u16>]>>,
@@ -842,8 +842,18 @@ pub fn router(spec: &'static Spec, backend: Backend, config: Config, prefixes: &
                     .collect(),
                 _ => Box::default(),
             };
-            let route = Arc::new(Route { config: config.clone(), slots: path_slots(op), wants_cookies, one_pass });
-            let ep = Endpoint { spec, backend: backend.clone(), op, route };
+            // The path a route matches is its template with the parameters filled in,
+            // so a `%` can only come from a parameter unless the template has one.
+            let slots = path_slots(op).filter(|_| !prefix.contains('%'));
+            let ep = Endpoint(Arc::new(Route {
+                spec,
+                op,
+                backend: backend.clone(),
+                config: config.clone(),
+                slots,
+                wants_cookies,
+                one_pass,
+            }));
 
             let path = format!("{prefix}{}", op.path);
             match routes.iter_mut().find(|(p, _, _)| *p == path) {
@@ -895,23 +905,28 @@ impl tower_service::Service<Request> for Endpoint {
     }
 
     fn call(&mut self, req: Request) -> Respond {
-        let (spec, op) = (self.spec, self.op);
+        let route = &*self.0;
+        let (spec, op) = (route.spec, route.op);
         let (mut parts, body) = req.into_parts();
-        let checked = match prepare(spec, op, &self.route, &mut parts) {
-            Ok(checked) => checked,
+        // The input is built once, where the request's parts are, and checked in
+        // place: building it after the checks cost more copies of its ~490 bytes.
+        let mut input = match prepare(route, &mut parts) {
+            Ok(input) => input,
             Err(rejection) => return Respond(Box::pin(std::future::ready(rejection.into_response(spec, op)))),
         };
         match &op.body {
-            None => Respond(answer(spec, op, &self.backend, parts, checked, None)),
+            None => Respond(answer(route, input)),
             // Reading the body is the only wait before the call.
             Some(def) => {
                 let ep = self.clone();
                 Respond(Box::pin(async move {
-                    let route = &ep.route;
-                    match read_request_body(spec, def, &parts.headers, body, route.config.body_limit, &route.one_pass)
-                        .await
-                    {
-                        Ok(body) => answer(spec, op, &ep.backend, parts, checked, body).await,
+                    let route = &*ep.0;
+                    let limit = route.config.body_limit;
+                    match read_request_body(spec, def, &input.context.headers, body, limit, &route.one_pass).await {
+                        Ok(body) => {
+                            input.body = body;
+                            answer(route, input).await
+                        }
                         Err(rejection) => rejection.into_response(spec, op),
                     }
                 }))
@@ -932,32 +947,9 @@ impl Future for Respond {
 }
 
 /// Call the implementation (or the mock) with a request that passed every check.
-fn answer(
-    spec: &'static Spec,
-    op: &'static OpDef,
-    backend: &Backend,
-    mut parts: http::request::Parts,
-    (credentials, params, path): Checked,
-    body: Option<(usize, BodyValue)>,
-) -> BoxFuture<'static, HttpResponse> {
-    // The parts are dropped after this: moved, not copied. The input is built
-    // where the call takes it (a `context` variable first cost one more copy).
-    let input = Input {
-        spec,
-        op,
-        params,
-        path,
-        body,
-        context: RequestContext {
-            operation_id: op.id,
-            method: std::mem::replace(&mut parts.method, http::Method::GET),
-            uri: std::mem::take(&mut parts.uri),
-            headers: std::mem::take(&mut parts.headers),
-            extensions: std::mem::take(&mut parts.extensions),
-            credentials,
-        },
-    };
-    match backend {
+fn answer(route: &Route, input: Input) -> BoxFuture<'static, HttpResponse> {
+    let (spec, op) = (route.spec, route.op);
+    match &route.backend {
         Backend::Typed(api) => (op.call)(api, input),
         Backend::Mock(options) => Box::pin(std::future::ready(mock::respond(spec, options, op, input.context()))),
     }
@@ -1159,37 +1151,45 @@ fn path_slots(op: &OpDef) -> Option<Box<[Option<u16>]>> {
     Some(op.params.iter().map(|p| if p.location == Location::Path { slot(p) } else { None }).collect())
 }
 
-/// Segment `k` of `path` counted from the end (as `path.rsplit('/').nth(k)`) and its start.
-fn segment_from_end(path: &str, k: usize) -> Option<(usize, &str)> {
+/// Segment `k` of `path` counted from the end (as `path.rsplit('/').nth(k)`),
+/// its start, and whether it has a `%`.
+fn segment_from_end(path: &str, k: usize) -> Option<(usize, &str, bool)> {
     let (mut end, mut k) = (path.len(), k);
     loop {
-        let start = rfind_byte(path.as_bytes().get(..end)?, b'/').map_or(0, |slash| slash + 1);
+        let (start, percent) = segment_start(path.as_bytes().get(..end)?);
         if k == 0 {
-            return path.get(start..end).map(|s| (start, s));
+            return path.get(start..end).map(|s| (start, s, percent));
         }
         end = start.checked_sub(1)?;
         k -= 1;
     }
 }
 
-/// The last index of `byte` in `bytes`, eight bytes at a time: the path is
-/// scanned so on every request, and short paths are where a byte loop (~7
-/// instructions a byte, ~260 for a UUID segment) and core's `memrchr` behind
-/// `str::rfind` (~430 with its searcher) cost most.
-fn rfind_byte(bytes: &[u8], byte: u8) -> Option<usize> {
+/// Where the last segment of `bytes` starts (after its last `/`, else 0) and
+/// whether it has a `%`: one pass from the end, eight bytes at a time. This
+/// runs on every request, and on short paths a byte loop (~7 instructions a
+/// byte, ~260 for a UUID segment) and core's `memrchr` behind `str::rfind`
+/// (~430 with its searcher) cost most.
+fn segment_start(bytes: &[u8]) -> (usize, bool) {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    let wanted = u64::from_ne_bytes([byte; 8]);
-    let mut end = bytes.len();
+    // Whether `word` has a byte equal to the one repeated in `wanted` (exact: no false positives).
+    let has = |word: u64, wanted: u64| {
+        let x = word ^ wanted;
+        x.wrapping_sub(ONES) & !x & HIGHS != 0
+    };
+    let (slashes, percents) = (u64::from_ne_bytes([b'/'; 8]), u64::from_ne_bytes([b'%'; 8]));
+    let (mut end, mut percent) = (bytes.len(), false);
     for chunk in bytes.rchunks_exact(8) {
-        // A zero byte in `word ^ wanted` is an occurrence (this test has no false positives).
-        let x = u64::from_ne_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default()) ^ wanted;
-        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
+        let word = u64::from_ne_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        if has(word, slashes) {
             break;
         }
+        percent |= has(word, percents);
         end -= 8;
     }
-    bytes[..end].iter().rposition(|&b| b == byte)
+    let start = bytes[..end].iter().rposition(|&b| b == b'/').map_or(0, |slash| slash + 1);
+    (start, percent || bytes[start..end].contains(&b'%'))
 }
 
 /// The media type of a `Content-Type` value without parameters, as sent (compared ignoring case).
@@ -1198,37 +1198,76 @@ fn media_type(value: &str) -> &str {
 }
 
 /// What [`prepare`] checked: credentials, parameters, path parameters as the router decoded them.
-type Checked = (Credentials, Params, Option<RawPathParams>);
+/// The input of a request, its context moved out of the request's parts (a
+/// context variable, or a tuple of what was checked, each cost a copy).
+fn new_input(route: &Route, parts: &mut http::request::Parts) -> Input {
+    let op = route.op;
+    Input {
+        spec: route.spec,
+        op,
+        params: Params::new(op.params.len()),
+        path: None,
+        body: None,
+        context: RequestContext {
+            operation_id: op.id,
+            method: std::mem::replace(&mut parts.method, http::Method::GET),
+            uri: std::mem::take(&mut parts.uri),
+            headers: std::mem::take(&mut parts.headers),
+            extensions: std::mem::take(&mut parts.extensions),
+            credentials: Credentials::default(),
+        },
+    }
+}
 
 /// Everything but the body, checked in order: credentials and security, then
-/// each parameter (not async: nothing here waits).
-fn prepare(
-    spec: &'static Spec,
-    op: &'static OpDef,
-    route: &Route,
-    parts: &mut http::request::Parts,
-) -> Result<Checked, Rejection> {
+/// each parameter (not async: nothing here waits). The request's parts are
+/// moved into the input first, and checked there.
+fn prepare(route: &Route, parts: &mut http::request::Parts) -> Result<Input, Rejection> {
+    let (spec, op) = (route.spec, route.op);
+    let mut input = new_input(route, parts);
+    let context = &mut input.context;
     let query: Vec<(String, String)> =
-        parts.uri.query().map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
-    let cookies = if route.wants_cookies { cookies(&parts.headers) } else { Vec::new() };
-    let credentials = credentials(spec, &mut parts.headers, &query, &cookies)?;
-    check_security(spec, op, &credentials)?;
+        context.uri.query().map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
+    let cookies = if route.wants_cookies { cookies(&context.headers) } else { Vec::new() };
+    context.credentials = credentials(spec, &mut context.headers, &query, &cookies)?;
+    check_security(spec, op, &context.credentials)?;
 
     // Path parameters are read in place from the request path unless one needs the
     // router's decoding: without a `%` escape no parameter (the operation's, or a
     // nesting router's) can fail to decode, so the router has nothing to refuse.
-    let slots = route.slots.as_deref().filter(|_| rfind_byte(parts.uri.path().as_bytes(), b'%').is_none());
+    // The path is the route's template filled in, and a template with a `%` has
+    // no slots: only the parameters' segments can have one. Those segments are
+    // found once, here, with the `%` looked for in the same pass.
+    let path = context.uri.path();
+    let mut found: [Option<(usize, usize)>; 2] = [None, None];
+    let slots = route.slots.as_deref().filter(|slots| {
+        for (i, k) in slots.iter().enumerate() {
+            let Some(k) = k else { continue };
+            match segment_from_end(path, (*k).into()) {
+                Some((_, _, true)) => return false,
+                Some((start, segment, false)) => {
+                    if let Some(slot) = found.get_mut(i) {
+                        *slot = Some((start, segment.len()));
+                    }
+                }
+                None => {}
+            }
+        }
+        true
+    });
     let direct = slots.is_some();
     let path_params = if direct {
         None
     } else {
-        match raw_path_params(parts) {
+        match raw_path_params(&mut context.extensions) {
             Ok(p) => Some(p),
             Err(e) => return Err(Rejection::new(StatusCode::BAD_REQUEST, "path", "", e.body_text())),
         }
     };
 
-    let mut params = Params::new(op.params.len());
+    let params = &mut input.params;
+    let path = input.context.uri.path();
+    let headers = &input.context.headers;
     for (i, p) in op.params.iter().enumerate() {
         // The first occurrence, its index among the path parameters, and any others
         // (most parameters come once: no list is made for them).
@@ -1244,8 +1283,16 @@ fn prepare(
                     params.iter().enumerate().filter(|(_, (k, _))| *k == p.wire).for_each(|(i, (_, v))| add(i, v))
                 }
                 None => {
-                    let slot = slots.and_then(|s| s.get(i)).copied().flatten();
-                    if let Some((start, segment)) = slot.and_then(|k| segment_from_end(parts.uri.path(), k.into())) {
+                    let segment = match found.get(i) {
+                        Some(segment) => segment.and_then(|(start, len)| Some((start, path.get(start..start + len)?))),
+                        None => slots
+                            .and_then(|s| s.get(i))
+                            .copied()
+                            .flatten()
+                            .and_then(|k| segment_from_end(path, k.into()))
+                            .map(|(start, segment, _)| (start, segment)),
+                    };
+                    if let Some((start, segment)) = segment {
                         add(start, segment);
                     }
                 }
@@ -1253,7 +1300,7 @@ fn prepare(
             Location::Query => query.iter().filter(|(k, _)| k == p.wire).for_each(|(_, v)| add(0, v.as_str())),
             Location::Cookie => cookies.iter().filter(|(k, _)| k == p.wire).for_each(|(_, v)| add(0, v.as_str())),
             Location::Header => {
-                for v in parts.headers.get_all(p.wire) {
+                for v in headers.get_all(p.wire) {
                     add(
                         0,
                         v.to_str().map_err(|_| {
@@ -1348,19 +1395,27 @@ fn prepare(
         params.set(i, value.map(Param::Value));
     }
 
-    Ok((credentials, params, path_params))
+    input.path = path_params;
+    Ok(input)
 }
 
-/// axum's path parameters, extracted without an executor: the extractor never waits.
+/// axum's path parameters, extracted without an executor: the extractor never
+/// waits, and reads only the request's extensions (lent to it here).
 fn raw_path_params(
-    parts: &mut http::request::Parts,
+    extensions: &mut http::Extensions,
 ) -> Result<RawPathParams, <RawPathParams as FromRequestParts<()>>::Rejection> {
-    let mut future = std::pin::pin!(RawPathParams::from_request_parts(parts, &()));
-    match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
-        std::task::Poll::Ready(result) => result,
-        // Not reached (it reads the request's extensions); answered as if no parameters were found.
-        std::task::Poll::Pending => Err(axum::extract::rejection::MissingPathParams::default().into()),
-    }
+    let (mut parts, ()) = http::Request::new(()).into_parts();
+    parts.extensions = std::mem::take(extensions);
+    let result = {
+        let mut future = std::pin::pin!(RawPathParams::from_request_parts(&mut parts, &()));
+        match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+            std::task::Poll::Ready(result) => result,
+            // Not reached (it reads the request's extensions); answered as if no parameters were found.
+            std::task::Poll::Pending => Err(axum::extract::rejection::MissingPathParams::default().into()),
+        }
+    };
+    *extensions = std::mem::take(&mut parts.extensions);
+    result
 }
 
 async fn read_request_body(

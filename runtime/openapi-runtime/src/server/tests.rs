@@ -316,8 +316,9 @@ fn path_parameters_are_read_in_place_only_when_plain() {
     static PARAMS: [ParamDef; 2] = [param("workspaceId"), param("item")];
     let slots = path_slots(&op("/workspaces/{workspaceId}/items/{item}", &PARAMS)).unwrap();
     assert_eq!(&*slots, [Some(2), Some(0)]);
-    assert_eq!(segment_from_end("/v1/workspaces/abc/items/7", 2), Some((15, "abc")));
-    assert_eq!(segment_from_end("/v1/workspaces/abc/items/7", 0), Some((25, "7")));
+    assert_eq!(segment_from_end("/v1/workspaces/abc/items/7", 2), Some((15, "abc", false)));
+    assert_eq!(segment_from_end("/v1/workspaces/a%20c/items/7", 2), Some((15, "a%20c", true)));
+    assert_eq!(segment_from_end("/v1/workspaces/abc/items/7", 0), Some((25, "7", false)));
     assert_eq!(segment_from_end("/a", 2), None);
     assert!(path_slots(&op("/files/{*rest}", &PARAMS)).is_none());
     assert!(path_slots(&op("/files/{name}.json", &PARAMS)).is_none());
@@ -335,15 +336,16 @@ fn path_parameters_are_read_in_place_only_when_plain() {
     .into_iter()
     .enumerate()
     {
-        for byte in [b'/', b'%', b'-', b'x'] {
-            assert_eq!(rfind_byte(path.as_bytes(), byte), path.bytes().rposition(|b| b == byte), "{path} {byte}");
-        }
-        let long = format!("{path}{}", "%ab/".repeat(i));
-        for byte in [b'/', b'%', b'a'] {
-            assert_eq!(rfind_byte(long.as_bytes(), byte), long.bytes().rposition(|b| b == byte), "{long} {byte}");
+        let long = format!("{path}{}", "%ab/x%".repeat(i));
+        for text in [path, long.as_str()] {
+            for end in 0..=text.len() {
+                let bytes = &text.as_bytes()[..end];
+                let start = bytes.iter().rposition(|&b| b == b'/').map_or(0, |slash| slash + 1);
+                assert_eq!(segment_start(bytes), (start, bytes[start..].contains(&b'%')), "{text} {end}");
+            }
         }
         for k in 0..4 {
-            assert_eq!(segment_from_end(path, k).map(|(_, s)| s), path.rsplit('/').nth(k), "{path} {k}");
+            assert_eq!(segment_from_end(path, k).map(|(_, s, _)| s), path.rsplit('/').nth(k), "{path} {k}");
         }
     }
 }
