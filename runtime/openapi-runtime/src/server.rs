@@ -725,6 +725,7 @@ impl Input {
             self.settle_body()?;
         }
         match self.body.take() {
+            // Not reached: settled above.
             Some((_, BodyValue::Unchecked(..))) => Err(Rejection::missing_body()),
             Some((_, BodyValue::Json(v))) => self.decode(v, "body", "").map(Some),
             Some((_, BodyValue::Valid(b))) => match serde_json::from_slice(&b) {
@@ -776,6 +777,8 @@ impl Input {
         self.body_text_opt()?.ok_or_else(Rejection::missing_body)
     }
 
+    /// The context, for the implementation. A generated `call` gets here only
+    /// once it decoded the request, body included, so the body has been checked.
     pub fn into_context(self) -> RequestContext {
         self.context
     }
@@ -815,6 +818,8 @@ struct Route {
     config: Arc<Config>,
     /// See [`path_slots`].
     slots: Option<Box<[Option<u16>]>>,
+    /// See [`OnlySlot`].
+    only: Option<OnlySlot>,
     /// Whether a parameter or a security scheme could be sent in a cookie
     /// (cookies are parsed only then).
     wants_cookies: bool,
@@ -845,12 +850,14 @@ pub fn router(spec: &'static Spec, backend: Backend, config: Config, prefixes: &
             // The path a route matches is its template with the parameters filled in,
             // so a `%` can only come from a parameter unless the template has one.
             let slots = path_slots(op).filter(|_| !prefix.contains('%'));
+            let only = slots.as_deref().and_then(|slots| OnlySlot::new(prefix, op, slots));
             let ep = Endpoint(Arc::new(Route {
                 spec,
                 op,
                 backend: backend.clone(),
                 config: config.clone(),
                 slots,
+                only,
                 wants_cookies,
                 one_pass,
             }));
@@ -910,7 +917,12 @@ impl tower_service::Service<Request> for Endpoint {
         let (mut parts, body) = req.into_parts();
         // The input is built once, where the request's parts are, and checked in
         // place: building it after the checks cost more copies of its ~490 bytes.
-        let mut input = match prepare(route, &mut parts) {
+        let prepared = prepare(route, &mut parts);
+        // What `prepare` left of the parts owns no memory (the empty map and
+        // extensions and the static URI of their `Default`s): dropping it only
+        // cost ~90 instructions per request.
+        std::mem::forget(parts);
+        let mut input = match prepared {
             Ok(input) => input,
             Err(rejection) => return Respond(Box::pin(std::future::ready(rejection.into_response(spec, op)))),
         };
@@ -1151,6 +1163,70 @@ fn path_slots(op: &OpDef) -> Option<Box<[Option<u16>]>> {
     Some(op.params.iter().map(|p| if p.location == Location::Path { slot(p) } else { None }).collect())
 }
 
+/// The one path parameter of an operation that has one, found by the
+/// template's text around it: a path made of that text with a segment between
+/// (no `/`, no `%`) has the parameter there, where counting segments from the
+/// end finds it too. Checking the text costs less than finding the segment's
+/// start, and the segment is scanned once, for both bytes.
+struct OnlySlot {
+    /// The parameter's index among the operation's.
+    index: usize,
+    /// The template's text before it (with the route's prefix), and after it.
+    before: Box<str>,
+    after: Box<str>,
+}
+
+impl OnlySlot {
+    fn new(prefix: &str, op: &OpDef, slots: &[Option<u16>]) -> Option<OnlySlot> {
+        let mut with_slot = slots.iter().enumerate().filter(|(_, k)| k.is_some());
+        let (index, _) = with_slot.next()?;
+        if with_slot.next().is_some() {
+            return None;
+        }
+        let (open, close) = (op.path.find('{')?, op.path.find('}')?);
+        let after = op.path.get(close + 1..)?;
+        if after.contains(['{', '}']) || open > close {
+            return None;
+        }
+        Some(OnlySlot { index, before: format!("{prefix}{}", op.path.get(..open)?).into(), after: after.into() })
+    }
+
+    /// Start and length of the parameter's segment in `path`, if `path` is the
+    /// template's text around a plain segment.
+    fn segment(&self, path: &str) -> Option<(usize, usize)> {
+        let len = path.len().checked_sub(self.before.len() + self.after.len())?;
+        if !path.starts_with(&*self.before) || !path.ends_with(&*self.after) {
+            return None;
+        }
+        let start = self.before.len();
+        plain_segment(path.as_bytes().get(start..start + len)?).then_some((start, len))
+    }
+}
+
+/// Whether `word` has a byte equal to the one repeated in `wanted`, eight at a
+/// time (exact: this test has no false positives).
+fn has_byte(word: u64, wanted: u64) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let x = word ^ wanted;
+    x.wrapping_sub(ONES) & !x & HIGHS != 0
+}
+
+const SLASHES: u64 = u64::from_ne_bytes([b'/'; 8]);
+const PERCENTS: u64 = u64::from_ne_bytes([b'%'; 8]);
+
+/// Whether `bytes` has neither a `/` nor a `%`.
+fn plain_segment(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_ne_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        if has_byte(word, SLASHES) || has_byte(word, PERCENTS) {
+            return false;
+        }
+    }
+    !chunks.remainder().iter().any(|&b| b == b'/' || b == b'%')
+}
+
 /// Segment `k` of `path` counted from the end (as `path.rsplit('/').nth(k)`),
 /// its start, and whether it has a `%`.
 fn segment_from_end(path: &str, k: usize) -> Option<(usize, &str, bool)> {
@@ -1171,21 +1247,13 @@ fn segment_from_end(path: &str, k: usize) -> Option<(usize, &str, bool)> {
 /// byte, ~260 for a UUID segment) and core's `memrchr` behind `str::rfind`
 /// (~430 with its searcher) cost most.
 fn segment_start(bytes: &[u8]) -> (usize, bool) {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // Whether `word` has a byte equal to the one repeated in `wanted` (exact: no false positives).
-    let has = |word: u64, wanted: u64| {
-        let x = word ^ wanted;
-        x.wrapping_sub(ONES) & !x & HIGHS != 0
-    };
-    let (slashes, percents) = (u64::from_ne_bytes([b'/'; 8]), u64::from_ne_bytes([b'%'; 8]));
     let (mut end, mut percent) = (bytes.len(), false);
     for chunk in bytes.rchunks_exact(8) {
         let word = u64::from_ne_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
-        if has(word, slashes) {
+        if has_byte(word, SLASHES) {
             break;
         }
-        percent |= has(word, percents);
+        percent |= has_byte(word, PERCENTS);
         end -= 8;
     }
     let start = bytes[..end].iter().rposition(|&b| b == b'/').map_or(0, |slash| slash + 1);
@@ -1241,6 +1309,12 @@ fn prepare(route: &Route, parts: &mut http::request::Parts) -> Result<Input, Rej
     let path = context.uri.path();
     let mut found: [Option<(usize, usize)>; 2] = [None, None];
     let slots = route.slots.as_deref().filter(|slots| {
+        if let Some((only, segment)) = route.only.as_ref().and_then(|only| Some((only, only.segment(path)?))) {
+            if let Some(slot) = found.get_mut(only.index) {
+                *slot = Some(segment);
+            }
+            return true;
+        }
         for (i, k) in slots.iter().enumerate() {
             let Some(k) = k else { continue };
             match segment_from_end(path, (*k).into()) {

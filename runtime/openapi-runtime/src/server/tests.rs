@@ -492,3 +492,89 @@ async fn a_body_checked_in_one_pass_is_refused_as_before() {
     assert_eq!((status, answer["errors"][0]["field"].as_str()), (400, Some("/name")), "{answer}");
     assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
+
+fn echo_path(_: &Service, mut input: Input) -> BoxFuture<'static, HttpResponse> {
+    match input.param::<String>(0) {
+        Ok(id) => Box::pin(std::future::ready(json(200, "application/json", to_json(&id)))),
+        Err(r) => input.reject(r),
+    }
+}
+
+static PATH_PARAMS: [ParamDef; 1] = [ParamDef {
+    wire: "id",
+    location: Location::Path,
+    required: true,
+    ty: Ty::String,
+    explode: false,
+    deep_object: false,
+}];
+
+static PATH_OPERATIONS: &[OpDef] = &[OpDef {
+    id: "getPet",
+    verb: Verb::Get,
+    path: "/pets/{id}",
+    params: &PATH_PARAMS,
+    body: None,
+    responses: &[ResponseDef { status: StatusDef::Code(200), media: &[] }],
+    security: &[],
+    call: echo_path,
+}];
+
+static PATH_SPEC: Spec =
+    Spec { types: TYPES, operations: PATH_OPERATIONS, schemes: &[], patterns: &PATTERNS, base_path: "/v1" };
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn path_parameters_read_in_place_or_decoded_by_the_router() {
+    let service: Service = Arc::new(());
+    for prefix in ["", "/v1"] {
+        let get = |path: &str| format!("GET {prefix}{path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+        let app = || router(&PATH_SPEC, Backend::Typed(service.clone()), Config::default(), &["", "/v1"]);
+        assert_eq!(send(app(), &get("/pets/rex")).await, (200, json!("rex")));
+        assert_eq!(send(app(), &get("/pets/a%20b")).await, (200, json!("a b")));
+        assert_eq!(
+            send(app(), &get("/pets/3fa85f64-5717-4562-b3fc-2c963f66afa6")).await.1,
+            json!("3fa85f64-5717-4562-b3fc-2c963f66afa6")
+        );
+        let (status, answer) = send(app(), &get("/pets/%FF")).await;
+        assert_eq!((status, answer["errors"][0]["in"].as_str()), (400, Some("path")), "{answer}");
+    }
+}
+
+#[test]
+fn the_only_path_parameter_is_found_by_the_text_around_it() {
+    let op = |path: &'static str| OpDef {
+        id: "op",
+        verb: Verb::Get,
+        path,
+        params: &PATH_PARAMS,
+        body: None,
+        responses: &[],
+        security: &[],
+        call: echo,
+    };
+    for (prefix, template) in [("", "/pets/{id}"), ("/v1", "/pets/{id}/toys"), ("", "/{id}")] {
+        let op = op(template);
+        let slots = path_slots(&op).unwrap();
+        let only = OnlySlot::new(prefix, &op, &slots).unwrap();
+        let k = usize::from(slots[0].unwrap());
+        for id in ["rex", "", "a%20b", "a/b", "3fa85f64-5717-4562-b3fc-2c963f66afa6", "é€ÿ/%"] {
+            for path in
+                [format!("{prefix}{}", template.replace("{id}", id)), format!("/x{}", template.replace("{id}", id))]
+            {
+                let by_text = only.segment(&path);
+                let by_count = segment_from_end(&path, k);
+                if let Some((start, len)) = by_text {
+                    assert_eq!(Some((start, &path[start..start + len], false)), by_count, "{path}");
+                }
+                // The usual path, a plain value in the template under the route's prefix, is found so.
+                if path.starts_with(prefix) && !path.starts_with("/x") && !id.contains(['/', '%']) {
+                    assert!(by_text.is_some(), "{path}");
+                }
+            }
+        }
+    }
+    assert!(OnlySlot::new("", &op("/a/{id}/{id}"), &[Some(0)]).is_none());
+    for text in ["", "abc", "abcdefgh", "abcdefgh/", "abcdefghijklmnop%", "é€ÿé€ÿé€ÿ"] {
+        assert_eq!(plain_segment(text.as_bytes()), !text.contains(['/', '%']), "{text}");
+    }
+}
