@@ -708,7 +708,9 @@ impl Input {
     /// a valid one becomes [`BodyValue::Valid`] (or a `Json` value), an invalid
     /// one the rejection it always had.
     fn settle_body(&mut self) -> Result<(), Rejection> {
-        if let Some((i, BodyValue::Unchecked(bytes, ty))) = self.body.take() {
+        if let Some((i, BodyValue::Unchecked(bytes, ty))) = &self.body {
+            let (i, bytes, ty) = (*i, bytes.clone(), *ty);
+            self.body = None;
             self.body = Some((i, check_json(self.spec, Some(ty), bytes)?));
         }
         Ok(())

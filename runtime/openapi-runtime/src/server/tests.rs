@@ -578,3 +578,22 @@ fn the_only_path_parameter_is_found_by_the_text_around_it() {
         assert_eq!(plain_segment(text.as_bytes()), !text.contains(['/', '%']), "{text}");
     }
 }
+
+#[test]
+fn reading_a_body_leaves_a_checked_one_as_it_is() {
+    let input = |body| Input {
+        spec: &SPEC,
+        op: &OPERATIONS[0],
+        params: Params::new(0),
+        path: None,
+        body: Some((0, body)),
+        context: RequestContext::new("createPet"),
+    };
+    let mut text = input(BodyValue::Bytes(Bytes::from_static(b"hi")));
+    assert_eq!(text.body_text().unwrap(), "hi");
+    let mut valid = input(BodyValue::Unchecked(Bytes::from_static(br#"{"name":"rex"}"#), &PET));
+    assert_eq!(valid.body_bytes().unwrap(), br#"{"name":"rex"}"#);
+    let mut invalid = input(BodyValue::Unchecked(Bytes::from_static(br#"{"name":"R"}"#), &PET));
+    let rejection = invalid.body_bytes().unwrap_err();
+    assert_eq!((rejection.status, rejection.location), (StatusCode::UNPROCESSABLE_ENTITY, "body"));
+}
