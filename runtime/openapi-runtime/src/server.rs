@@ -851,7 +851,7 @@ pub fn router(spec: &'static Spec, backend: Backend, config: Config, prefixes: &
             };
             // The path a route matches is its template with the parameters filled in,
             // so a `%` can only come from a parameter unless the template has one.
-            let slots = path_slots(op).filter(|_| !prefix.contains('%'));
+            let slots = path_slots(op).filter(|_| !prefix.contains('%') && !op.path.contains('%'));
             let only = slots.as_deref().and_then(|slots| OnlySlot::new(prefix, op, slots));
             let ep = Endpoint(Arc::new(Route {
                 spec,
