@@ -542,8 +542,12 @@ fn write_json(code: u16, content_type: &'static str, write: JsonWrite<'_>) -> Ht
 pub fn bytes_response(code: u16, content_type: &'static str, body: Vec<u8>) -> HttpResponse {
     let mut response = HttpResponse::new(Body::from(body));
     *response.status_mut() = status(code);
-    // A valid static value needs no copy (`from_static` would panic on an invalid one).
-    let content_type = if content_type.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) {
+    // The usual value is made at compile time; for any other, `from_static`
+    // checks it again at run time, and would panic on an invalid one.
+    const JSON: HeaderValue = HeaderValue::from_static("application/json");
+    let content_type = if content_type == "application/json" {
+        JSON
+    } else if content_type.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) {
         HeaderValue::from_static(content_type)
     } else {
         HeaderValue::from_static("application/octet-stream")
@@ -586,20 +590,29 @@ enum BodyValue {
     Json(Value),
     /// JSON text already found valid for its schema (decoded straight into its type).
     Valid(Bytes),
+    /// JSON text not checked yet: checked while it is decoded into its type
+    /// ([`schema::decode_checked`]), or as before when that fails or the body is
+    /// read otherwise ([`Input::settle_body`]).
+    Unchecked(Bytes, &'static Ty),
     Bytes(Bytes),
 }
 
 /// Decodes one JSON value into a slot the caller holds (an `Option<T>`).
-type JsonDecode =
-    for<'de> fn(&mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>, &mut dyn Any) -> serde_json::Result<()>;
+/// With a shape, the value is checked against it as it is read.
+type JsonDecode = for<'de> fn(
+    &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
+    Option<schema::Shape>,
+    &mut dyn Any,
+) -> serde_json::Result<()>;
 
 /// Decode a `T` into `slot`, an `Option<T>`: one plain function per body type
 /// (no closure, no vtable) that [`Input::body_json_opt`] hands to the shared code.
 fn decode_into<T: DeserializeOwned + 'static>(
     de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
+    shape: Option<schema::Shape>,
     slot: &mut dyn Any,
 ) -> serde_json::Result<()> {
-    let value = T::deserialize(de)?;
+    let value = T::deserialize(schema::Checking::new(de, shape))?;
     if let Some(slot) = slot.downcast_mut::<Option<T>>() {
         *slot = Some(value);
     }
@@ -638,6 +651,43 @@ impl JsonText {
     }
 }
 
+/// The checked parameters, in the operation's order. Most operations have at
+/// most two: those are kept inline, as a list cost an allocation and a free
+/// (~150 instructions) per request.
+enum Params {
+    Inline([Option<Param>; 2]),
+    Listed(Vec<Option<Param>>),
+}
+
+impl Params {
+    fn new(n: usize) -> Params {
+        if n <= 2 {
+            Params::Inline([None, None])
+        } else {
+            Params::Listed(Vec::with_capacity(n))
+        }
+    }
+
+    /// Set parameter `i`, the next one (parameters are checked in order).
+    fn set(&mut self, i: usize, param: Option<Param>) {
+        match self {
+            Params::Inline(slots) => {
+                if let Some(slot) = slots.get_mut(i) {
+                    *slot = param;
+                }
+            }
+            Params::Listed(list) => list.push(param),
+        }
+    }
+
+    fn get_mut(&mut self, i: usize) -> Option<&mut Option<Param>> {
+        match self {
+            Params::Inline(slots) => slots.get_mut(i),
+            Params::Listed(list) => list.get_mut(i),
+        }
+    }
+}
+
 /// A decoding error worded as `serde_json::from_value` words it: without the
 /// position in the text, which is one the client never sent.
 fn value_error(error: &serde_json::Error) -> String {
@@ -657,7 +707,7 @@ fn value_error(error: &serde_json::Error) -> String {
 pub struct Input {
     spec: &'static Spec,
     op: &'static OpDef,
-    params: Vec<Option<Param>>,
+    params: Params,
     /// The path parameters, as the router decoded them (read by [`Text::Path`]),
     /// when they could not be read in place.
     path: Option<RawPathParams>,
@@ -740,11 +790,24 @@ impl Input {
         self.body.as_ref().map(|(i, _)| *i)
     }
 
+    /// Check a body not checked yet the way it was checked when it came in:
+    /// a valid one becomes [`BodyValue::Valid`] (or a `Json` value), an invalid
+    /// one the rejection it always had.
+    fn settle_body(&mut self) -> Result<(), Rejection> {
+        if let Some((i, BodyValue::Unchecked(bytes, ty))) = &self.body {
+            let (i, bytes, ty) = (*i, bytes.clone(), *ty);
+            self.body = None;
+            self.body = Some((i, check_json(self.spec, Some(ty), bytes)?));
+        }
+        Ok(())
+    }
+
     /// The JSON body decoded into `T`. Every body is decoded from JSON text by
-    /// serde_json's reader, so each body type is compiled for that one
-    /// deserializer only (a `Value` is decoded as its text): decoding through
-    /// `from_value` as well once doubled the generated crate's code.
-    /// The generic part is only [`decode_into`]; the rest is compiled once.
+    /// serde_json's reader seen through [`schema::Checking`], so each body type
+    /// is compiled for that one deserializer only: decoding through
+    /// `from_value` as well once doubled the generated crate's code, and the
+    /// one-pass check would have doubled it again. A `Value` is decoded as its
+    /// text. The generic part is only [`decode_into`]; the rest is compiled once.
     pub fn body_json_opt<T: DeserializeOwned + 'static>(&mut self) -> Result<Option<T>, Rejection> {
         let mut value: Option<T> = None;
         self.json_body(&mut value, decode_into::<T>)?;
@@ -752,11 +815,20 @@ impl Input {
     }
 
     fn json_body(&mut self, slot: &mut dyn Any, decode: JsonDecode) -> Result<(), Rejection> {
+        if let Some((_, BodyValue::Unchecked(bytes, ty))) = &self.body {
+            // Checked and decoded in one pass when valid; else checked and decoded
+            // apart, as before, which finds and words the problems.
+            if schema::decode_checked(self.spec, ty, bytes, &mut |de, shape| decode(de, shape, slot)) {
+                self.body = None;
+                return Ok(());
+            }
+            self.settle_body()?;
+        }
         let Some(mut text) = self.json_text() else { return Ok(()) };
         loop {
             // What `serde_json::from_slice` does, with the decoding passed in.
             let mut de = serde_json::Deserializer::from_slice(text.bytes());
-            match decode(&mut de, slot).and_then(|()| de.end()) {
+            match decode(&mut de, None, slot).and_then(|()| de.end()) {
                 Ok(()) => return Ok(()),
                 Err(e) => text = text.retry(&e)?,
             }
@@ -766,6 +838,8 @@ impl Input {
     fn json_text(&mut self) -> Option<JsonText> {
         Some(match self.body.take()? {
             (_, BodyValue::Valid(b)) => JsonText::Checked(b),
+            // Not reached: `json_body` settles such a body first.
+            (_, BodyValue::Unchecked(..)) => return None,
             (_, BodyValue::Json(v)) => JsonText::Normal(v.to_string().into_bytes()),
             (_, BodyValue::Bytes(b)) => {
                 JsonText::Normal(Value::String(String::from_utf8_lossy(&b).into_owned()).to_string().into_bytes())
@@ -781,10 +855,11 @@ impl Input {
     }
 
     pub fn body_bytes_opt(&mut self) -> Result<Option<Vec<u8>>, Rejection> {
+        self.settle_body()?;
         Ok(match self.body.take() {
             Some((_, BodyValue::Bytes(b))) => Some(b.to_vec()),
             Some((_, BodyValue::Json(v))) => Some(v.to_string().into_bytes()),
-            Some((_, BodyValue::Valid(b))) => {
+            Some((_, BodyValue::Valid(b) | BodyValue::Unchecked(b, _))) => {
                 Some(serde_json::from_slice::<Value>(&b).map_or_else(|_| b.to_vec(), |v| v.to_string().into_bytes()))
             }
             None => None,
@@ -808,12 +883,17 @@ impl Input {
         self.body_text_opt()?.ok_or_else(Rejection::missing_body)
     }
 
+    /// The context, for the implementation. A generated `call` gets here only
+    /// once it decoded the request, body included, so the body has been checked.
     pub fn into_context(self) -> RequestContext {
         self.context
     }
 
-    /// Answer with the rejection instead of calling the implementation.
-    pub fn reject(self, rejection: Rejection) -> BoxFuture<'static, HttpResponse> {
+    /// Answer with the rejection instead of calling the implementation. A body
+    /// not checked yet is checked first: its rejection comes first, as it did
+    /// when every body was checked before the call.
+    pub fn reject(mut self, rejection: Rejection) -> BoxFuture<'static, HttpResponse> {
+        let rejection = self.settle_body().err().unwrap_or(rejection);
         let response = rejection.into_response(self.spec, self.op);
         Box::pin(std::future::ready(response))
     }
@@ -831,22 +911,28 @@ pub enum Backend {
     Mock(Arc<mock::MockOptions>),
 }
 
+/// axum clones a route's service for every request and drops it after: one
+/// `Arc` to clone and drop, rather than one each for the backend and the route.
 #[derive(Clone)]
-struct Endpoint {
-    spec: &'static Spec,
-    backend: Backend,
-    op: &'static OpDef,
-    route: Arc<Route>,
-}
+struct Endpoint(Arc<Route>);
 
-/// What one route knows besides its operation (shared by its requests).
+/// What one route knows (shared by its requests).
 struct Route {
+    spec: &'static Spec,
+    op: &'static OpDef,
+    backend: Backend,
     config: Arc<Config>,
     /// See [`path_slots`].
     slots: Option<Box<[Option<u16>]>>,
+    /// See [`OnlySlot`].
+    only: Option<OnlySlot>,
     /// Whether a parameter or a security scheme could be sent in a cookie
     /// (cookies are parsed only then).
     wants_cookies: bool,
+    /// For each body media type, whether a JSON body is checked while the
+    /// implementation's type is decoded ([`schema::one_pass`]) rather than
+    /// before; never for the mock, which decodes no type.
+    one_pass: Box<[bool]>,
 }
 
 #[doc(hidden)]
@@ -859,8 +945,28 @@ pub fn router(spec: &'static Spec, backend: Backend, config: Config, prefixes: &
         for op in spec.operations {
             let wants_cookies = op.params.iter().any(|p| p.location == Location::Cookie)
                 || spec.schemes.iter().any(|s| matches!(s.kind, SchemeKind::ApiKey { location: Location::Cookie, .. }));
-            let route = Arc::new(Route { config: config.clone(), slots: path_slots(op), wants_cookies });
-            let ep = Endpoint { spec, backend: backend.clone(), op, route };
+            let one_pass = match (&backend, &op.body) {
+                (Backend::Typed(_), Some(def)) => def
+                    .media
+                    .iter()
+                    .map(|m| m.encoding == Encoding::Json && m.ty.as_ref().is_some_and(|ty| schema::one_pass(spec, ty)))
+                    .collect(),
+                _ => Box::default(),
+            };
+            // The path a route matches is its template with the parameters filled in,
+            // so a `%` can only come from a parameter unless the template has one.
+            let slots = path_slots(op).filter(|_| !prefix.contains('%') && !op.path.contains('%'));
+            let only = slots.as_deref().and_then(|slots| OnlySlot::new(prefix, op, slots));
+            let ep = Endpoint(Arc::new(Route {
+                spec,
+                op,
+                backend: backend.clone(),
+                config: config.clone(),
+                slots,
+                only,
+                wants_cookies,
+                one_pass,
+            }));
 
             let path = format!("{prefix}{}", op.path);
             match routes.iter_mut().find(|(p, _, _)| *p == path) {
@@ -912,20 +1018,33 @@ impl tower_service::Service<Request> for Endpoint {
     }
 
     fn call(&mut self, req: Request) -> Respond {
-        let (spec, op) = (self.spec, self.op);
+        let route = &*self.0;
+        let (spec, op) = (route.spec, route.op);
         let (mut parts, body) = req.into_parts();
-        let checked = match prepare(spec, op, &self.route, &mut parts) {
-            Ok(checked) => checked,
+        // The input is built once, where the request's parts are, and checked in
+        // place: building it after the checks cost more copies of its ~490 bytes.
+        let prepared = prepare(route, &mut parts);
+        // What `prepare` left of the parts owns no memory (the empty map and
+        // extensions and the static URI of their `Default`s): dropping it only
+        // cost ~90 instructions per request.
+        std::mem::forget(parts);
+        let mut input = match prepared {
+            Ok(input) => input,
             Err(rejection) => return Respond(Box::pin(std::future::ready(rejection.into_response(spec, op)))),
         };
         match &op.body {
-            None => Respond(answer(spec, op, &self.backend, parts, checked, None)),
+            None => Respond(answer(route, input)),
             // Reading the body is the only wait before the call.
             Some(def) => {
                 let ep = self.clone();
                 Respond(Box::pin(async move {
-                    match read_request_body(spec, def, &parts.headers, body, ep.route.config.body_limit).await {
-                        Ok(body) => answer(spec, op, &ep.backend, parts, checked, body).await,
+                    let route = &*ep.0;
+                    let limit = route.config.body_limit;
+                    match read_request_body(spec, def, &input.context.headers, body, limit, &route.one_pass).await {
+                        Ok(body) => {
+                            input.body = body;
+                            answer(route, input).await
+                        }
                         Err(rejection) => rejection.into_response(spec, op),
                     }
                 }))
@@ -946,25 +1065,9 @@ impl Future for Respond {
 }
 
 /// Call the implementation (or the mock) with a request that passed every check.
-fn answer(
-    spec: &'static Spec,
-    op: &'static OpDef,
-    backend: &Backend,
-    mut parts: http::request::Parts,
-    (credentials, params, path): Checked,
-    body: Option<(usize, BodyValue)>,
-) -> BoxFuture<'static, HttpResponse> {
-    // The parts are dropped after this: moved, not copied.
-    let context = RequestContext {
-        operation_id: op.id,
-        method: std::mem::replace(&mut parts.method, http::Method::GET),
-        uri: std::mem::take(&mut parts.uri),
-        headers: std::mem::take(&mut parts.headers),
-        extensions: std::mem::take(&mut parts.extensions),
-        credentials,
-    };
-    let input = Input { spec, op, params, path, body, context };
-    match backend {
+fn answer(route: &Route, input: Input) -> BoxFuture<'static, HttpResponse> {
+    let (spec, op) = (route.spec, route.op);
+    match &route.backend {
         Backend::Typed(api) => (op.call)(api, input),
         Backend::Mock(options) => Box::pin(std::future::ready(mock::respond(spec, options, op, input.context()))),
     }
@@ -1166,22 +1269,101 @@ fn path_slots(op: &OpDef) -> Option<Box<[Option<u16>]>> {
     Some(op.params.iter().map(|p| if p.location == Location::Path { slot(p) } else { None }).collect())
 }
 
-/// Segment `k` of `path` counted from the end (as `path.rsplit('/').nth(k)`) and
-/// its start: a plain byte loop, as this runs for every request.
-fn segment_from_end(path: &str, k: usize) -> Option<(usize, &str)> {
-    let bytes = path.as_bytes();
-    let (mut end, mut k) = (bytes.len(), k);
-    loop {
-        let mut start = end;
-        while start > 0 && bytes[start - 1] != b'/' {
-            start -= 1;
+/// The one path parameter of an operation that has one, found by the
+/// template's text around it: a path made of that text with a segment between
+/// (no `/`, no `%`) has the parameter there, where counting segments from the
+/// end finds it too. Checking the text costs less than finding the segment's
+/// start, and the segment is scanned once, for both bytes.
+struct OnlySlot {
+    /// The parameter's index among the operation's.
+    index: usize,
+    /// The template's text before it (with the route's prefix), and after it.
+    before: Box<str>,
+    after: Box<str>,
+}
+
+impl OnlySlot {
+    fn new(prefix: &str, op: &OpDef, slots: &[Option<u16>]) -> Option<OnlySlot> {
+        let mut with_slot = slots.iter().enumerate().filter(|(_, k)| k.is_some());
+        let (index, _) = with_slot.next()?;
+        if with_slot.next().is_some() {
+            return None;
         }
+        let (open, close) = (op.path.find('{')?, op.path.find('}')?);
+        let after = op.path.get(close + 1..)?;
+        if after.contains(['{', '}']) || open > close {
+            return None;
+        }
+        Some(OnlySlot { index, before: format!("{prefix}{}", op.path.get(..open)?).into(), after: after.into() })
+    }
+
+    /// Start and length of the parameter's segment in `path`, if `path` is the
+    /// template's text around a plain segment.
+    fn segment(&self, path: &str) -> Option<(usize, usize)> {
+        let len = path.len().checked_sub(self.before.len() + self.after.len())?;
+        if !path.starts_with(&*self.before) || !path.ends_with(&*self.after) {
+            return None;
+        }
+        let start = self.before.len();
+        plain_segment(path.as_bytes().get(start..start + len)?).then_some((start, len))
+    }
+}
+
+/// Whether `word` has a byte equal to the one repeated in `wanted`, eight at a
+/// time (exact: this test has no false positives).
+fn has_byte(word: u64, wanted: u64) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let x = word ^ wanted;
+    x.wrapping_sub(ONES) & !x & HIGHS != 0
+}
+
+const SLASHES: u64 = u64::from_ne_bytes([b'/'; 8]);
+const PERCENTS: u64 = u64::from_ne_bytes([b'%'; 8]);
+
+/// Whether `bytes` has neither a `/` nor a `%`.
+fn plain_segment(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_ne_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        if has_byte(word, SLASHES) || has_byte(word, PERCENTS) {
+            return false;
+        }
+    }
+    !chunks.remainder().iter().any(|&b| b == b'/' || b == b'%')
+}
+
+/// Segment `k` of `path` counted from the end (as `path.rsplit('/').nth(k)`),
+/// its start, and whether it has a `%`.
+fn segment_from_end(path: &str, k: usize) -> Option<(usize, &str, bool)> {
+    let (mut end, mut k) = (path.len(), k);
+    loop {
+        let (start, percent) = segment_start(path.as_bytes().get(..end)?);
         if k == 0 {
-            return path.get(start..end).map(|s| (start, s));
+            return path.get(start..end).map(|s| (start, s, percent));
         }
         end = start.checked_sub(1)?;
         k -= 1;
     }
+}
+
+/// Where the last segment of `bytes` starts (after its last `/`, else 0) and
+/// whether it has a `%`: one pass from the end, eight bytes at a time. This
+/// runs on every request, and on short paths a byte loop (~7 instructions a
+/// byte, ~260 for a UUID segment) and core's `memrchr` behind `str::rfind`
+/// (~430 with its searcher) cost most.
+fn segment_start(bytes: &[u8]) -> (usize, bool) {
+    let (mut end, mut percent) = (bytes.len(), false);
+    for chunk in bytes.rchunks_exact(8) {
+        let word = u64::from_ne_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        if has_byte(word, SLASHES) {
+            break;
+        }
+        percent |= has_byte(word, PERCENTS);
+        end -= 8;
+    }
+    let start = bytes[..end].iter().rposition(|&b| b == b'/').map_or(0, |slash| slash + 1);
+    (start, percent || bytes[start..end].contains(&b'%'))
 }
 
 /// The media type of a `Content-Type` value without parameters, as sent (compared ignoring case).
@@ -1190,37 +1372,82 @@ fn media_type(value: &str) -> &str {
 }
 
 /// What [`prepare`] checked: credentials, parameters, path parameters as the router decoded them.
-type Checked = (Credentials, Vec<Option<Param>>, Option<RawPathParams>);
+/// The input of a request, its context moved out of the request's parts (a
+/// context variable, or a tuple of what was checked, each cost a copy).
+fn new_input(route: &Route, parts: &mut http::request::Parts) -> Input {
+    let op = route.op;
+    Input {
+        spec: route.spec,
+        op,
+        params: Params::new(op.params.len()),
+        path: None,
+        body: None,
+        context: RequestContext {
+            operation_id: op.id,
+            method: std::mem::replace(&mut parts.method, http::Method::GET),
+            uri: std::mem::take(&mut parts.uri),
+            headers: std::mem::take(&mut parts.headers),
+            extensions: std::mem::take(&mut parts.extensions),
+            credentials: Credentials::default(),
+        },
+    }
+}
 
 /// Everything but the body, checked in order: credentials and security, then
-/// each parameter (not async: nothing here waits).
-fn prepare(
-    spec: &'static Spec,
-    op: &'static OpDef,
-    route: &Route,
-    parts: &mut http::request::Parts,
-) -> Result<Checked, Rejection> {
+/// each parameter (not async: nothing here waits). The request's parts are
+/// moved into the input first, and checked there.
+fn prepare(route: &Route, parts: &mut http::request::Parts) -> Result<Input, Rejection> {
+    let (spec, op) = (route.spec, route.op);
+    let mut input = new_input(route, parts);
+    let context = &mut input.context;
     let query: Vec<(String, String)> =
-        parts.uri.query().map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
-    let cookies = if route.wants_cookies { cookies(&parts.headers) } else { Vec::new() };
-    let credentials = credentials(spec, &mut parts.headers, &query, &cookies)?;
-    check_security(spec, op, &credentials)?;
+        context.uri.query().map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
+    let cookies = if route.wants_cookies { cookies(&context.headers) } else { Vec::new() };
+    context.credentials = credentials(spec, &mut context.headers, &query, &cookies)?;
+    check_security(spec, op, &context.credentials)?;
 
     // Path parameters are read in place from the request path unless one needs the
     // router's decoding: without a `%` escape no parameter (the operation's, or a
     // nesting router's) can fail to decode, so the router has nothing to refuse.
-    let slots = route.slots.as_deref().filter(|_| !parts.uri.path().contains('%'));
+    // The path is the route's template filled in, and a template with a `%` has
+    // no slots: only the parameters' segments can have one. Those segments are
+    // found once, here, with the `%` looked for in the same pass.
+    let path = context.uri.path();
+    let mut found: [Option<(usize, usize)>; 2] = [None, None];
+    let slots = route.slots.as_deref().filter(|slots| {
+        if let Some((only, segment)) = route.only.as_ref().and_then(|only| Some((only, only.segment(path)?))) {
+            if let Some(slot) = found.get_mut(only.index) {
+                *slot = Some(segment);
+            }
+            return true;
+        }
+        for (i, k) in slots.iter().enumerate() {
+            let Some(k) = k else { continue };
+            match segment_from_end(path, (*k).into()) {
+                Some((_, _, true)) => return false,
+                Some((start, segment, false)) => {
+                    if let Some(slot) = found.get_mut(i) {
+                        *slot = Some((start, segment.len()));
+                    }
+                }
+                None => {}
+            }
+        }
+        true
+    });
     let direct = slots.is_some();
     let path_params = if direct {
         None
     } else {
-        match raw_path_params(parts) {
+        match raw_path_params(&mut context.extensions) {
             Ok(p) => Some(p),
             Err(e) => return Err(Rejection::new(StatusCode::BAD_REQUEST, "path", "", e.body_text())),
         }
     };
 
-    let mut params = Vec::with_capacity(op.params.len());
+    let params = &mut input.params;
+    let path = input.context.uri.path();
+    let headers = &input.context.headers;
     for (i, p) in op.params.iter().enumerate() {
         // The first occurrence, its index among the path parameters, and any others
         // (most parameters come once: no list is made for them).
@@ -1236,8 +1463,16 @@ fn prepare(
                     params.iter().enumerate().filter(|(_, (k, _))| *k == p.wire).for_each(|(i, (_, v))| add(i, v))
                 }
                 None => {
-                    let slot = slots.and_then(|s| s.get(i)).copied().flatten();
-                    if let Some((start, segment)) = slot.and_then(|k| segment_from_end(parts.uri.path(), k.into())) {
+                    let segment = match found.get(i) {
+                        Some(segment) => segment.and_then(|(start, len)| Some((start, path.get(start..start + len)?))),
+                        None => slots
+                            .and_then(|s| s.get(i))
+                            .copied()
+                            .flatten()
+                            .and_then(|k| segment_from_end(path, k.into()))
+                            .map(|(start, segment, _)| (start, segment)),
+                    };
+                    if let Some((start, segment)) = segment {
                         add(start, segment);
                     }
                 }
@@ -1245,7 +1480,7 @@ fn prepare(
             Location::Query => query.iter().filter(|(k, _)| k == p.wire).for_each(|(_, v)| add(0, v.as_str())),
             Location::Cookie => cookies.iter().filter(|(k, _)| k == p.wire).for_each(|(_, v)| add(0, v.as_str())),
             Location::Header => {
-                for v in parts.headers.get_all(p.wire) {
+                for v in headers.get_all(p.wire) {
                     add(
                         0,
                         v.to_str().map_err(|_| {
@@ -1274,18 +1509,21 @@ fn prepare(
             // A plain UUID (the usual identifier in a path): parsed once, kept for the decode.
             if p.ty == Ty::Uuid {
                 if let Ok(id) = uuid::Uuid::try_parse(raw) {
-                    params.push(Some(Param::Uuid(id, text())));
+                    params.set(i, Some(Param::Uuid(id, text())));
                     continue;
                 }
             } else if let Some(scalar) = schema::param_scalar(spec, &p.ty, raw) {
                 if schema::valid_scalar(spec, &p.ty, scalar) {
-                    params.push(Some(match scalar {
-                        schema::Scalar::Str(_) => Param::Text(text()),
-                        schema::Scalar::Bool(b) => Param::Scalar(schema::Scalar::Bool(b)),
-                        schema::Scalar::U64(n) => Param::Scalar(schema::Scalar::U64(n)),
-                        schema::Scalar::I64(n) => Param::Scalar(schema::Scalar::I64(n)),
-                        schema::Scalar::F64(x) => Param::Scalar(schema::Scalar::F64(x)),
-                    }));
+                    params.set(
+                        i,
+                        Some(match scalar {
+                            schema::Scalar::Str(_) => Param::Text(text()),
+                            schema::Scalar::Bool(b) => Param::Scalar(schema::Scalar::Bool(b)),
+                            schema::Scalar::U64(n) => Param::Scalar(schema::Scalar::U64(n)),
+                            schema::Scalar::I64(n) => Param::Scalar(schema::Scalar::I64(n)),
+                            schema::Scalar::F64(x) => Param::Scalar(schema::Scalar::F64(x)),
+                        }),
+                    );
                     continue;
                 }
             }
@@ -1334,22 +1572,30 @@ fn prepare(
                 schema::validate(spec, &p.ty, v).map_err(|ps| problems(StatusCode::BAD_REQUEST, loc, p.wire, ps))?;
             }
         }
-        params.push(value.map(Param::Value));
+        params.set(i, value.map(Param::Value));
     }
 
-    Ok((credentials, params, path_params))
+    input.path = path_params;
+    Ok(input)
 }
 
-/// axum's path parameters, extracted without an executor: the extractor never waits.
+/// axum's path parameters, extracted without an executor: the extractor never
+/// waits, and reads only the request's extensions (lent to it here).
 fn raw_path_params(
-    parts: &mut http::request::Parts,
+    extensions: &mut http::Extensions,
 ) -> Result<RawPathParams, <RawPathParams as FromRequestParts<()>>::Rejection> {
-    let mut future = std::pin::pin!(RawPathParams::from_request_parts(parts, &()));
-    match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
-        std::task::Poll::Ready(result) => result,
-        // Not reached (it reads the request's extensions); answered as if no parameters were found.
-        std::task::Poll::Pending => Err(axum::extract::rejection::MissingPathParams::default().into()),
-    }
+    let (mut parts, ()) = http::Request::new(()).into_parts();
+    parts.extensions = std::mem::take(extensions);
+    let result = {
+        let mut future = std::pin::pin!(RawPathParams::from_request_parts(&mut parts, &()));
+        match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+            std::task::Poll::Ready(result) => result,
+            // Not reached (it reads the request's extensions); answered as if no parameters were found.
+            std::task::Poll::Pending => Err(axum::extract::rejection::MissingPathParams::default().into()),
+        }
+    };
+    *extensions = std::mem::take(&mut parts.extensions);
+    result
 }
 
 async fn read_request_body(
@@ -1358,6 +1604,7 @@ async fn read_request_body(
     headers: &HeaderMap,
     body: Body,
     limit: usize,
+    one_pass: &[bool],
 ) -> Result<Option<(usize, BodyValue)>, Rejection> {
     // One pass over the headers rather than a lookup for each; the first value
     // of a name counts, as `HeaderMap::get` reads it.
@@ -1414,27 +1661,11 @@ async fn read_request_body(
         return Ok(None);
     }
     let media = &def.media[index];
-    let value = match media.encoding {
-        // The fast path: a valid body is checked as it is parsed, without a `Value`
-        // (the slow path below then finds and words the problems of an invalid one).
-        Encoding::Json
-            if match &media.ty {
-                Some(ty) => schema::valid_json(spec, ty, &bytes),
-                None => serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok(),
-            } =>
-        {
-            BodyValue::Valid(bytes)
-        }
-        Encoding::Json => {
-            let value: Value = serde_json::from_slice(&bytes)
-                .map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, "body", "", format!("malformed JSON: {e}")))?;
-            if let Some(ty) = &media.ty {
-                schema::validate(spec, ty, &value)
-                    .map_err(|ps| problems(StatusCode::UNPROCESSABLE_ENTITY, "body", "", ps))?;
-            }
-            BodyValue::Json(value)
-        }
-        Encoding::Form => {
+    let value = match (media.encoding, &media.ty) {
+        // Checked when the implementation's type decodes it (see `Input::body_json_opt`).
+        (Encoding::Json, Some(ty)) if one_pass.get(index) == Some(&true) => BodyValue::Unchecked(bytes, ty),
+        (Encoding::Json, ty) => check_json(spec, ty.as_ref(), bytes)?,
+        (Encoding::Form, _) => {
             let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
             let ty = media.ty.unwrap_or(Ty::Object);
             let value = schema::form_value(spec, &ty, &pairs)
@@ -1443,9 +1674,28 @@ async fn read_request_body(
                 .map_err(|ps| problems(StatusCode::UNPROCESSABLE_ENTITY, "body", "", ps))?;
             BodyValue::Json(value)
         }
-        Encoding::Text | Encoding::Bytes => BodyValue::Bytes(bytes),
+        (Encoding::Text | Encoding::Bytes, _) => BodyValue::Bytes(bytes),
     };
     Ok(Some((index, value)))
+}
+
+/// A JSON body checked against its schema: [`BodyValue::Valid`] when the
+/// streaming check shows it valid, else parsed into a `Value` and checked by
+/// the path that finds and words every problem.
+fn check_json(spec: &'static Spec, ty: Option<&Ty>, bytes: Bytes) -> Result<BodyValue, Rejection> {
+    let valid = match ty {
+        Some(ty) => schema::valid_json(spec, ty, &bytes),
+        None => serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok(),
+    };
+    if valid {
+        return Ok(BodyValue::Valid(bytes));
+    }
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, "body", "", format!("malformed JSON: {e}")))?;
+    if let Some(ty) = ty {
+        schema::validate(spec, ty, &value).map_err(|ps| problems(StatusCode::UNPROCESSABLE_ENTITY, "body", "", ps))?;
+    }
+    Ok(BodyValue::Json(value))
 }
 
 /// `(method, path, operationId)` of every operation of `spec`, in spec order.

@@ -18,6 +18,9 @@ use serde_json::{Number, Value};
 use super::super::Spec;
 use super::{check_format, int_range, ty_def, Check, Checker, Int, Kind, Ty, TypeDef, MAX_DEPTH};
 
+mod decode;
+pub(crate) use decode::{decode_checked, one_pass, Checking};
+
 /// Whether `bytes` is one JSON value valid for `ty`; `false` when malformed,
 /// invalid, or too deep to tell.
 pub fn valid_json(spec: &'static Spec, ty: &Ty, bytes: &[u8]) -> bool {
@@ -89,8 +92,9 @@ enum Base {
     Struct(&'static TypeDef),
 }
 
+/// A value's type and keyword checks, as the streaming check and [`Checking`] read them.
 #[derive(Clone, Copy)]
-struct Shape {
+pub(crate) struct Shape {
     spec: &'static Spec,
     base: Base,
     nullable: bool,
