@@ -323,6 +323,8 @@ pub fn deserialize_struct<'de, T: PlainStruct, D: Deserializer<'de>>(
     deserializer.deserialize_struct(name, fields, StructVisitor { name, fields, marker: ::std::marker::PhantomData })
 }
 
+/// The visitor of every plain struct; its `expecting` reads `struct Name`,
+/// as the derive's does, so error messages stay the same.
 struct StructVisitor<T> {
     name: &'static str,
     fields: &'static [&'static str],
