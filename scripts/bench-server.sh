@@ -35,7 +35,8 @@ fi
 threads=${WRK_THREADS:-1}
 connections=${WRK_CONNECTIONS:-16}
 
-cargo build -q --release -p airbyte-examples --bin config-in-memory --bin config-in-memory-baseline
+# ONE_PASS=1: the server checks JSON bodies while decoding them (openapi-runtime's `one-pass`).
+cargo build -q --release -p airbyte-examples ${ONE_PASS:+--features one-pass} --bin config-in-memory --bin config-in-memory-baseline
 gen=target/release/config-in-memory
 base=target/release/config-in-memory-baseline
 

@@ -612,7 +612,15 @@ fn decode_into<T: DeserializeOwned + 'static>(
     shape: Option<schema::Shape>,
     slot: &mut dyn Any,
 ) -> serde_json::Result<()> {
+    // Only one of the two is compiled: a type decoded through both would be
+    // compiled twice in every generated server crate.
+    #[cfg(feature = "one-pass")]
     let value = T::deserialize(schema::Checking::new(de, shape))?;
+    #[cfg(not(feature = "one-pass"))]
+    let value = {
+        let _ = shape;
+        T::deserialize(de)?
+    };
     if let Some(slot) = slot.downcast_mut::<Option<T>>() {
         *slot = Some(value);
     }
@@ -946,7 +954,7 @@ pub fn router(spec: &'static Spec, backend: Backend, config: Config, prefixes: &
             let wants_cookies = op.params.iter().any(|p| p.location == Location::Cookie)
                 || spec.schemes.iter().any(|s| matches!(s.kind, SchemeKind::ApiKey { location: Location::Cookie, .. }));
             let one_pass = match (&backend, &op.body) {
-                (Backend::Typed(_), Some(def)) => def
+                (Backend::Typed(_), Some(def)) if cfg!(feature = "one-pass") => def
                     .media
                     .iter()
                     .map(|m| m.encoding == Encoding::Json && m.ty.as_ref().is_some_and(|ty| schema::one_pass(spec, ty)))

@@ -19,7 +19,9 @@ use super::Spec;
 mod stream;
 #[doc(hidden)]
 pub use stream::valid_json;
-pub(crate) use stream::{decode_checked, one_pass, valid_scalar, Checking, Scalar, Shape};
+#[cfg(feature = "one-pass")]
+pub(crate) use stream::Checking;
+pub(crate) use stream::{decode_checked, one_pass, valid_scalar, Scalar, Shape};
 
 /// The shape a use site holds (mirrors the generator's IR).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

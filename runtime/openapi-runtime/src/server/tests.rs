@@ -372,13 +372,16 @@ fn a_decoding_error_from_text_reads_as_one_from_a_value() {
     }
 }
 
+#[cfg(feature = "one-pass")]
 #[derive(Debug, Clone, PartialEq)]
 struct PetT {
     name: String,
     id: Option<String>,
 }
+#[cfg(feature = "one-pass")]
 openapi_support::plain_struct!(PetT { name: required 0 "name", id: optional 1 "id" });
 
+#[cfg(feature = "one-pass")]
 #[derive(Debug, Clone, PartialEq)]
 struct OwnerT {
     pets: Vec<PetT>,
@@ -389,6 +392,7 @@ struct OwnerT {
     data: Option<Value>,
     born: Option<String>,
 }
+#[cfg(feature = "one-pass")]
 openapi_support::plain_struct!(OwnerT {
     pets: required 0 "pets",
     kind: required 1 "kind",
@@ -399,6 +403,7 @@ openapi_support::plain_struct!(OwnerT {
     born: optional 6 "born",
 });
 
+#[cfg(feature = "one-pass")]
 /// The same struct through serde's derive (another way of reading keys).
 #[derive(Debug, PartialEq, Deserialize)]
 struct OwnerD {
@@ -408,6 +413,7 @@ struct OwnerD {
     score: Option<f64>,
 }
 
+#[cfg(feature = "one-pass")]
 /// What the two-pass path decodes for a body it finds valid (`None`: it does not).
 fn two_pass<T: DeserializeOwned>(ty: Ty, body: &[u8]) -> Option<T> {
     if valid_json(&SPEC, &ty, body) {
@@ -417,8 +423,10 @@ fn two_pass<T: DeserializeOwned>(ty: Ty, body: &[u8]) -> Option<T> {
     }
 }
 
+#[cfg(feature = "one-pass")]
 const OWNER: Ty = Ty::Named(1);
 
+#[cfg(feature = "one-pass")]
 #[test]
 fn one_pass_decodes_valid_bodies_as_the_two_pass_path_does() {
     let valid = [
@@ -442,6 +450,7 @@ fn one_pass_decodes_valid_bodies_as_the_two_pass_path_does() {
     }
 }
 
+#[cfg(feature = "one-pass")]
 #[test]
 fn one_pass_leaves_every_other_body_to_the_two_pass_path() {
     let others = [
@@ -485,6 +494,7 @@ fn one_pass_leaves_every_other_body_to_the_two_pass_path() {
     assert_eq!(one_pass::<Value>(&SPEC, &Ty::Named(3), b"1"), None);
 }
 
+#[cfg(feature = "one-pass")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
 async fn a_body_checked_in_one_pass_is_refused_as_before() {
     let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -620,6 +630,7 @@ fn reading_a_body_leaves_a_checked_one_as_it_is() {
     assert_eq!((rejection.status, rejection.location), (StatusCode::UNPROCESSABLE_ENTITY, "body"));
 }
 
+#[cfg(feature = "one-pass")]
 /// What the one-pass path makes of `bytes` for a `T`: the value when it is valid
 /// and `T` accepts it, as the generated servers call it.
 fn one_pass<T: serde::de::DeserializeOwned + 'static>(spec: &'static Spec, ty: &Ty, bytes: &[u8]) -> Option<T> {

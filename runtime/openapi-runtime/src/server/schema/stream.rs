@@ -19,7 +19,9 @@ use super::super::Spec;
 use super::{check_format, int_range, ty_def, Check, Checker, Int, Kind, Ty, TypeDef, MAX_DEPTH};
 
 mod decode;
-pub(crate) use decode::{decode_checked, one_pass, Checking};
+#[cfg(feature = "one-pass")]
+pub(crate) use decode::Checking;
+pub(crate) use decode::{decode_checked, one_pass};
 
 /// Whether `bytes` is one JSON value valid for `ty`; `false` when malformed,
 /// invalid, or too deep to tell.

@@ -145,12 +145,14 @@ macro_rules! forward_all {
 /// A deserializer whose value is checked against `shape` as the type reads it;
 /// without a shape it hands on what the wrapped one reads, unchecked (how a
 /// body that takes the two-pass path is decoded, by the same compiled code).
+#[cfg_attr(not(feature = "one-pass"), allow(dead_code))]
 pub(crate) struct Checking<D> {
     de: D,
     shape: Option<Shape>,
 }
 
 impl<D> Checking<D> {
+    #[cfg_attr(not(feature = "one-pass"), allow(dead_code))]
     pub(crate) fn new(de: D, shape: Option<Shape>) -> Checking<D> {
         Checking { de, shape }
     }
