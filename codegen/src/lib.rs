@@ -248,9 +248,9 @@ pub fn emit_crates(api: &ir::Api, crates: &CrateNames) -> Result<Vec<GeneratedFi
     let features = crates.tag_features.then(|| tags::tag_features(api));
     let features = features.as_ref();
     let tasks: Vec<par::Task<'_, Emitted>> = vec![
-        Box::new(|| under(&crates.types, emit::types::emit_with(api, crates, features))),
-        Box::new(|| under(&crates.client, emit::client::emit_with(api, crates, features))),
-        Box::new(|| under(&crates.server, emit::server::emit_with(api, crates, features))),
+        Box::new(|| under(&crates.types, emit::types::emit(api, crates, features))),
+        Box::new(|| under(&crates.client, emit::client::emit(api, crates, features))),
+        Box::new(|| under(&crates.server, emit::server::emit(api, crates, features))),
     ];
     let mut files = Vec::new();
     for emitted in par::run(tasks) {

@@ -734,14 +734,9 @@ fn emit_operation(
 }
 
 /// All files of the client crate, paths relative to the crate directory.
-pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitError> {
-    let features = names.tag_features.then(|| crate::tags::tag_features(api));
-    emit_with(api, names, features.as_ref())
-}
-
-/// [`emit`] with the tag features (when `names.tag_features`) already
-/// worked out: the three crates of a spec share them.
-pub fn emit_with(
+/// `features`: the spec's tag features when `names.tag_features` (worked out
+/// once per spec, [`crate::tags::tag_features`]: the three crates share them).
+pub fn emit(
     api: &Api,
     names: &CrateNames,
     features: Option<&crate::tags::TagFeatures>,

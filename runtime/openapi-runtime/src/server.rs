@@ -511,15 +511,6 @@ pub fn json(code: u16, content_type: &'static str, body: serde_json::Result<Vec<
 }
 
 #[doc(hidden)]
-/// `value` as JSON text. Sized for a typical body up front: growing from empty
-/// reallocates several times per response.
-pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(256);
-    serde_json::to_writer(&mut out, value)?;
-    Ok(out)
-}
-
-#[doc(hidden)]
 /// A response with `value` as its JSON body (failure to serialise is a `500`).
 /// Only the call of `serialize` is generic: the buffer and the response are
 /// built by one function for every body type.

@@ -142,7 +142,7 @@ fn echo(api: &Service, mut input: Input) -> BoxFuture<'static, HttpResponse> {
             // Counted once decoded: a generated `call` calls the implementation only then.
             calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             body["limit"] = json!(limit);
-            Box::pin(std::future::ready(json(201, "application/json", to_json(&body))))
+            Box::pin(std::future::ready(json_response(201, "application/json", &body)))
         }
         Err(r) => input.reject(r),
     }
@@ -527,7 +527,7 @@ async fn a_body_checked_in_one_pass_is_refused_as_before() {
 
 fn echo_path(_: &Service, mut input: Input) -> BoxFuture<'static, HttpResponse> {
     match input.param::<String>(0) {
-        Ok(id) => Box::pin(std::future::ready(json(200, "application/json", to_json(&id)))),
+        Ok(id) => Box::pin(std::future::ready(json_response(200, "application/json", &id))),
         Err(r) => input.reject(r),
     }
 }
