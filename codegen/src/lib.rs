@@ -36,7 +36,10 @@ pub mod write;
 
 /// Independent stages on all cores. Threads, not a pool: the pipeline has a
 /// handful of coarse tasks (a spec, a crate, a file), each far longer than a
-/// thread start.
+/// thread start. Every task gets its own thread, but only as many run at once
+/// as there are cores ([`permits`]): a task that has not started holds no
+/// memory, so the process's peak stays near what the running tasks need, and
+/// every page it does not touch is a page the kernel does not zero.
 pub mod par {
     /// One task; it may borrow from the caller.
     pub type Task<'a, T> = Box<dyn FnOnce() -> T + Send + 'a>;
@@ -67,6 +70,9 @@ pub mod par {
     /// and return their results in the tasks' order. A task that panics
     /// panics here (a generator bug, as in a sequential run). Inside
     /// [`inline`], all run here in order.
+    ///
+    /// A task runs while it holds a permit; the thread that waits for its
+    /// tasks lends its own permit meanwhile, so nesting cannot deadlock.
     pub fn run<'a, T: Send + 'a>(tasks: Vec<Task<'a, T>>) -> Vec<T> {
         if INLINE.with(std::cell::Cell::get) {
             return tasks.into_iter().map(|t| t()).collect();
@@ -82,6 +88,7 @@ pub mod par {
                 .iter()
                 .map(|slot| {
                     let run = move || {
+                        let _permit = permits::Hold::take();
                         let task = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
                         task.map(|t| t())
                     };
@@ -90,7 +97,11 @@ pub mod par {
                     std::thread::Builder::new().stack_size(STACK).spawn_scoped(s, run).ok()
                 })
                 .collect();
-            let mut out = vec![first()];
+            let mut out = {
+                let _permit = permits::Hold::take();
+                vec![first()]
+            };
+            let _lent = permits::Lend::new();
             for (slot, handle) in slots[1..].iter().zip(spawned) {
                 let done = match handle.map(|h| h.join()) {
                     Some(Ok(done)) => done,
@@ -98,12 +109,133 @@ pub mod par {
                     None => None,
                 };
                 let task = || slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-                if let Some(v) = done.or_else(|| task().map(|t| t())) {
+                if let Some(v) = done.or_else(|| {
+                    task().map(|t| {
+                        let _permit = permits::Hold::take();
+                        t()
+                    })
+                }) {
                     out.push(v);
                 }
             }
             out
         })
+    }
+
+    /// Run `f`, which waits for another thread's work, with this thread's
+    /// permit lent meanwhile (as [`run`] does while it joins its tasks).
+    pub fn waiting<T>(f: impl FnOnce() -> T) -> T {
+        let _lent = permits::Lend::new();
+        f()
+    }
+
+    /// One permit per core, handed out first come, first served: tasks
+    /// start in the order they asked, which is the order the pipeline made
+    /// them (a spec's load before its emission, a file's first part first).
+    mod permits {
+        use std::collections::VecDeque;
+        use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
+
+        struct Permits {
+            state: Mutex<State>,
+            turn: Condvar,
+        }
+
+        struct State {
+            free: usize,
+            next_ticket: u64,
+            waiting: VecDeque<u64>,
+        }
+
+        std::thread_local! {
+            /// Whether this thread holds a permit.
+            static HELD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+        }
+
+        /// How many tasks run at once: `CODEGEN_JOBS` when set to a positive
+        /// number (for measuring), else one per core.
+        pub(super) fn limit() -> usize {
+            std::env::var("CODEGEN_JOBS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .filter(|&n: &usize| n > 0)
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
+        }
+
+        fn permits() -> &'static Permits {
+            static PERMITS: OnceLock<Permits> = OnceLock::new();
+            PERMITS.get_or_init(|| Permits {
+                state: Mutex::new(State { free: limit(), next_ticket: 0, waiting: VecDeque::new() }),
+                turn: Condvar::new(),
+            })
+        }
+
+        fn acquire() {
+            let p = permits();
+            let mut state = p.state.lock().unwrap_or_else(PoisonError::into_inner);
+            let ticket = state.next_ticket;
+            state.next_ticket += 1;
+            state.waiting.push_back(ticket);
+            while state.free == 0 || state.waiting.front() != Some(&ticket) {
+                state = p.turn.wait(state).unwrap_or_else(PoisonError::into_inner);
+            }
+            state.waiting.pop_front();
+            state.free -= 1;
+            drop(state);
+            // The next in line may be able to go too.
+            p.turn.notify_all();
+            HELD.with(|h| h.set(true));
+        }
+
+        fn release() {
+            HELD.with(|h| h.set(false));
+            let p = permits();
+            p.state.lock().unwrap_or_else(PoisonError::into_inner).free += 1;
+            p.turn.notify_all();
+        }
+
+        /// A permit for this thread while alive, unless it holds one already.
+        pub(super) struct Hold(bool);
+
+        impl Hold {
+            pub(super) fn take() -> Hold {
+                if HELD.with(std::cell::Cell::get) {
+                    return Hold(false);
+                }
+                acquire();
+                Hold(true)
+            }
+        }
+
+        impl Drop for Hold {
+            fn drop(&mut self) {
+                if self.0 {
+                    release();
+                }
+            }
+        }
+
+        /// This thread's permit given back while alive (it is waiting for
+        /// other tasks), taken again when dropped.
+        pub(super) struct Lend(bool);
+
+        impl Lend {
+            pub(super) fn new() -> Lend {
+                let held = HELD.with(std::cell::Cell::get);
+                if held {
+                    release();
+                }
+                Lend(held)
+            }
+        }
+
+        impl Drop for Lend {
+            fn drop(&mut self) {
+                if self.0 {
+                    acquire();
+                }
+            }
+        }
     }
 
     #[cfg(test)]
@@ -124,6 +256,47 @@ pub mod par {
             assert_eq!(spread.len(), 3);
             assert_eq!(spread[0], here);
             assert!(spread[1..].iter().all(|id| *id != here));
+        }
+
+        #[test]
+        fn nested_tasks_never_run_more_than_the_permits_at_once() {
+            use std::sync::atomic::{AtomicUsize, Ordering};
+            static RUNNING: AtomicUsize = AtomicUsize::new(0);
+            static MOST: AtomicUsize = AtomicUsize::new(0);
+            fn leaf(i: usize) -> usize {
+                let now = RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+                MOST.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(2));
+                RUNNING.fetch_sub(1, Ordering::SeqCst);
+                i
+            }
+            // Three levels: a parent waiting for its children lends its
+            // permit, so this finishes whatever the number of permits.
+            let outer: Vec<Task<'static, Vec<Vec<usize>>>> = (0..3)
+                .map(|a| -> Task<'static, _> {
+                    Box::new(move || {
+                        let mid: Vec<Task<'static, Vec<usize>>> = (0..3)
+                            .map(|b| -> Task<'static, _> {
+                                Box::new(move || {
+                                    let leaves: Vec<Task<'static, usize>> = (0..4)
+                                        .map(|c| -> Task<'static, usize> {
+                                            Box::new(move || leaf(a * 100 + b * 10 + c))
+                                        })
+                                        .collect();
+                                    run(leaves)
+                                })
+                            })
+                            .collect();
+                        run(mid)
+                    })
+                })
+                .collect();
+            let got = run(outer);
+            let want: Vec<Vec<Vec<usize>>> =
+                (0..3).map(|a| (0..3).map(|b| (0..4).map(|c| a * 100 + b * 10 + c).collect()).collect()).collect();
+            assert_eq!(got, want);
+            let most = MOST.load(Ordering::SeqCst);
+            assert!(most >= 1 && most <= permits::limit(), "{most} tasks ran at once, limit {}", permits::limit());
         }
     }
 }
@@ -247,13 +420,21 @@ pub fn emit_crates(api: &ir::Api, crates: &CrateNames) -> Result<Vec<GeneratedFi
     };
     let features = crates.tag_features.then(|| tags::tag_features(api));
     let features = features.as_ref();
+    // The client first: its `operations.rs` is the longest task that is not
+    // cut into parts, so it starts first (on this thread, at once) and the
+    // other crates' parts fill the cores around it.
     let tasks: Vec<par::Task<'_, Emitted>> = vec![
-        Box::new(|| under(&crates.types, emit::types::emit(api, crates, features))),
         Box::new(|| under(&crates.client, emit::client::emit(api, crates, features))),
+        Box::new(|| under(&crates.types, emit::types::emit(api, crates, features))),
         Box::new(|| under(&crates.server, emit::server::emit(api, crates, features))),
     ];
+    let mut emitted = par::run(tasks);
+    // Files in crate order: types, client, server.
+    if let [client, types, ..] = &mut emitted[..] {
+        std::mem::swap(client, types);
+    }
     let mut files = Vec::new();
-    for emitted in par::run(tasks) {
+    for emitted in emitted {
         files.extend(emitted?);
     }
     Ok(files)
@@ -381,6 +562,10 @@ impl LinkSlot {
 
     /// The IR once the job has loaded it; `None` when the job has not started.
     fn wait(&self) -> Option<Option<std::sync::Arc<ir::Api>>> {
+        par::waiting(|| self.wait_here())
+    }
+
+    fn wait_here(&self) -> Option<Option<std::sync::Arc<ir::Api>>> {
         let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         loop {
             match &*state {

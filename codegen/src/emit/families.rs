@@ -18,6 +18,10 @@ use super::{doc_lines, format_rust, header, ident, inner_doc_lines, EmitError, G
 use crate::family::{FamilyCrate, FamilyDef, Holder, Home, Member};
 use crate::ir::*;
 
+/// Runs the member modules are formatted in (see `par`: only as many run
+/// at once as there are cores).
+const FORMAT_RUNS: usize = 16;
+
 /// Every file of the crate, paths relative to its directory.
 pub fn emit(fc: &FamilyCrate) -> Result<Vec<GeneratedFile>, EmitError> {
     let api = &fc.api;
@@ -25,31 +29,22 @@ pub fn emit(fc: &FamilyCrate) -> Result<Vec<GeneratedFile>, EmitError> {
     let homes = fc.homes();
     let mut files = Vec::new();
 
-    // Modules are independent: format them on all cores.
+    // Modules are independent: format them on all cores, in runs small
+    // enough that the last ones finish together.
     let members: Vec<(&FamilyDef, &Member)> =
         fc.families.iter().flat_map(|f| f.members.iter().map(move |m| (f, m))).collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    let chunk = members.len().div_ceil(threads).max(1);
-    let results: Vec<Result<Vec<GeneratedFile>, EmitError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = members
-            .chunks(chunk)
-            .map(|part| {
-                let homes = &homes;
-                s.spawn(move || {
-                    let cx = Cx::new(api, &fc.constants);
-                    part.iter().map(|(f, m)| member_file(fc, &cx, homes, f, m)).collect::<Result<Vec<_>, _>>()
-                })
+    let homes = &homes;
+    let chunk = members.len().div_ceil(FORMAT_RUNS).max(1);
+    let tasks: Vec<crate::par::Task<'_, Result<Vec<GeneratedFile>, EmitError>>> = members
+        .chunks(chunk)
+        .map(|part| -> crate::par::Task<'_, Result<Vec<GeneratedFile>, EmitError>> {
+            Box::new(move || {
+                let cx = Cx::new(api, &fc.constants);
+                part.iter().map(|(f, m)| member_file(fc, &cx, homes, f, m)).collect()
             })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(EmitError { file: "families".into(), message: "a formatting thread panicked".into() })
-                })
-            })
-            .collect()
-    });
+        })
+        .collect();
+    let results = crate::par::run(tasks);
     for r in results {
         files.extend(r?);
     }

@@ -164,10 +164,9 @@ pub(crate) fn format_rust_parts(api: &Api, file: &str, parts: Vec<Part<'_>>) -> 
 }
 
 /// How many parts to emit a file of `weight` in ([`format_rust_parts`]):
-/// one per core, at most [`MAX_PARTS`], none smaller than [`MIN_PART_WEIGHT`].
+/// at most [`MAX_PARTS`], none smaller than [`MIN_PART_WEIGHT`].
 pub(crate) fn part_count(weight: usize) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    cores.min(MAX_PARTS).min(weight / MIN_PART_WEIGHT).max(1)
+    (weight / MIN_PART_WEIGHT).clamp(1, MAX_PARTS)
 }
 
 /// Spec text that becomes doc lines, as weight for [`balanced_ranges`] (in
@@ -176,13 +175,13 @@ pub(crate) fn docs_weight(docs: &crate::ir::Docs) -> usize {
     (docs.title.as_ref().map_or(0, String::len) + docs.description.as_ref().map_or(0, String::len)) / 128
 }
 
-/// Parts of one file at most: the memory of the parts' token trees and
-/// `syn` trees is alive at once, and the pipeline already runs several
-/// files side by side.
-const MAX_PARTS: usize = 4;
+/// Parts of one file at most. Only as many run at once as there are cores
+/// (`par`), so more parts cost a thread each, not memory; small parts let
+/// the last ones of a run finish together instead of one long part alone.
+const MAX_PARTS: usize = 16;
 
 /// A part smaller than this (in the emitters' weight units, roughly items
-/// plus their fields) is not worth a thread of its own.
+/// plus their fields; about 5 ms of work) is not worth a thread of its own.
 const MIN_PART_WEIGHT: usize = 400;
 
 /// Cut `0..weights.len()` into `parts` consecutive ranges of about equal

@@ -189,14 +189,6 @@ fn op_doc(op: &Operation) -> String {
     text
 }
 
-/// An operation's items outside its module: its method of the `Api` trait
-/// and of the object-safe `Erased` trait, and the latter's implementation.
-struct OpMethods {
-    trait_method: TokenStream,
-    erased_decl: TokenStream,
-    erased_impl: TokenStream,
-}
-
 /// An operation's module: its `Request`, `Response` and their code.
 fn op_module(api: &Api, op: &Operation) -> TokenStream {
     let types = quote!(types::);
@@ -423,31 +415,41 @@ fn op_module(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn op_methods(op: &Operation) -> OpMethods {
+/// An operation's method of the `Api` trait.
+fn trait_method(op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let id = &op.id;
     let dep = if op.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
     let tdoc = doc_lines(&op_doc(op));
-    let trait_method = quote! {
+    quote! {
         #tdoc
         #dep
         fn #name(&self, request: #name::Request, context: RequestContext) -> impl Future<Output = #name::Response> + Send {
             let _ = (request, context);
             ::std::future::ready(#name::Response::Raw(runtime::not_implemented(#id)))
         }
-    };
-    // The implementation's future and the response conversion in one box per request.
-    let erased_decl = quote! {
+    }
+}
+
+/// An operation's method of the object-safe `Erased` trait: the
+/// implementation's future and the response conversion in one box per request.
+fn erased_decl(op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    quote! {
         fn #name(self: ::std::sync::Arc<Self>, request: #name::Request, context: RequestContext) -> BoxFuture<'static, HttpResponse>;
-    };
-    let erased_impl = quote! {
+    }
+}
+
+/// An operation's method of `Erased`'s implementation for every `Api`.
+fn erased_impl(op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    quote! {
         fn #name(self: ::std::sync::Arc<Self>, request: #name::Request, context: RequestContext) -> BoxFuture<'static, HttpResponse> {
             ::std::boxed::Box::pin(async move {
                 ::axum::response::IntoResponse::into_response(Api::#name(&*self, request, context).await)
             })
         }
-    };
-    OpMethods { trait_method, erased_decl, erased_impl }
+    }
 }
 
 /// The `#[cfg]` of operation `index` under per-tag features (nothing without).
@@ -455,57 +457,67 @@ fn op_cfg(features: Option<&TagFeatures>, index: usize) -> TokenStream {
     features.map(|f| super::cfg_features(&f.operation_features(index))).unwrap_or_default()
 }
 
-/// `ops.rs`, in parts (see `format_rust_parts`): the traits, then the
-/// operations' modules cut into runs of about equal size.
+/// `ops.rs`, in parts (see `format_rust_parts`): the `Api` trait, its
+/// object-safe form, that form's implementation, then the operations'
+/// modules, cut into runs of about equal size.
 fn ops_rs<'a>(api: &'a Api, features: Option<&'a TagFeatures>) -> Vec<Part<'a>> {
     let ops = &api.operations;
-    // Rough sizes: a module grows with its parameters and responses; the
-    // traits (item 0) cost about 40% of what the modules do.
-    let modules = ops.iter().map(|op| {
-        let params: usize = op.parameters.iter().map(|p| 2 + super::docs_weight(&p.docs)).sum();
-        6 + params + 3 * op.responses.len()
-    });
-    let mut weights = vec![0];
+    // Rough sizes: a module grows with its parameters and responses; per
+    // operation, the `Api` method is about a quarter of its module, the
+    // object-safe declaration a tenth and its implementation a fifth
+    // (measured in lines of config-api's `ops.rs`).
+    let modules: Vec<usize> = ops
+        .iter()
+        .map(|op| {
+            let params: usize = op.parameters.iter().map(|p| 2 + super::docs_weight(&p.docs)).sum();
+            6 + params + 3 * op.responses.len()
+        })
+        .collect();
+    let all: usize = modules.iter().sum();
+    let mut weights = vec![all / 4, all / 10, all / 5];
     weights.extend(modules);
-    weights[0] = weights.iter().sum::<usize>() * 2 / 5;
     let parts = super::part_count(weights.iter().sum());
     super::balanced_ranges(&weights, parts)
         .into_iter()
         .map(|items| -> Part<'a> {
             Box::new(move || {
-                let head = if items.start == 0 { ops_head(api, features) } else { TokenStream::new() };
-                let modules = (items.start.max(1) - 1..items.end - 1).map(|index| {
-                    // Each part of an operation is one item, so its gate goes in front of it.
-                    let cfg = op_cfg(features, index);
-                    let module = op_module(api, &ops[index]);
-                    quote!(#cfg #module)
-                });
-                Ok(quote!(#head #(#modules)*))
+                let mut out = TokenStream::new();
+                for item in items {
+                    match item {
+                        0 => out.extend(ops_api_trait(api, features)),
+                        1 => out.extend(ops_erased_trait(api, features)),
+                        2 => out.extend(ops_erased_impl(api, features)),
+                        _ => {
+                            // Each part of an operation is one item, so its gate goes in front of it.
+                            let index = item - 3;
+                            let cfg = op_cfg(features, index);
+                            let module = op_module(api, &ops[index]);
+                            out.extend(quote!(#cfg #module));
+                        }
+                    }
+                }
+                Ok(out)
             })
         })
         .collect()
 }
 
-/// The items of `ops.rs` before the operations' modules: the `Api` trait,
-/// its object-safe form and what the router needs of it.
-fn ops_head(api: &Api, features: Option<&TagFeatures>) -> TokenStream {
-    let codes: Vec<OpMethods> = api
-        .operations
-        .iter()
-        .enumerate()
-        .map(|(index, op)| {
-            let cfg = op_cfg(features, index);
-            let OpMethods { trait_method, erased_decl, erased_impl } = op_methods(op);
-            OpMethods {
-                trait_method: quote!(#cfg #trait_method),
-                erased_decl: quote!(#cfg #erased_decl),
-                erased_impl: quote!(#cfg #erased_impl),
-            }
-        })
-        .collect();
-    let methods = codes.iter().map(|c| &c.trait_method);
-    let decls = codes.iter().map(|c| &c.erased_decl);
-    let impls = codes.iter().map(|c| &c.erased_impl);
+/// One method per operation, each behind its operation's gate.
+fn gated_methods<'a>(
+    api: &'a Api,
+    features: Option<&'a TagFeatures>,
+    method: impl Fn(&Operation) -> TokenStream + 'a,
+) -> impl Iterator<Item = TokenStream> + 'a {
+    api.operations.iter().enumerate().map(move |(index, op)| {
+        let cfg = op_cfg(features, index);
+        let method = method(op);
+        quote!(#cfg #method)
+    })
+}
+
+/// The first items of `ops.rs`: its imports and the `Api` trait.
+fn ops_api_trait(api: &Api, features: Option<&TagFeatures>) -> TokenStream {
+    let methods = gated_methods(api, features, trait_method);
     let title = &api.title;
     let trait_doc = doc_lines(&format!(
         "The operations of {title}: implement the ones you serve.\n\n\
@@ -525,13 +537,25 @@ fn ops_head(api: &Api, features: Option<&TagFeatures>) -> TokenStream {
         pub trait Api: Send + Sync + 'static {
             #(#methods)*
         }
+    }
+}
 
+/// The object-safe form of the `Api` trait.
+fn ops_erased_trait(api: &Api, features: Option<&TagFeatures>) -> TokenStream {
+    let decls = gated_methods(api, features, erased_decl);
+    quote! {
         /// The object-safe form of [`Api`] the router calls, so the request
         /// handling is compiled once rather than for every implementation.
         pub(crate) trait Erased: Send + Sync {
             #(#decls)*
         }
+    }
+}
 
+/// Every `Api` as its object-safe form, and how a router's service gets it.
+fn ops_erased_impl(api: &Api, features: Option<&TagFeatures>) -> TokenStream {
+    let impls = gated_methods(api, features, erased_impl);
+    quote! {
         impl<T: Api> Erased for T {
             #(#impls)*
         }
