@@ -401,15 +401,8 @@ fn op_module(api: &Api, op: &Operation) -> TokenStream {
                 ::std::result::Result::Ok(Request { #(#inits,)* })
             }
 
-            pub(crate) fn call(api: &runtime::Service, mut input: Input) -> BoxFuture<'static, HttpResponse> {
-                let api = match super::erased(api) {
-                    ::std::result::Result::Ok(api) => api,
-                    ::std::result::Result::Err(rejection) => return input.reject(rejection),
-                };
-                match decode(&mut input) {
-                    ::std::result::Result::Ok(request) => super::Erased::#name(api, request, input.into_context()),
-                    ::std::result::Result::Err(rejection) => input.reject(rejection),
-                }
+            pub(crate) fn call(api: &runtime::Service, input: Input) -> BoxFuture<'static, HttpResponse> {
+                runtime::dispatch(api, input, decode, <dyn super::Erased>::#name)
             }
         }
     }
@@ -552,18 +545,12 @@ fn ops_erased_trait(api: &Api, features: Option<&TagFeatures>) -> TokenStream {
     }
 }
 
-/// Every `Api` as its object-safe form, and how a router's service gets it.
+/// Every `Api` as its object-safe form.
 fn ops_erased_impl(api: &Api, features: Option<&TagFeatures>) -> TokenStream {
     let impls = gated_methods(api, features, erased_impl);
     quote! {
         impl<T: Api> Erased for T {
             #(#impls)*
-        }
-
-        /// The implementation a router holds (see `router_with`), as [`Erased`].
-        #[allow(dead_code)]
-        fn erased(api: &runtime::Service) -> ::std::result::Result<::std::sync::Arc<dyn Erased>, runtime::Rejection> {
-            api.downcast_ref::<::std::sync::Arc<dyn Erased>>().cloned().ok_or_else(runtime::Rejection::unserved)
         }
     }
 }

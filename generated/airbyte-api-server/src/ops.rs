@@ -2851,15 +2851,6 @@ impl<T: Api> Erased for T {
         })
     }
 }
-/// The implementation a router holds (see `router_with`), as [`Erased`].
-#[allow(dead_code)]
-fn erased(
-    api: &runtime::Service,
-) -> ::std::result::Result<::std::sync::Arc<dyn Erased>, runtime::Rejection> {
-    api.downcast_ref::<::std::sync::Arc<dyn Erased>>()
-        .cloned()
-        .ok_or_else(runtime::Rejection::unserved)
-}
 /// Types of `getDocumentation` (`GET /`).
 pub mod get_documentation {
     #[allow(unused_imports)]
@@ -2896,18 +2887,9 @@ pub mod get_documentation {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_documentation(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_documentation)
     }
 }
 /// Types of `listApplications` (`GET /applications`).
@@ -2949,18 +2931,9 @@ pub mod list_applications {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_applications(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_applications)
     }
 }
 /// Types of `createApplication` (`POST /applications`).
@@ -3010,18 +2983,9 @@ pub mod create_application {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_application(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_application)
     }
 }
 /// Types of `createAccessToken` (`POST /applications/token`).
@@ -3092,18 +3056,9 @@ pub mod create_access_token {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_access_token(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_access_token)
     }
 }
 /// Types of `getApplication` (`GET /applications/{applicationId}`).
@@ -3153,18 +3108,9 @@ pub mod get_application {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_application(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_application)
     }
 }
 /// Types of `deleteApplication` (`DELETE /applications/{applicationId}`).
@@ -3214,18 +3160,9 @@ pub mod delete_application {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_application(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_application)
     }
 }
 /// Types of `listConnections` (`GET /connections`).
@@ -3300,18 +3237,9 @@ pub mod list_connections {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_connections(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_connections)
     }
 }
 /// Types of `createConnection` (`POST /connections`).
@@ -3361,18 +3289,9 @@ pub mod create_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_connection(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_connection)
     }
 }
 /// Types of `getConnection` (`GET /connections/{connectionId}`).
@@ -3422,18 +3341,9 @@ pub mod get_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connection(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_connection)
     }
 }
 /// Types of `deleteConnection` (`DELETE /connections/{connectionId}`).
@@ -3479,18 +3389,9 @@ pub mod delete_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_connection(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_connection)
     }
 }
 /// Types of `patchConnection` (`PATCH /connections/{connectionId}`).
@@ -3546,18 +3447,9 @@ pub mod patch_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::patch_connection(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::patch_connection)
     }
 }
 /// Types of `listConnectorDefinitions` (`GET /connector_definitions`).
@@ -3617,22 +3509,14 @@ pub mod list_connector_definitions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_connector_definitions(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_connector_definitions,
+        )
     }
 }
 /// Types of `listDataplanes` (`GET /dataplanes`).
@@ -3687,18 +3571,9 @@ pub mod list_dataplanes {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_dataplanes(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_dataplanes)
     }
 }
 /// Types of `createDataplane` (`POST /dataplanes`).
@@ -3751,18 +3626,9 @@ pub mod create_dataplane {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_dataplane(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_dataplane)
     }
 }
 /// Types of `getDataplane` (`GET /dataplanes/{dataplaneId}`).
@@ -3812,18 +3678,9 @@ pub mod get_dataplane {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_dataplane(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_dataplane)
     }
 }
 /// Types of `deleteDataplane` (`DELETE /dataplanes/{dataplaneId}`).
@@ -3873,18 +3730,9 @@ pub mod delete_dataplane {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_dataplane(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_dataplane)
     }
 }
 /// Types of `updateDataplane` (`PATCH /dataplanes/{dataplaneId}`).
@@ -3940,18 +3788,9 @@ pub mod update_dataplane {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_dataplane(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_dataplane)
     }
 }
 /// Types of `listDestinations` (`GET /destinations`).
@@ -4021,18 +3860,9 @@ pub mod list_destinations {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_destinations(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_destinations)
     }
 }
 /// Types of `createDestination` (`POST /destinations`).
@@ -4085,18 +3915,9 @@ pub mod create_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_destination(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_destination)
     }
 }
 /// Types of `getDestination` (`GET /destinations/{destinationId}`).
@@ -4154,18 +3975,9 @@ pub mod get_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_destination(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_destination)
     }
 }
 /// Types of `putDestination` (`PUT /destinations/{destinationId}`).
@@ -4221,18 +4033,9 @@ pub mod put_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::put_destination(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::put_destination)
     }
 }
 /// Types of `deleteDestination` (`DELETE /destinations/{destinationId}`).
@@ -4278,18 +4081,9 @@ pub mod delete_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_destination(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_destination)
     }
 }
 /// Types of `patchDestination` (`PATCH /destinations/{destinationId}`).
@@ -4345,18 +4139,9 @@ pub mod patch_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::patch_destination(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::patch_destination)
     }
 }
 /// Types of `listEmbeddedOrganizationsByUser` (`GET /embedded/organizations`).
@@ -4398,22 +4183,14 @@ pub mod list_embedded_organizations_by_user {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_embedded_organizations_by_user(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_embedded_organizations_by_user,
+        )
     }
 }
 /// Types of `generateEmbeddedScopedToken` (`POST /embedded/scoped_token`).
@@ -4460,22 +4237,14 @@ pub mod generate_embedded_scoped_token {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::generate_embedded_scoped_token(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::generate_embedded_scoped_token,
+        )
     }
 }
 /// Types of `getEmbeddedWidget` (`POST /embedded/widget_token`).
@@ -4522,18 +4291,9 @@ pub mod get_embedded_widget {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_embedded_widget(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_embedded_widget)
     }
 }
 /// Types of `listGroups` (`GET /groups`).
@@ -4598,18 +4358,9 @@ pub mod list_groups {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_groups(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_groups)
     }
 }
 /// Types of `createGroup` (`POST /groups`).
@@ -4662,18 +4413,9 @@ pub mod create_group {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_group(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_group)
     }
 }
 /// Types of `getGroup` (`GET /groups/{groupId}`).
@@ -4725,18 +4467,9 @@ pub mod get_group {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_group(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_group)
     }
 }
 /// Types of `deleteGroup` (`DELETE /groups/{groupId}`).
@@ -4787,18 +4520,9 @@ pub mod delete_group {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_group(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_group)
     }
 }
 /// Types of `updateGroup` (`PATCH /groups/{groupId}`).
@@ -4859,18 +4583,9 @@ pub mod update_group {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_group(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_group)
     }
 }
 /// Types of `listGroupMembers` (`GET /groups/{groupId}/members`).
@@ -4935,18 +4650,9 @@ pub mod list_group_members {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_group_members(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_group_members)
     }
 }
 /// Types of `addGroupMember` (`POST /groups/{groupId}/members`).
@@ -5007,18 +4713,9 @@ pub mod add_group_member {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::add_group_member(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::add_group_member)
     }
 }
 /// Types of `removeGroupMember` (`DELETE /groups/{groupId}/members/{userId}`).
@@ -5074,18 +4771,9 @@ pub mod remove_group_member {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::remove_group_member(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::remove_group_member)
     }
 }
 /// Types of `listGroupPermissions` (`GET /groups/{groupId}/permissions`).
@@ -5137,18 +4825,14 @@ pub mod list_group_permissions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_group_permissions(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_group_permissions,
+        )
     }
 }
 /// Types of `createGroupPermission` (`POST /groups/{groupId}/permissions`).
@@ -5209,22 +4893,14 @@ pub mod create_group_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_group_permission(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_group_permission,
+        )
     }
 }
 /// Types of `deleteGroupPermission` (`DELETE /groups/{groupId}/permissions/{permissionId}`).
@@ -5277,22 +4953,14 @@ pub mod delete_group_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_group_permission(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_group_permission,
+        )
     }
 }
 /// Types of `getHealthCheck` (`GET /health`).
@@ -5327,18 +4995,9 @@ pub mod get_health_check {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_health_check(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_health_check)
     }
 }
 /// Types of `listJobs` (`GET /jobs`).
@@ -5440,18 +5099,9 @@ pub mod list_jobs {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_jobs(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_jobs)
     }
 }
 /// Types of `createJob` (`POST /jobs`).
@@ -5501,18 +5151,9 @@ pub mod create_job {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_job(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_job)
     }
 }
 /// Types of `getJob` (`GET /jobs/{jobId}`).
@@ -5560,18 +5201,9 @@ pub mod get_job {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_job(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_job)
     }
 }
 /// Types of `cancelJob` (`DELETE /jobs/{jobId}`).
@@ -5619,18 +5251,9 @@ pub mod cancel_job {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::cancel_job(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::cancel_job)
     }
 }
 /// Types of `oauthCallback` (`GET /oauth/callback`).
@@ -5677,18 +5300,9 @@ pub mod oauth_callback {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::oauth_callback(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::oauth_callback)
     }
 }
 /// Types of `listOrganizationsForUser` (`GET /organizations`).
@@ -5733,22 +5347,14 @@ pub mod list_organizations_for_user {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_organizations_for_user(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_organizations_for_user,
+        )
     }
 }
 /// Types of `createOrUpdateOrganizationOAuthCredentials` (`PUT /organizations/{organizationId}/oauthCredentials`).
@@ -5797,22 +5403,14 @@ pub mod create_or_update_organization_o_auth_credentials {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_or_update_organization_o_auth_credentials(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_or_update_organization_o_auth_credentials,
+        )
     }
 }
 /// Types of `deleteOrganizationOAuthCredentials` (`DELETE /organizations/{organizationId}/oauthCredentials/{actorType}/{name}`).
@@ -5866,22 +5464,14 @@ pub mod delete_organization_o_auth_credentials {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_organization_o_auth_credentials(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_organization_o_auth_credentials,
+        )
     }
 }
 /// Types of `listPermissions` (`GET /permissions`).
@@ -5941,18 +5531,9 @@ pub mod list_permissions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_permissions(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_permissions)
     }
 }
 /// Types of `createPermission` (`POST /permissions`).
@@ -6002,18 +5583,9 @@ pub mod create_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_permission(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_permission)
     }
 }
 /// Types of `getPermission` (`GET /permissions/{permissionId}`).
@@ -6066,18 +5638,9 @@ pub mod get_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_permission(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_permission)
     }
 }
 /// Types of `deletePermission` (`DELETE /permissions/{permissionId}`).
@@ -6126,18 +5689,9 @@ pub mod delete_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_permission(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_permission)
     }
 }
 /// Types of `updatePermission` (`PATCH /permissions/{permissionId}`).
@@ -6196,18 +5750,9 @@ pub mod update_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_permission(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_permission)
     }
 }
 /// Types of `listRegions` (`GET /regions`).
@@ -6259,18 +5804,9 @@ pub mod list_regions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_regions(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_regions)
     }
 }
 /// Types of `createRegion` (`POST /regions`).
@@ -6320,18 +5856,9 @@ pub mod create_region {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_region(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_region)
     }
 }
 /// Types of `getRegion` (`GET /regions/{regionId}`).
@@ -6381,18 +5908,9 @@ pub mod get_region {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_region(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_region)
     }
 }
 /// Types of `deleteRegion` (`DELETE /regions/{regionId}`).
@@ -6442,18 +5960,9 @@ pub mod delete_region {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_region(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_region)
     }
 }
 /// Types of `updateRegion` (`PATCH /regions/{regionId}`).
@@ -6509,18 +6018,9 @@ pub mod update_region {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_region(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_region)
     }
 }
 /// Types of `listSources` (`GET /sources`).
@@ -6590,18 +6090,9 @@ pub mod list_sources {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_sources(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_sources)
     }
 }
 /// Types of `createSource` (`POST /sources`).
@@ -6651,18 +6142,9 @@ pub mod create_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_source(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_source)
     }
 }
 /// Types of `initiateOAuth` (`POST /sources/initiateOAuth`).
@@ -6712,18 +6194,9 @@ pub mod initiate_o_auth {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::initiate_o_auth(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::initiate_o_auth)
     }
 }
 /// Types of `getSource` (`GET /sources/{sourceId}`).
@@ -6781,18 +6254,9 @@ pub mod get_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_source(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_source)
     }
 }
 /// Types of `putSource` (`PUT /sources/{sourceId}`).
@@ -6848,18 +6312,9 @@ pub mod put_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::put_source(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::put_source)
     }
 }
 /// Types of `deleteSource` (`DELETE /sources/{sourceId}`).
@@ -6905,18 +6360,9 @@ pub mod delete_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_source(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_source)
     }
 }
 /// Types of `patchSource` (`PATCH /sources/{sourceId}`).
@@ -6972,18 +6418,9 @@ pub mod patch_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::patch_source(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::patch_source)
     }
 }
 /// Types of `getStreamProperties` (`GET /streams`).
@@ -7048,18 +6485,9 @@ pub mod get_stream_properties {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_stream_properties(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_stream_properties)
     }
 }
 /// Types of `listTags` (`GET /tags`).
@@ -7112,18 +6540,9 @@ pub mod list_tags {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_tags(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_tags)
     }
 }
 /// Types of `createTag` (`POST /tags`).
@@ -7176,18 +6595,9 @@ pub mod create_tag {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_tag(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_tag)
     }
 }
 /// Types of `getTag` (`GET /tags/{tagId}`).
@@ -7235,18 +6645,9 @@ pub mod get_tag {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_tag(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_tag)
     }
 }
 /// Types of `deleteTag` (`DELETE /tags/{tagId}`).
@@ -7290,18 +6691,9 @@ pub mod delete_tag {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_tag(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_tag)
     }
 }
 /// Types of `updateTag` (`PATCH /tags/{tagId}`).
@@ -7357,18 +6749,9 @@ pub mod update_tag {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_tag(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_tag)
     }
 }
 /// Types of `listUsersWithinAnOrganization` (`GET /users`).
@@ -7431,22 +6814,14 @@ pub mod list_users_within_an_organization {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_users_within_an_organization(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_users_within_an_organization,
+        )
     }
 }
 /// Types of `listWorkspaces` (`GET /workspaces`).
@@ -7516,18 +6891,9 @@ pub mod list_workspaces {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_workspaces(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_workspaces)
     }
 }
 /// Types of `createWorkspace` (`POST /workspaces`).
@@ -7577,18 +6943,9 @@ pub mod create_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_workspace(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_workspace)
     }
 }
 /// Types of `getWorkspace` (`GET /workspaces/{workspaceId}`).
@@ -7638,18 +6995,9 @@ pub mod get_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_workspace(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_workspace)
     }
 }
 /// Types of `deleteWorkspace` (`DELETE /workspaces/{workspaceId}`).
@@ -7695,18 +7043,9 @@ pub mod delete_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_workspace(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_workspace)
     }
 }
 /// Types of `updateWorkspace` (`PATCH /workspaces/{workspaceId}`).
@@ -7759,18 +7098,9 @@ pub mod update_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_workspace(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_workspace)
     }
 }
 /// Types of `listDeclarativeSourceDefinitions` (`GET /workspaces/{workspaceId}/definitions/declarative_sources`).
@@ -7820,22 +7150,14 @@ pub mod list_declarative_source_definitions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_declarative_source_definitions(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_declarative_source_definitions,
+        )
     }
 }
 /// Types of `createDeclarativeSourceDefinition` (`POST /workspaces/{workspaceId}/definitions/declarative_sources`).
@@ -7885,22 +7207,14 @@ pub mod create_declarative_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_declarative_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_declarative_source_definition,
+        )
     }
 }
 /// Types of `getDeclarativeSourceDefinition` (`GET /workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}`).
@@ -7953,22 +7267,14 @@ pub mod get_declarative_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_declarative_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_declarative_source_definition,
+        )
     }
 }
 /// Types of `updateDeclarativeSourceDefinition` (`PUT /workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}`).
@@ -8027,22 +7333,14 @@ pub mod update_declarative_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_declarative_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_declarative_source_definition,
+        )
     }
 }
 /// Types of `deleteDeclarativeSourceDefinition` (`DELETE /workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}`).
@@ -8095,22 +7393,14 @@ pub mod delete_declarative_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_declarative_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_declarative_source_definition,
+        )
     }
 }
 /// Types of `listDestinationDefinitions` (`GET /workspaces/{workspaceId}/definitions/destinations`).
@@ -8160,22 +7450,14 @@ pub mod list_destination_definitions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_destination_definitions(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_destination_definitions,
+        )
     }
 }
 /// Types of `createDestinationDefinition` (`POST /workspaces/{workspaceId}/definitions/destinations`).
@@ -8225,22 +7507,14 @@ pub mod create_destination_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_destination_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_destination_definition,
+        )
     }
 }
 /// Types of `getDestinationDefinition` (`GET /workspaces/{workspaceId}/definitions/destinations/{definitionId}`).
@@ -8293,22 +7567,14 @@ pub mod get_destination_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_destination_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_destination_definition,
+        )
     }
 }
 /// Types of `updateDestinationDefinition` (`PUT /workspaces/{workspaceId}/definitions/destinations/{definitionId}`).
@@ -8367,22 +7633,14 @@ pub mod update_destination_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_destination_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_destination_definition,
+        )
     }
 }
 /// Types of `deleteDestinationDefinition` (`DELETE /workspaces/{workspaceId}/definitions/destinations/{definitionId}`).
@@ -8435,22 +7693,14 @@ pub mod delete_destination_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_destination_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_destination_definition,
+        )
     }
 }
 /// Types of `listSourceDefinitions` (`GET /workspaces/{workspaceId}/definitions/sources`).
@@ -8500,22 +7750,14 @@ pub mod list_source_definitions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_source_definitions(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_source_definitions,
+        )
     }
 }
 /// Types of `createSourceDefinition` (`POST /workspaces/{workspaceId}/definitions/sources`).
@@ -8565,22 +7807,14 @@ pub mod create_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_source_definition,
+        )
     }
 }
 /// Types of `getSourceDefinition` (`GET /workspaces/{workspaceId}/definitions/sources/{definitionId}`).
@@ -8633,18 +7867,9 @@ pub mod get_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_source_definition(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_source_definition)
     }
 }
 /// Types of `updateSourceDefinition` (`PUT /workspaces/{workspaceId}/definitions/sources/{definitionId}`).
@@ -8703,22 +7928,14 @@ pub mod update_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_source_definition,
+        )
     }
 }
 /// Types of `deleteSourceDefinition` (`DELETE /workspaces/{workspaceId}/definitions/sources/{definitionId}`).
@@ -8771,22 +7988,14 @@ pub mod delete_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_source_definition,
+        )
     }
 }
 /// Types of `createOrUpdateWorkspaceOAuthCredentials` (`PUT /workspaces/{workspaceId}/oauthCredentials`).
@@ -8835,22 +8044,14 @@ pub mod create_or_update_workspace_o_auth_credentials {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_or_update_workspace_o_auth_credentials(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_or_update_workspace_o_auth_credentials,
+        )
     }
 }
 /// Types of `deleteWorkspaceOAuthCredentials` (`DELETE /workspaces/{workspaceId}/oauthCredentials/{actorType}/{name}`).
@@ -8904,21 +8105,13 @@ pub mod delete_workspace_o_auth_credentials {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_workspace_o_auth_credentials(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_workspace_o_auth_credentials,
+        )
     }
 }

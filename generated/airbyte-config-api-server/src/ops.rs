@@ -16443,15 +16443,6 @@ impl<T: Api> Erased for T {
         })
     }
 }
-/// The implementation a router holds (see `router_with`), as [`Erased`].
-#[allow(dead_code)]
-fn erased(
-    api: &runtime::Service,
-) -> ::std::result::Result<::std::sync::Arc<dyn Erased>, runtime::Rejection> {
-    api.downcast_ref::<::std::sync::Arc<dyn Erased>>()
-        .cloned()
-        .ok_or_else(runtime::Rejection::unserved)
-}
 #[cfg(any(feature = "public-root", feature = "public"))]
 /// Types of `getDocumentation` (`GET /public`).
 pub mod get_documentation {
@@ -16489,18 +16480,9 @@ pub mod get_documentation {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_documentation(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_documentation)
     }
 }
 #[cfg(
@@ -16545,22 +16527,14 @@ pub mod public_list_applications {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_list_applications(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_list_applications,
+        )
     }
 }
 #[cfg(
@@ -16613,22 +16587,14 @@ pub mod public_create_application {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_create_application(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_create_application,
+        )
     }
 }
 #[cfg(
@@ -16702,22 +16668,14 @@ pub mod public_get_access_token {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_get_access_token(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_get_access_token,
+        )
     }
 }
 #[cfg(
@@ -16770,18 +16728,14 @@ pub mod public_get_application {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_get_application(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_get_application,
+        )
     }
 }
 #[cfg(
@@ -16834,22 +16788,14 @@ pub mod public_delete_application {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_delete_application(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_delete_application,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
@@ -16929,18 +16875,9 @@ pub mod list_connections {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_connections(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_connections)
     }
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
@@ -16991,22 +16928,14 @@ pub mod public_create_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_create_connection(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_create_connection,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
@@ -17057,18 +16986,9 @@ pub mod public_get_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_get_connection(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_get_connection)
     }
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
@@ -17115,22 +17035,14 @@ pub mod public_delete_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_delete_connection(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_delete_connection,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
@@ -17191,18 +17103,9 @@ pub mod patch_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::patch_connection(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::patch_connection)
     }
 }
 #[cfg(
@@ -17273,22 +17176,14 @@ pub mod list_connector_definitions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_connector_definitions(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_connector_definitions,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
@@ -17348,18 +17243,14 @@ pub mod public_list_dataplanes {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_list_dataplanes(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_list_dataplanes,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
@@ -17413,22 +17304,14 @@ pub mod public_create_dataplane {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_create_dataplane(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_create_dataplane,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
@@ -17479,18 +17362,9 @@ pub mod public_get_dataplane {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_get_dataplane(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_get_dataplane)
     }
 }
 #[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
@@ -17541,22 +17415,14 @@ pub mod public_delete_dataplane {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_delete_dataplane(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_delete_dataplane,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
@@ -17613,22 +17479,14 @@ pub mod public_update_dataplane {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_update_dataplane(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_update_dataplane,
+        )
     }
 }
 #[cfg(
@@ -17705,18 +17563,9 @@ pub mod list_destinations {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_destinations(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_destinations)
     }
 }
 #[cfg(
@@ -17772,22 +17621,14 @@ pub mod public_create_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_create_destination(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_create_destination,
+        )
     }
 }
 #[cfg(
@@ -17852,18 +17693,14 @@ pub mod public_get_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_get_destination(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_get_destination,
+        )
     }
 }
 #[cfg(
@@ -17926,18 +17763,9 @@ pub mod put_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::put_destination(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::put_destination)
     }
 }
 #[cfg(
@@ -17986,22 +17814,14 @@ pub mod public_delete_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_delete_destination(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_delete_destination,
+        )
     }
 }
 #[cfg(
@@ -18064,18 +17884,9 @@ pub mod patch_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::patch_destination(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::patch_destination)
     }
 }
 #[cfg(any(feature = "public", feature = "embedded-widget"))]
@@ -18122,22 +17933,14 @@ pub mod list_embedded_organizations_by_user {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_embedded_organizations_by_user(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_embedded_organizations_by_user,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "embedded-widget"))]
@@ -18189,22 +17992,14 @@ pub mod generate_embedded_scoped_token {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::generate_embedded_scoped_token(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::generate_embedded_scoped_token,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "embedded-widget"))]
@@ -18256,18 +18051,9 @@ pub mod get_embedded_widget {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_embedded_widget(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_embedded_widget)
     }
 }
 #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
@@ -18337,18 +18123,9 @@ pub mod public_list_groups {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_list_groups(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_list_groups)
     }
 }
 #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
@@ -18402,18 +18179,9 @@ pub mod public_create_group {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_create_group(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_create_group)
     }
 }
 #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
@@ -18466,18 +18234,9 @@ pub mod public_get_group {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_get_group(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_get_group)
     }
 }
 #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
@@ -18529,18 +18288,9 @@ pub mod public_delete_group {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_delete_group(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_delete_group)
     }
 }
 #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
@@ -18602,18 +18352,9 @@ pub mod public_update_group {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_update_group(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_update_group)
     }
 }
 #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
@@ -18683,22 +18424,14 @@ pub mod public_list_group_members {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_list_group_members(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_list_group_members,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
@@ -18760,22 +18493,14 @@ pub mod public_add_group_member {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_add_group_member(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_add_group_member,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
@@ -18832,22 +18557,14 @@ pub mod public_remove_group_member {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_remove_group_member(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_remove_group_member,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
@@ -18900,22 +18617,14 @@ pub mod public_list_group_permissions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_list_group_permissions(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_list_group_permissions,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
@@ -18977,22 +18686,14 @@ pub mod public_create_group_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_create_group_permission(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_create_group_permission,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
@@ -19046,22 +18747,14 @@ pub mod public_delete_group_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_delete_group_permission(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_delete_group_permission,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-health"))]
@@ -19097,22 +18790,14 @@ pub mod public_get_health_check {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_get_health_check(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_get_health_check,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
@@ -19219,18 +18904,9 @@ pub mod list_jobs {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_jobs(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_jobs)
     }
 }
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
@@ -19281,18 +18957,9 @@ pub mod public_create_job {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_create_job(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_create_job)
     }
 }
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
@@ -19341,18 +19008,9 @@ pub mod get_job {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_job(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_job)
     }
 }
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
@@ -19401,18 +19059,9 @@ pub mod public_cancel_job {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_cancel_job(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_cancel_job)
     }
 }
 #[cfg(any(feature = "public", feature = "public-oauth", feature = "o-auth"))]
@@ -19464,18 +19113,9 @@ pub mod oauth_callback {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::oauth_callback(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::oauth_callback)
     }
 }
 #[cfg(
@@ -19523,22 +19163,14 @@ pub mod public_list_organizations_for_user {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_list_organizations_for_user(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_list_organizations_for_user,
+        )
     }
 }
 #[cfg(
@@ -19590,22 +19222,14 @@ pub mod create_or_update_organization_o_auth_credentials {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_or_update_organization_o_auth_credentials(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_or_update_organization_o_auth_credentials,
+        )
     }
 }
 #[cfg(
@@ -19662,22 +19286,14 @@ pub mod delete_organization_o_auth_credentials {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_organization_o_auth_credentials(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_organization_o_auth_credentials,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
@@ -19742,22 +19358,14 @@ pub mod public_list_permissions_by_user_id {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_list_permissions_by_user_id(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_list_permissions_by_user_id,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
@@ -19808,22 +19416,14 @@ pub mod public_create_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_create_permission(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_create_permission,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
@@ -19877,18 +19477,9 @@ pub mod public_get_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_get_permission(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_get_permission)
     }
 }
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
@@ -19938,22 +19529,14 @@ pub mod public_delete_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_delete_permission(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_delete_permission,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
@@ -20013,22 +19596,14 @@ pub mod public_update_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_update_permission(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_update_permission,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
@@ -20085,18 +19660,9 @@ pub mod public_list_regions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_list_regions(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_list_regions)
     }
 }
 #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
@@ -20147,18 +19713,9 @@ pub mod public_create_region {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_create_region(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_create_region)
     }
 }
 #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
@@ -20209,18 +19766,9 @@ pub mod public_get_region {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_get_region(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_get_region)
     }
 }
 #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
@@ -20271,18 +19819,9 @@ pub mod public_delete_region {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_delete_region(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_delete_region)
     }
 }
 #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
@@ -20339,18 +19878,9 @@ pub mod public_update_region {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_update_region(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_update_region)
     }
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
@@ -20425,18 +19955,9 @@ pub mod list_sources {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_sources(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_sources)
     }
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
@@ -20487,18 +20008,9 @@ pub mod public_create_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_create_source(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_create_source)
     }
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
@@ -20549,18 +20061,9 @@ pub mod initiate_o_auth {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::initiate_o_auth(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::initiate_o_auth)
     }
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
@@ -20623,18 +20126,9 @@ pub mod public_get_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_get_source(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_get_source)
     }
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
@@ -20695,18 +20189,9 @@ pub mod put_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::put_source(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::put_source)
     }
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
@@ -20753,18 +20238,9 @@ pub mod public_delete_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_delete_source(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_delete_source)
     }
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
@@ -20825,18 +20301,9 @@ pub mod patch_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::patch_source(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::patch_source)
     }
 }
 #[cfg(any(feature = "public", feature = "public-streams", feature = "streams"))]
@@ -20902,18 +20369,9 @@ pub mod get_stream_properties {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_stream_properties(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_stream_properties)
     }
 }
 #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
@@ -20971,18 +20429,9 @@ pub mod public_list_tags {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_list_tags(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_list_tags)
     }
 }
 #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
@@ -21036,18 +20485,9 @@ pub mod public_create_tag {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_create_tag(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_create_tag)
     }
 }
 #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
@@ -21096,18 +20536,9 @@ pub mod public_get_tag {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_get_tag(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_get_tag)
     }
 }
 #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
@@ -21152,18 +20583,9 @@ pub mod public_delete_tag {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_delete_tag(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_delete_tag)
     }
 }
 #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
@@ -21220,18 +20642,9 @@ pub mod public_update_tag {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_update_tag(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_update_tag)
     }
 }
 #[cfg(any(feature = "public", feature = "public-users", feature = "users"))]
@@ -21299,22 +20712,14 @@ pub mod public_list_users_within_an_organization {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_list_users_within_an_organization(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_list_users_within_an_organization,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
@@ -21389,18 +20794,14 @@ pub mod public_list_workspaces {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_list_workspaces(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_list_workspaces,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
@@ -21451,22 +20852,14 @@ pub mod public_create_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_create_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_create_workspace,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
@@ -21517,18 +20910,9 @@ pub mod public_get_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_get_workspace(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::public_get_workspace)
     }
 }
 #[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
@@ -21575,22 +20959,14 @@ pub mod public_delete_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_delete_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_delete_workspace,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
@@ -21644,22 +21020,14 @@ pub mod public_update_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_update_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_update_workspace,
+        )
     }
 }
 #[cfg(
@@ -21716,22 +21084,14 @@ pub mod public_list_declarative_source_definitions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_list_declarative_source_definitions(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_list_declarative_source_definitions,
+        )
     }
 }
 #[cfg(
@@ -21792,22 +21152,14 @@ pub mod public_create_declarative_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_create_declarative_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_create_declarative_source_definition,
+        )
     }
 }
 #[cfg(
@@ -21867,22 +21219,14 @@ pub mod public_get_declarative_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_get_declarative_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_get_declarative_source_definition,
+        )
     }
 }
 #[cfg(
@@ -21952,22 +21296,14 @@ pub mod public_update_declarative_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_update_declarative_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_update_declarative_source_definition,
+        )
     }
 }
 #[cfg(
@@ -22027,22 +21363,14 @@ pub mod public_delete_declarative_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_delete_declarative_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_delete_declarative_source_definition,
+        )
     }
 }
 #[cfg(
@@ -22099,22 +21427,14 @@ pub mod public_list_destination_definitions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_list_destination_definitions(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_list_destination_definitions,
+        )
     }
 }
 #[cfg(
@@ -22175,22 +21495,14 @@ pub mod public_create_destination_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_create_destination_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_create_destination_definition,
+        )
     }
 }
 #[cfg(
@@ -22250,22 +21562,14 @@ pub mod public_get_destination_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_get_destination_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_get_destination_definition,
+        )
     }
 }
 #[cfg(
@@ -22335,22 +21639,14 @@ pub mod public_update_destination_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_update_destination_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_update_destination_definition,
+        )
     }
 }
 #[cfg(
@@ -22410,22 +21706,14 @@ pub mod public_delete_destination_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_delete_destination_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_delete_destination_definition,
+        )
     }
 }
 #[cfg(
@@ -22482,22 +21770,14 @@ pub mod public_list_source_definitions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_list_source_definitions(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_list_source_definitions,
+        )
     }
 }
 #[cfg(
@@ -22558,22 +21838,14 @@ pub mod public_create_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_create_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_create_source_definition,
+        )
     }
 }
 #[cfg(
@@ -22633,22 +21905,14 @@ pub mod public_get_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_get_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_get_source_definition,
+        )
     }
 }
 #[cfg(
@@ -22718,22 +21982,14 @@ pub mod public_update_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_update_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_update_source_definition,
+        )
     }
 }
 #[cfg(
@@ -22793,22 +22049,14 @@ pub mod public_delete_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::public_delete_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::public_delete_source_definition,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
@@ -22858,22 +22106,14 @@ pub mod create_or_update_workspace_o_auth_credentials {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_or_update_workspace_o_auth_credentials(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_or_update_workspace_o_auth_credentials,
+        )
     }
 }
 #[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
@@ -22928,22 +22168,14 @@ pub mod delete_workspace_o_auth_credentials {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_workspace_o_auth_credentials(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_workspace_o_auth_credentials,
+        )
     }
 }
 #[cfg(feature = "actor-definition-version")]
@@ -23002,22 +22234,14 @@ pub mod get_actor_definition_version_default {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_actor_definition_version_default(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_actor_definition_version_default,
+        )
     }
 }
 #[cfg(feature = "actor-definition-version")]
@@ -23076,22 +22300,14 @@ pub mod get_actor_definition_version_for_destination_id {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_actor_definition_version_for_destination_id(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_actor_definition_version_for_destination_id,
+        )
     }
 }
 #[cfg(feature = "actor-definition-version")]
@@ -23150,22 +22366,14 @@ pub mod get_actor_definition_version_for_source_id {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_actor_definition_version_for_source_id(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_actor_definition_version_for_source_id,
+        )
     }
 }
 #[cfg(feature = "actor-definition-version")]
@@ -23224,22 +22432,14 @@ pub mod resolve_actor_definition_version_by_tag {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::resolve_actor_definition_version_by_tag(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::resolve_actor_definition_version_by_tag,
+        )
     }
 }
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
@@ -23291,22 +22491,14 @@ pub mod create_actor_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_actor_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_actor_definition,
+        )
     }
 }
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
@@ -23365,22 +22557,14 @@ pub mod finish_actor_definition_update {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::finish_actor_definition_update(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::finish_actor_definition_update,
+        )
     }
 }
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
@@ -23439,22 +22623,14 @@ pub mod get_actor_definition_result {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_actor_definition_result(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_actor_definition_result,
+        )
     }
 }
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
@@ -23513,22 +22689,14 @@ pub mod update_actor_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_actor_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_actor_definition,
+        )
     }
 }
 #[cfg(feature = "applications-2")]
@@ -23580,18 +22748,9 @@ pub mod create_application {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_application(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_application)
     }
 }
 #[cfg(feature = "applications-2")]
@@ -23646,18 +22805,9 @@ pub mod delete_application {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_application(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_application)
     }
 }
 #[cfg(feature = "applications-2")]
@@ -23711,18 +22861,9 @@ pub mod list_applications {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_applications(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_applications)
     }
 }
 #[cfg(feature = "applications-2")]
@@ -23774,22 +22915,14 @@ pub mod application_token_request {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::application_token_request(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::application_token_request,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "attempt"))]
@@ -23841,22 +22974,14 @@ pub mod create_new_attempt_number {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_new_attempt_number(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_new_attempt_number,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "attempt"))]
@@ -23904,18 +23029,9 @@ pub mod fail_attempt {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::fail_attempt(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::fail_attempt)
     }
 }
 #[cfg(any(feature = "internal", feature = "attempt"))]
@@ -23974,22 +23090,14 @@ pub mod get_attempt_combined_stats {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_attempt_combined_stats(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_attempt_combined_stats,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "attempt"))]
@@ -24048,18 +23156,9 @@ pub mod get_attempt_for_job {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_attempt_for_job(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_attempt_for_job)
     }
 }
 #[cfg(any(feature = "internal", feature = "attempt"))]
@@ -24111,18 +23210,9 @@ pub mod save_stats {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::save_stats(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::save_stats)
     }
 }
 #[cfg(any(feature = "internal", feature = "attempt"))]
@@ -24174,18 +23264,9 @@ pub mod save_stream_metadata {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::save_stream_metadata(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::save_stream_metadata)
     }
 }
 #[cfg(any(feature = "internal", feature = "attempt"))]
@@ -24237,18 +23318,9 @@ pub mod save_sync_config {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::save_sync_config(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::save_sync_config)
     }
 }
 #[cfg(feature = "audit-logs")]
@@ -24314,18 +23386,9 @@ pub mod list_audit_logs {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_audit_logs(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_audit_logs)
     }
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
@@ -24373,18 +23436,9 @@ pub mod backfill_usage {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::backfill_usage(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::backfill_usage)
     }
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
@@ -24436,18 +23490,9 @@ pub mod cancel_subscription {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::cancel_subscription(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::cancel_subscription)
     }
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
@@ -24499,22 +23544,14 @@ pub mod get_customer_portal_link {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_customer_portal_link(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_customer_portal_link,
+        )
     }
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
@@ -24550,22 +23587,14 @@ pub mod disable_delinquent_workspaces {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::disable_delinquent_workspaces(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::disable_delinquent_workspaces,
+        )
     }
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
@@ -24612,18 +23641,9 @@ pub mod handle_webhook {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::handle_webhook(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::handle_webhook)
     }
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
@@ -24675,18 +23695,9 @@ pub mod list_past_invoices {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_past_invoices(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_past_invoices)
     }
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
@@ -24738,22 +23749,14 @@ pub mod get_payment_information {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_payment_information(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_payment_information,
+        )
     }
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
@@ -24805,18 +23808,9 @@ pub mod get_subscription_info {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_subscription_info(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_subscription_info)
     }
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
@@ -24868,22 +23862,14 @@ pub mod get_organization_trial_status {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_organization_trial_status(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_organization_trial_status,
+        )
     }
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
@@ -24931,22 +23917,14 @@ pub mod unschedule_cancel_subscription {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::unschedule_cancel_subscription(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::unschedule_cancel_subscription,
+        )
     }
 }
 #[cfg(feature = "catalog")]
@@ -25005,18 +23983,9 @@ pub mod diff_catalogs {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::diff_catalogs(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::diff_catalogs)
     }
 }
 #[cfg(feature = "command")]
@@ -25068,18 +24037,9 @@ pub mod cancel_command {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::cancel_command(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::cancel_command)
     }
 }
 #[cfg(any(feature = "internal", feature = "command"))]
@@ -25131,18 +24091,9 @@ pub mod get_command {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_command(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_command)
     }
 }
 #[cfg(feature = "command")]
@@ -25194,22 +24145,14 @@ pub mod get_check_command_output {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_check_command_output(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_check_command_output,
+        )
     }
 }
 #[cfg(feature = "command")]
@@ -25261,22 +24204,14 @@ pub mod get_discover_command_output {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_discover_command_output(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_discover_command_output,
+        )
     }
 }
 #[cfg(feature = "command")]
@@ -25328,22 +24263,14 @@ pub mod get_replicate_command_output {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_replicate_command_output(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_replicate_command_output,
+        )
     }
 }
 #[cfg(feature = "command")]
@@ -25395,22 +24322,14 @@ pub mod get_spec_command_output {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_spec_command_output(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_spec_command_output,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "command"))]
@@ -25462,18 +24381,9 @@ pub mod run_check_command {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::run_check_command(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::run_check_command)
     }
 }
 #[cfg(any(feature = "internal", feature = "command"))]
@@ -25525,18 +24435,9 @@ pub mod run_discover_command {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::run_discover_command(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::run_discover_command)
     }
 }
 #[cfg(any(feature = "internal", feature = "command"))]
@@ -25588,18 +24489,9 @@ pub mod run_replicate_command {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::run_replicate_command(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::run_replicate_command)
     }
 }
 #[cfg(any(feature = "internal", feature = "command"))]
@@ -25651,18 +24543,9 @@ pub mod run_spec_command {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::run_spec_command(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::run_spec_command)
     }
 }
 #[cfg(feature = "command")]
@@ -25714,18 +24597,9 @@ pub mod get_command_status {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_command_status(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_command_status)
     }
 }
 #[cfg(feature = "connection")]
@@ -25780,22 +24654,14 @@ pub mod apply_schema_change_for_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::apply_schema_change_for_connection(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::apply_schema_change_for_connection,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "connection"))]
@@ -25854,22 +24720,14 @@ pub mod auto_disable_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::auto_disable_connection(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::auto_disable_connection,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -25928,18 +24786,9 @@ pub mod clear_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::clear_connection(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::clear_connection)
     }
 }
 #[cfg(feature = "connection")]
@@ -25998,22 +24847,14 @@ pub mod clear_connection_stream {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::clear_connection_stream(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::clear_connection_stream,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -26065,18 +24906,9 @@ pub mod create_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_connection(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_connection)
     }
 }
 #[cfg(feature = "connection")]
@@ -26131,18 +24963,9 @@ pub mod delete_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_connection(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_connection)
     }
 }
 #[cfg(feature = "connection")]
@@ -26197,22 +25020,14 @@ pub mod backfill_connection_events {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::backfill_connection_events(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::backfill_connection_events,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -26271,18 +25086,9 @@ pub mod get_connection_event {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connection_event(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_connection_event)
     }
 }
 #[cfg(feature = "connection")]
@@ -26341,18 +25147,14 @@ pub mod list_connection_events {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_connection_events(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_connection_events,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -26411,22 +25213,14 @@ pub mod list_connection_events_for_job {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_connection_events_for_job(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_connection_events_for_job,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -26485,22 +25279,14 @@ pub mod list_connection_events_minimal {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_connection_events_minimal(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_connection_events_minimal,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -26559,18 +25345,9 @@ pub mod get_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connection(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_connection)
     }
 }
 #[cfg(feature = "connection")]
@@ -26629,18 +25406,14 @@ pub mod get_connection_for_job {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connection_for_job(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connection_for_job,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -26699,18 +25472,14 @@ pub mod get_connection_context {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connection_context(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connection_context,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -26769,22 +25538,14 @@ pub mod get_connection_data_history {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connection_data_history(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connection_data_history,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -26843,22 +25604,14 @@ pub mod get_connection_uptime_history {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connection_uptime_history(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connection_uptime_history,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -26917,22 +25670,14 @@ pub mod get_connection_last_job_per_stream {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connection_last_job_per_stream(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connection_last_job_per_stream,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -26991,22 +25736,14 @@ pub mod list_connections_for_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_connections_for_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_connections_for_workspace,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -27065,22 +25802,14 @@ pub mod list_all_connections_for_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_all_connections_for_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_all_connections_for_workspace,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -27139,22 +25868,14 @@ pub mod list_connections_by_actor_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_connections_by_actor_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_connections_by_actor_definition,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -27213,22 +25934,14 @@ pub mod list_connections_for_workspaces_paginated {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_connections_for_workspaces_paginated(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_connections_for_workspaces_paginated,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -27287,22 +26000,14 @@ pub mod postprocess_discovered_catalog_for_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::postprocess_discovered_catalog_for_connection(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::postprocess_discovered_catalog_for_connection,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -27361,22 +26066,14 @@ pub mod refresh_connection_stream {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::refresh_connection_stream(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::refresh_connection_stream,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -27435,18 +26132,9 @@ pub mod reset_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::reset_connection(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::reset_connection)
     }
 }
 #[cfg(feature = "connection")]
@@ -27505,22 +26193,14 @@ pub mod reset_connection_stream {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::reset_connection_stream(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::reset_connection_stream,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -27572,18 +26252,9 @@ pub mod search_connections {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::search_connections(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::search_connections)
     }
 }
 #[cfg(feature = "connection")]
@@ -27642,22 +26313,14 @@ pub mod get_connection_statuses {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connection_statuses(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connection_statuses,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -27716,22 +26379,14 @@ pub mod get_connection_stream_history {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connection_stream_history(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connection_stream_history,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -27790,18 +26445,9 @@ pub mod sync_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::sync_connection(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::sync_connection)
     }
 }
 #[cfg(feature = "connection")]
@@ -27860,22 +26506,14 @@ pub mod get_connection_sync_progress {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connection_sync_progress(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connection_sync_progress,
+        )
     }
 }
 #[cfg(feature = "connection")]
@@ -27927,18 +26565,9 @@ pub mod update_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_connection(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_connection)
     }
 }
 #[cfg(feature = "connection")]
@@ -27990,22 +26619,14 @@ pub mod update_connection_with_reason {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_connection_with_reason(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_connection_with_reason,
+        )
     }
 }
 #[cfg(feature = "connector-builder-assist")]
@@ -28064,18 +26685,9 @@ pub mod assist_v1_process {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::assist_v1_process(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::assist_v1_process)
     }
 }
 #[cfg(feature = "connector-builder-assist")]
@@ -28134,18 +26746,9 @@ pub mod assist_v1_warm {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::assist_v1_warm(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::assist_v1_warm)
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -28197,22 +26800,14 @@ pub mod get_connector_builder_capabilities {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connector_builder_capabilities(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connector_builder_capabilities,
+        )
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -28271,22 +26866,14 @@ pub mod complete_connector_builder_project_oauth {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::complete_connector_builder_project_oauth(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::complete_connector_builder_project_oauth,
+        )
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -28345,18 +26932,9 @@ pub mod check_contribution {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::check_contribution(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::check_contribution)
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -28415,18 +26993,9 @@ pub mod generate_contribution {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::generate_contribution(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::generate_contribution)
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -28478,22 +27047,14 @@ pub mod create_connector_builder_project {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_connector_builder_project(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_connector_builder_project,
+        )
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -28541,22 +27102,14 @@ pub mod delete_connector_builder_project {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_connector_builder_project(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_connector_builder_project,
+        )
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -28608,22 +27161,14 @@ pub mod create_forked_connector_builder_project {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_forked_connector_builder_project(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_forked_connector_builder_project,
+        )
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -28682,22 +27227,14 @@ pub mod full_resolve_manifest_builder_project {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::full_resolve_manifest_builder_project(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::full_resolve_manifest_builder_project,
+        )
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -28756,22 +27293,14 @@ pub mod get_declarative_manifest_base_image {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_declarative_manifest_base_image(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_declarative_manifest_base_image,
+        )
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -28823,22 +27352,14 @@ pub mod get_connector_builder_project_id_for_definition_id {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connector_builder_project_id_for_definition_id(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connector_builder_project_id_for_definition_id,
+        )
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -28897,22 +27418,14 @@ pub mod get_connector_builder_project_o_auth_consent {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connector_builder_project_o_auth_consent(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connector_builder_project_o_auth_consent,
+        )
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -28964,22 +27477,14 @@ pub mod get_connector_builder_project {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connector_builder_project(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connector_builder_project,
+        )
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -29031,22 +27536,14 @@ pub mod list_connector_builder_projects {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_connector_builder_projects(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_connector_builder_projects,
+        )
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -29098,22 +27595,14 @@ pub mod publish_connector_builder_project {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::publish_connector_builder_project(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::publish_connector_builder_project,
+        )
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -29165,22 +27654,14 @@ pub mod read_connector_builder_project_stream {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::read_connector_builder_project_stream(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::read_connector_builder_project_stream,
+        )
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -29239,22 +27720,14 @@ pub mod resolve_manifest_builder_project {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::resolve_manifest_builder_project(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::resolve_manifest_builder_project,
+        )
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -29302,22 +27775,14 @@ pub mod update_connector_builder_project {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_connector_builder_project(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_connector_builder_project,
+        )
     }
 }
 #[cfg(feature = "connector-builder-project")]
@@ -29369,22 +27834,14 @@ pub mod update_connector_builder_project_testing_values {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_connector_builder_project_testing_values(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_connector_builder_project_testing_values,
+        )
     }
 }
 #[cfg(feature = "connector-documentation")]
@@ -29443,22 +27900,14 @@ pub mod get_connector_documentation {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connector_documentation(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connector_documentation,
+        )
     }
 }
 #[cfg(feature = "connector-rollout")]
@@ -29517,22 +27966,14 @@ pub mod finalize_connector_rollout {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::finalize_connector_rollout(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::finalize_connector_rollout,
+        )
     }
 }
 #[cfg(feature = "connector-rollout")]
@@ -29591,22 +28032,14 @@ pub mod get_connector_rollout_by_id {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connector_rollout_by_id(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connector_rollout_by_id,
+        )
     }
 }
 #[cfg(feature = "connector-rollout")]
@@ -29667,22 +28100,14 @@ pub mod get_connector_rollout_actor_sync_info {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connector_rollout_actor_sync_info(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connector_rollout_actor_sync_info,
+        )
     }
 }
 #[cfg(feature = "connector-rollout")]
@@ -29734,22 +28159,14 @@ pub mod get_connector_rollouts_list {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connector_rollouts_list(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connector_rollouts_list,
+        )
     }
 }
 #[cfg(feature = "connector-rollout")]
@@ -29796,22 +28213,14 @@ pub mod get_connector_rollouts_list_all {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connector_rollouts_list_all(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connector_rollouts_list_all,
+        )
     }
 }
 #[cfg(feature = "connector-rollout")]
@@ -29865,22 +28274,14 @@ pub mod get_connector_rollouts_list_by_actor_definition_id {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_connector_rollouts_list_by_actor_definition_id(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_connector_rollouts_list_by_actor_definition_id,
+        )
     }
 }
 #[cfg(feature = "connector-rollout")]
@@ -29941,22 +28342,14 @@ pub mod manual_finalize_connector_rollout {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::manual_finalize_connector_rollout(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::manual_finalize_connector_rollout,
+        )
     }
 }
 #[cfg(feature = "connector-rollout")]
@@ -30015,22 +28408,14 @@ pub mod manual_pause_connector_rollout {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::manual_pause_connector_rollout(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::manual_pause_connector_rollout,
+        )
     }
 }
 #[cfg(feature = "connector-rollout")]
@@ -30089,22 +28474,14 @@ pub mod manual_do_connector_rollout {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::manual_do_connector_rollout(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::manual_do_connector_rollout,
+        )
     }
 }
 #[cfg(feature = "connector-rollout")]
@@ -30163,22 +28540,14 @@ pub mod manual_start_connector_rollout {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::manual_start_connector_rollout(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::manual_start_connector_rollout,
+        )
     }
 }
 #[cfg(feature = "connector-rollout")]
@@ -30237,18 +28606,9 @@ pub mod do_connector_rollout {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::do_connector_rollout(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::do_connector_rollout)
     }
 }
 #[cfg(feature = "connector-rollout")]
@@ -30307,22 +28667,14 @@ pub mod start_connector_rollout {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::start_connector_rollout(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::start_connector_rollout,
+        )
     }
 }
 #[cfg(feature = "connector-rollout")]
@@ -30381,22 +28733,14 @@ pub mod update_connector_rollout_state {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_connector_rollout_state(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_connector_rollout_state,
+        )
     }
 }
 #[cfg(feature = "dataplane-group")]
@@ -30448,18 +28792,14 @@ pub mod create_dataplane_group {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_dataplane_group(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_dataplane_group,
+        )
     }
 }
 #[cfg(feature = "dataplane-group")]
@@ -30511,18 +28851,14 @@ pub mod delete_dataplane_group {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_dataplane_group(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_dataplane_group,
+        )
     }
 }
 #[cfg(feature = "dataplane-group")]
@@ -30574,18 +28910,9 @@ pub mod list_dataplane_groups {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_dataplane_groups(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_dataplane_groups)
     }
 }
 #[cfg(feature = "dataplane-group")]
@@ -30637,18 +28964,14 @@ pub mod update_dataplane_group {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_dataplane_group(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_dataplane_group,
+        )
     }
 }
 #[cfg(feature = "dataplane")]
@@ -30700,18 +29023,9 @@ pub mod create_dataplane {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_dataplane(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_dataplane)
     }
 }
 #[cfg(feature = "dataplane")]
@@ -30763,18 +29077,9 @@ pub mod delete_dataplane {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_dataplane(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_dataplane)
     }
 }
 #[cfg(feature = "dataplanes-2")]
@@ -30826,18 +29131,9 @@ pub mod list_dataplane_health {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_dataplane_health(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_dataplane_health)
     }
 }
 #[cfg(feature = "dataplane")]
@@ -30894,18 +29190,9 @@ pub mod heartbeat_dataplane {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::heartbeat_dataplane(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::heartbeat_dataplane)
     }
 }
 #[cfg(feature = "dataplane")]
@@ -30962,18 +29249,9 @@ pub mod initialize_dataplane {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::initialize_dataplane(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::initialize_dataplane)
     }
 }
 #[cfg(feature = "dataplane")]
@@ -31025,18 +29303,9 @@ pub mod list_dataplanes {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_dataplanes(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_dataplanes)
     }
 }
 #[cfg(feature = "dataplane")]
@@ -31109,18 +29378,9 @@ pub mod get_dataplane_token {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_dataplane_token(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_dataplane_token)
     }
 }
 #[cfg(feature = "dataplane")]
@@ -31172,18 +29432,9 @@ pub mod update_dataplane {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_dataplane(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_dataplane)
     }
 }
 #[cfg(feature = "declarative-source-definitions-2")]
@@ -31237,22 +29488,14 @@ pub mod create_declarative_source_definition_manifest {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_declarative_source_definition_manifest(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_declarative_source_definition_manifest,
+        )
     }
 }
 #[cfg(feature = "declarative-source-definitions-2")]
@@ -31307,22 +29550,14 @@ pub mod list_declarative_manifests {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_declarative_manifests(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_declarative_manifests,
+        )
     }
 }
 #[cfg(feature = "declarative-source-definitions-2")]
@@ -31377,22 +29612,14 @@ pub mod update_declarative_manifest_version {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_declarative_manifest_version(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_declarative_manifest_version,
+        )
     }
 }
 #[cfg(feature = "deployment-metadata")]
@@ -31439,22 +29666,14 @@ pub mod get_deployment_metadata {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_deployment_metadata(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_deployment_metadata,
+        )
     }
 }
 #[cfg(feature = "destination-definition-specification")]
@@ -31513,22 +29732,14 @@ pub mod get_destination_definition_specification {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_destination_definition_specification(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_destination_definition_specification,
+        )
     }
 }
 #[cfg(feature = "destination-definition-specification")]
@@ -31587,22 +29798,14 @@ pub mod get_specification_for_destination_id {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_specification_for_destination_id(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_specification_for_destination_id,
+        )
     }
 }
 #[cfg(feature = "destination-definition")]
@@ -31654,22 +29857,14 @@ pub mod create_custom_destination_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_custom_destination_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_custom_destination_definition,
+        )
     }
 }
 #[cfg(feature = "destination-definition")]
@@ -31724,22 +29919,14 @@ pub mod delete_destination_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_destination_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_destination_definition,
+        )
     }
 }
 #[cfg(feature = "destination-definition")]
@@ -31798,22 +29985,14 @@ pub mod get_destination_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_destination_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_destination_definition,
+        )
     }
 }
 #[cfg(feature = "destination-definition")]
@@ -31872,22 +30051,14 @@ pub mod get_destination_definition_for_scope {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_destination_definition_for_scope(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_destination_definition_for_scope,
+        )
     }
 }
 #[cfg(feature = "destination-definition")]
@@ -31946,22 +30117,14 @@ pub mod get_destination_definition_for_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_destination_definition_for_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_destination_definition_for_workspace,
+        )
     }
 }
 #[cfg(feature = "destination-definition")]
@@ -32020,22 +30183,14 @@ pub mod grant_destination_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::grant_destination_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::grant_destination_definition,
+        )
     }
 }
 #[cfg(feature = "destination-definition")]
@@ -32075,22 +30230,14 @@ pub mod list_destination_definitions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_destination_definitions(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_destination_definitions,
+        )
     }
 }
 #[cfg(feature = "destination-definition")]
@@ -32142,22 +30289,14 @@ pub mod list_enterprise_destination_stubs_for_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_enterprise_destination_stubs_for_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_enterprise_destination_stubs_for_workspace,
+        )
     }
 }
 #[cfg(feature = "destination-definition")]
@@ -32209,22 +30348,14 @@ pub mod list_destination_definitions_for_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_destination_definitions_for_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_destination_definitions_for_workspace,
+        )
     }
 }
 #[cfg(feature = "destination-definition")]
@@ -32264,22 +30395,14 @@ pub mod list_latest_destination_definitions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_latest_destination_definitions(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_latest_destination_definitions,
+        )
     }
 }
 #[cfg(feature = "destination-definition")]
@@ -32331,22 +30454,14 @@ pub mod list_private_destination_definitions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_private_destination_definitions(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_private_destination_definitions,
+        )
     }
 }
 #[cfg(feature = "destination-definition")]
@@ -32401,22 +30516,14 @@ pub mod revoke_destination_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::revoke_destination_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::revoke_destination_definition,
+        )
     }
 }
 #[cfg(feature = "destination-definition")]
@@ -32475,22 +30582,14 @@ pub mod update_destination_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_destination_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_destination_definition,
+        )
     }
 }
 #[cfg(feature = "destination-oauth")]
@@ -32549,22 +30648,14 @@ pub mod complete_destination_o_auth {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::complete_destination_o_auth(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::complete_destination_o_auth,
+        )
     }
 }
 #[cfg(feature = "destination-oauth")]
@@ -32623,22 +30714,14 @@ pub mod get_destination_o_auth_consent {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_destination_o_auth_consent(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_destination_o_auth_consent,
+        )
     }
 }
 #[cfg(feature = "destination-oauth")]
@@ -32693,22 +30776,14 @@ pub mod set_instancewide_destination_oauth_params {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::set_instancewide_destination_oauth_params(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::set_instancewide_destination_oauth_params,
+        )
     }
 }
 #[cfg(feature = "destination")]
@@ -32767,22 +30842,14 @@ pub mod check_connection_to_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::check_connection_to_destination(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::check_connection_to_destination,
+        )
     }
 }
 #[cfg(feature = "destination")]
@@ -32841,22 +30908,14 @@ pub mod check_connection_to_destination_for_update {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::check_connection_to_destination_for_update(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::check_connection_to_destination_for_update,
+        )
     }
 }
 #[cfg(feature = "destination")]
@@ -32908,18 +30967,9 @@ pub mod create_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_destination(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_destination)
     }
 }
 #[cfg(feature = "destination")]
@@ -32974,18 +31024,9 @@ pub mod delete_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_destination(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_destination)
     }
 }
 #[cfg(feature = "destination")]
@@ -33044,22 +31085,14 @@ pub mod discover_catalog_for_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::discover_catalog_for_destination(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::discover_catalog_for_destination,
+        )
     }
 }
 #[cfg(feature = "destination")]
@@ -33118,18 +31151,9 @@ pub mod get_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_destination(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_destination)
     }
 }
 #[cfg(feature = "destination")]
@@ -33188,22 +31212,14 @@ pub mod get_catalog_for_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_catalog_for_connection(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_catalog_for_connection,
+        )
     }
 }
 #[cfg(feature = "destination")]
@@ -33262,22 +31278,14 @@ pub mod list_destinations_for_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_destinations_for_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_destinations_for_workspace,
+        )
     }
 }
 #[cfg(feature = "destination")]
@@ -33336,22 +31344,14 @@ pub mod list_destinations_for_workspaces_paginated {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_destinations_for_workspaces_paginated(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_destinations_for_workspaces_paginated,
+        )
     }
 }
 #[cfg(feature = "destination")]
@@ -33403,22 +31403,14 @@ pub mod partial_update_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::partial_update_destination(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::partial_update_destination,
+        )
     }
 }
 #[cfg(feature = "destination")]
@@ -33470,18 +31462,9 @@ pub mod search_destinations {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::search_destinations(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::search_destinations)
     }
 }
 #[cfg(feature = "destination")]
@@ -33533,18 +31516,9 @@ pub mod update_destination {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_destination(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_destination)
     }
 }
 #[cfg(feature = "destination")]
@@ -33599,22 +31573,14 @@ pub mod upgrade_destination_version {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::upgrade_destination_version(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::upgrade_destination_version,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "destination"))]
@@ -33666,22 +31632,14 @@ pub mod write_destination_discover_catalog_result {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::write_destination_discover_catalog_result(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::write_destination_discover_catalog_result,
+        )
     }
 }
 #[cfg(feature = "diagnostic-tool")]
@@ -33733,22 +31691,14 @@ pub mod generate_diagnostic_report {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::generate_diagnostic_report(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::generate_diagnostic_report,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
@@ -33807,22 +31757,14 @@ pub mod check_domain_verification {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::check_domain_verification(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::check_domain_verification,
+        )
     }
 }
 #[cfg(feature = "domain-verifications")]
@@ -33881,22 +31823,14 @@ pub mod create_domain_verification {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_domain_verification(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_domain_verification,
+        )
     }
 }
 #[cfg(feature = "domain-verifications")]
@@ -33951,22 +31885,14 @@ pub mod delete_domain_verification {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_domain_verification(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_domain_verification,
+        )
     }
 }
 #[cfg(feature = "domain-verifications")]
@@ -34025,22 +31951,14 @@ pub mod list_domain_verifications {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_domain_verifications(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_domain_verifications,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
@@ -34087,22 +32005,14 @@ pub mod list_pending_domain_verifications {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_pending_domain_verifications(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_pending_domain_verifications,
+        )
     }
 }
 #[cfg(feature = "domain-verifications")]
@@ -34161,22 +32071,14 @@ pub mod reset_domain_verification {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::reset_domain_verification(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::reset_domain_verification,
+        )
     }
 }
 #[cfg(feature = "entitlements")]
@@ -34237,18 +32139,9 @@ pub mod get_entitlements {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_entitlements(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_entitlements)
     }
 }
 #[cfg(feature = "entitlements")]
@@ -34307,18 +32200,9 @@ pub mod check_entitlement {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::check_entitlement(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::check_entitlement)
     }
 }
 #[cfg(feature = "entitlements")]
@@ -34365,22 +32249,14 @@ pub mod list_all_entitlement_plans {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_all_entitlement_plans(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_all_entitlement_plans,
+        )
     }
 }
 #[cfg(feature = "entitlements")]
@@ -34439,22 +32315,14 @@ pub mod update_organization_entitlement_plan {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_organization_entitlement_plan(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_organization_entitlement_plan,
+        )
     }
 }
 #[cfg(feature = "group-permission")]
@@ -34526,22 +32394,14 @@ pub mod create_group_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_group_permission(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_group_permission,
+        )
     }
 }
 #[cfg(feature = "group-permission")]
@@ -34603,22 +32463,14 @@ pub mod delete_group_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_group_permission(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_group_permission,
+        )
     }
 }
 #[cfg(feature = "group-permission")]
@@ -34684,18 +32536,14 @@ pub mod list_group_permissions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_group_permissions(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_group_permissions,
+        )
     }
 }
 #[cfg(feature = "group")]
@@ -34764,18 +32612,9 @@ pub mod add_group_member {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::add_group_member(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::add_group_member)
     }
 }
 #[cfg(feature = "group")]
@@ -34840,18 +32679,9 @@ pub mod create_group {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_group(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_group)
     }
 }
 #[cfg(feature = "group")]
@@ -34916,18 +32746,9 @@ pub mod delete_group {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_group(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_group)
     }
 }
 #[cfg(feature = "group")]
@@ -34993,18 +32814,9 @@ pub mod get_group {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_group(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_group)
     }
 }
 #[cfg(feature = "group")]
@@ -35063,18 +32875,9 @@ pub mod list_groups {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_groups(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_groups)
     }
 }
 #[cfg(feature = "group")]
@@ -35140,18 +32943,9 @@ pub mod list_group_members {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_group_members(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_group_members)
     }
 }
 #[cfg(feature = "group")]
@@ -35216,18 +33010,9 @@ pub mod remove_group_member {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::remove_group_member(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::remove_group_member)
     }
 }
 #[cfg(feature = "group")]
@@ -35299,18 +33084,9 @@ pub mod update_group {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_group(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_group)
     }
 }
 #[cfg(feature = "health")]
@@ -35350,18 +33126,9 @@ pub mod get_health_check {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_health_check(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_health_check)
     }
 }
 #[cfg(feature = "instance-configuration")]
@@ -35404,22 +33171,14 @@ pub mod get_instance_configuration {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_instance_configuration(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_instance_configuration,
+        )
     }
 }
 #[cfg(feature = "instance-configuration")]
@@ -35459,18 +33218,9 @@ pub mod license_info {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::license_info(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::license_info)
     }
 }
 #[cfg(feature = "instance-configuration")]
@@ -35525,22 +33275,14 @@ pub mod setup_instance_configuration {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::setup_instance_configuration(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::setup_instance_configuration,
+        )
     }
 }
 #[cfg(feature = "jobs-2")]
@@ -35599,18 +33341,9 @@ pub mod cancel_job {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::cancel_job(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::cancel_job)
     }
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
@@ -35662,18 +33395,9 @@ pub mod cancel_queued_job {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::cancel_queued_job(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::cancel_queued_job)
     }
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
@@ -35725,22 +33449,14 @@ pub mod check_data_worker_capacity {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::check_data_worker_capacity(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::check_data_worker_capacity,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
@@ -35799,18 +33515,9 @@ pub mod create_job {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_job(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_job)
     }
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
@@ -35858,22 +33565,14 @@ pub mod delete_stream_reset_records_for_job {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_stream_reset_records_for_job(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_stream_reset_records_for_job,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
@@ -35925,22 +33624,14 @@ pub mod did_previous_job_succeed {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::did_previous_job_succeed(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::did_previous_job_succeed,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
@@ -35992,18 +33683,9 @@ pub mod evaluate_outlier {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::evaluate_outlier(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::evaluate_outlier)
     }
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
@@ -36062,18 +33744,9 @@ pub mod explain_job {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::explain_job(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::explain_job)
     }
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
@@ -36121,18 +33794,14 @@ pub mod fail_non_terminal_jobs {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::fail_non_terminal_jobs(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::fail_non_terminal_jobs,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
@@ -36184,18 +33853,9 @@ pub mod finalize_job {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::finalize_job(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::finalize_job)
     }
 }
 #[cfg(feature = "jobs-2")]
@@ -36254,18 +33914,9 @@ pub mod get_job_info {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_job_info(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_job_info)
     }
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
@@ -36317,18 +33968,9 @@ pub mod get_webhook_config {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_webhook_config(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_webhook_config)
     }
 }
 #[cfg(feature = "jobs-2")]
@@ -36387,18 +34029,9 @@ pub mod get_job_debug_info {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_job_debug_info(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_job_debug_info)
     }
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
@@ -36457,18 +34090,9 @@ pub mod get_job_input {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_job_input(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_job_input)
     }
 }
 #[cfg(feature = "jobs-2")]
@@ -36527,22 +34151,14 @@ pub mod get_last_replication_job {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_last_replication_job(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_last_replication_job,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
@@ -36601,22 +34217,14 @@ pub mod get_last_replication_job_with_cancel {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_last_replication_job_with_cancel(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_last_replication_job_with_cancel,
+        )
     }
 }
 #[cfg(feature = "jobs-2")]
@@ -36675,18 +34283,9 @@ pub mod get_job_info_light {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_job_info_light(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_job_info_light)
     }
 }
 #[cfg(feature = "jobs-2")]
@@ -36745,22 +34344,14 @@ pub mod get_job_info_without_logs {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_job_info_without_logs(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_job_info_without_logs,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
@@ -36812,18 +34403,9 @@ pub mod job_failure {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::job_failure(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::job_failure)
     }
 }
 #[cfg(any(feature = "internal", feature = "attempt", feature = "jobs-2"))]
@@ -36875,22 +34457,14 @@ pub mod job_success_with_attempt_number {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::job_success_with_attempt_number(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::job_success_with_attempt_number,
+        )
     }
 }
 #[cfg(feature = "jobs-2")]
@@ -36949,18 +34523,9 @@ pub mod list_jobs_for {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_jobs_for(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_jobs_for)
     }
 }
 #[cfg(feature = "jobs-2")]
@@ -37019,22 +34584,14 @@ pub mod list_jobs_for_workspaces {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_jobs_for_workspaces(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_jobs_for_workspaces,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
@@ -37082,22 +34639,14 @@ pub mod persist_job_cancellation {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::persist_job_cancellation(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::persist_job_cancellation,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
@@ -37149,18 +34698,9 @@ pub mod report_job_start {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::report_job_start(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::report_job_start)
     }
 }
 #[cfg(feature = "job-retry-states")]
@@ -37208,18 +34748,9 @@ pub mod create_or_update {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_or_update(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_or_update)
     }
 }
 #[cfg(feature = "job-retry-states")]
@@ -37278,18 +34809,9 @@ pub mod get {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get)
     }
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
@@ -37341,18 +34863,9 @@ pub mod set_job_queued {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::set_job_queued(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::set_job_queued)
     }
 }
 #[cfg(feature = "notifications")]
@@ -37411,22 +34924,14 @@ pub mod try_notification_config {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::try_notification_config(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::try_notification_config,
+        )
     }
 }
 #[cfg(feature = "notifications")]
@@ -37485,22 +34990,14 @@ pub mod try_notification_webhook_config {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::try_notification_webhook_config(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::try_notification_webhook_config,
+        )
     }
 }
 #[cfg(feature = "openapi")]
@@ -37540,18 +35037,9 @@ pub mod get_open_api_spec {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_open_api_spec(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_open_api_spec)
     }
 }
 #[cfg(feature = "operation")]
@@ -37603,18 +35091,9 @@ pub mod check_operation {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::check_operation(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::check_operation)
     }
 }
 #[cfg(feature = "operation")]
@@ -37666,18 +35145,9 @@ pub mod create_operation {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_operation(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_operation)
     }
 }
 #[cfg(feature = "operation")]
@@ -37732,18 +35202,9 @@ pub mod delete_operation {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_operation(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_operation)
     }
 }
 #[cfg(feature = "operation")]
@@ -37802,18 +35263,9 @@ pub mod get_operation {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_operation(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_operation)
     }
 }
 #[cfg(feature = "operation")]
@@ -37872,22 +35324,14 @@ pub mod list_operations_for_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_operations_for_connection(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_operations_for_connection,
+        )
     }
 }
 #[cfg(feature = "operation")]
@@ -37939,18 +35383,9 @@ pub mod update_operation {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_operation(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_operation)
     }
 }
 #[cfg(
@@ -38014,22 +35449,14 @@ pub mod update_organization_payment_config {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_organization_payment_config(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_organization_payment_config,
+        )
     }
 }
 #[cfg(
@@ -38088,22 +35515,14 @@ pub mod get_organization_payment_config {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_organization_payment_config(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_organization_payment_config,
+        )
     }
 }
 #[cfg(
@@ -38164,18 +35583,9 @@ pub mod end_grace_period {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::end_grace_period(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::end_grace_period)
     }
 }
 #[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
@@ -38236,22 +35646,14 @@ pub mod set_organization_agentic_status {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::set_organization_agentic_status(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::set_organization_agentic_status,
+        )
     }
 }
 #[cfg(feature = "organization")]
@@ -38303,18 +35705,9 @@ pub mod create_organization {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_organization(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_organization)
     }
 }
 #[cfg(feature = "organization")]
@@ -38369,18 +35762,9 @@ pub mod delete_organization {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_organization(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_organization)
     }
 }
 #[cfg(feature = "organization")]
@@ -38439,18 +35823,9 @@ pub mod get_organization {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_organization(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_organization)
     }
 }
 #[cfg(feature = "organization")]
@@ -38509,22 +35884,14 @@ pub mod get_organization_data_worker_usage {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_organization_data_worker_usage(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_organization_data_worker_usage,
+        )
     }
 }
 #[cfg(feature = "organization")]
@@ -38583,18 +35950,9 @@ pub mod get_org_info {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_org_info(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_org_info)
     }
 }
 #[cfg(any(feature = "cloud-only", feature = "organization"))]
@@ -38653,18 +36011,14 @@ pub mod get_organization_usage {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_organization_usage(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_organization_usage,
+        )
     }
 }
 #[cfg(feature = "organization")]
@@ -38723,22 +36077,14 @@ pub mod list_organizations_by_user {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_organizations_by_user(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_organizations_by_user,
+        )
     }
 }
 #[cfg(feature = "organization")]
@@ -38797,22 +36143,14 @@ pub mod list_organization_summaries {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_organization_summaries(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_organization_summaries,
+        )
     }
 }
 #[cfg(feature = "organization")]
@@ -38871,18 +36209,9 @@ pub mod update_organization {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_organization(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_organization)
     }
 }
 #[cfg(feature = "permission")]
@@ -38941,18 +36270,9 @@ pub mod check_permissions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::check_permissions(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::check_permissions)
     }
 }
 #[cfg(feature = "permission")]
@@ -39011,22 +36331,14 @@ pub mod check_permissions_across_multiple_workspaces {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::check_permissions_across_multiple_workspaces(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::check_permissions_across_multiple_workspaces,
+        )
     }
 }
 #[cfg(feature = "permission")]
@@ -39078,18 +36390,9 @@ pub mod create_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_permission(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_permission)
     }
 }
 #[cfg(feature = "permission")]
@@ -39151,18 +36454,9 @@ pub mod delete_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_permission(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_permission)
     }
 }
 #[cfg(feature = "permission")]
@@ -39224,22 +36518,14 @@ pub mod delete_user_from_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_user_from_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_user_from_workspace,
+        )
     }
 }
 #[cfg(feature = "permission")]
@@ -39298,18 +36584,9 @@ pub mod get_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_permission(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_permission)
     }
 }
 #[cfg(feature = "permission")]
@@ -39361,22 +36638,14 @@ pub mod list_permissions_by_user {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_permissions_by_user(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_permissions_by_user,
+        )
     }
 }
 #[cfg(feature = "permission")]
@@ -39438,18 +36707,9 @@ pub mod update_permission {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_permission(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_permission)
     }
 }
 #[cfg(any(feature = "cloud-only", feature = "private-link"))]
@@ -39508,18 +36768,9 @@ pub mod create_private_link {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_private_link(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_private_link)
     }
 }
 #[cfg(any(feature = "cloud-only", feature = "private-link"))]
@@ -39574,18 +36825,9 @@ pub mod delete_private_link {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_private_link(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_private_link)
     }
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
@@ -39644,18 +36886,9 @@ pub mod get_private_link {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_private_link(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_private_link)
     }
 }
 #[cfg(any(feature = "cloud-only", feature = "private-link"))]
@@ -39714,22 +36947,14 @@ pub mod list_private_links_for_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_private_links_for_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_private_links_for_workspace,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
@@ -39781,22 +37006,14 @@ pub mod list_private_links_by_status {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_private_links_by_status(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_private_links_by_status,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
@@ -39858,18 +37075,9 @@ pub mod update_private_link {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_private_link(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_private_link)
     }
 }
 #[cfg(feature = "scheduler")]
@@ -39921,22 +37129,14 @@ pub mod execute_destination_check_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::execute_destination_check_connection(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::execute_destination_check_connection,
+        )
     }
 }
 #[cfg(feature = "scheduler")]
@@ -39988,22 +37188,14 @@ pub mod execute_source_check_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::execute_source_check_connection(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::execute_source_check_connection,
+        )
     }
 }
 #[cfg(feature = "scheduler")]
@@ -40055,22 +37247,14 @@ pub mod execute_source_discover_schema {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::execute_source_discover_schema(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::execute_source_discover_schema,
+        )
     }
 }
 #[cfg(feature = "scim-config")]
@@ -40132,18 +37316,9 @@ pub mod disable_scim {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::disable_scim(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::disable_scim)
     }
 }
 #[cfg(feature = "scim-config")]
@@ -40216,18 +37391,9 @@ pub mod enable_scim {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::enable_scim(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::enable_scim)
     }
 }
 #[cfg(feature = "scim-config")]
@@ -40286,18 +37452,9 @@ pub mod get_scim_config {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_scim_config(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_scim_config)
     }
 }
 #[cfg(feature = "scim-config")]
@@ -40370,18 +37527,9 @@ pub mod rotate_scim_token {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::rotate_scim_token(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::rotate_scim_token)
     }
 }
 #[cfg(feature = "scoped-configuration")]
@@ -40433,22 +37581,14 @@ pub mod create_scoped_configuration {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_scoped_configuration(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_scoped_configuration,
+        )
     }
 }
 #[cfg(feature = "scoped-configuration")]
@@ -40500,22 +37640,14 @@ pub mod delete_scoped_configuration {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_scoped_configuration(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_scoped_configuration,
+        )
     }
 }
 #[cfg(feature = "scoped-configuration")]
@@ -40567,22 +37699,14 @@ pub mod get_scoped_configuration_by_id {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_scoped_configuration_by_id(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_scoped_configuration_by_id,
+        )
     }
 }
 #[cfg(feature = "scoped-configuration")]
@@ -40634,22 +37758,14 @@ pub mod get_scoped_configuration_context {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_scoped_configuration_context(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_scoped_configuration_context,
+        )
     }
 }
 #[cfg(feature = "scoped-configuration")]
@@ -40701,22 +37817,14 @@ pub mod get_scoped_configurations_list {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_scoped_configurations_list(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_scoped_configurations_list,
+        )
     }
 }
 #[cfg(feature = "scoped-configuration")]
@@ -40768,22 +37876,14 @@ pub mod update_scoped_configuration {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_scoped_configuration(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_scoped_configuration,
+        )
     }
 }
 #[cfg(feature = "secret-storage")]
@@ -40835,18 +37935,9 @@ pub mod create_secret_storage {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_secret_storage(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_secret_storage)
     }
 }
 #[cfg(feature = "secret-storage")]
@@ -40901,18 +37992,9 @@ pub mod delete_secret_storage {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_secret_storage(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_secret_storage)
     }
 }
 #[cfg(feature = "secret-storage")]
@@ -40971,18 +38053,9 @@ pub mod get_secret_storage {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_secret_storage(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_secret_storage)
     }
 }
 #[cfg(feature = "secret-storage")]
@@ -41034,18 +38107,9 @@ pub mod list_secret_storage {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_secret_storage(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_secret_storage)
     }
 }
 #[cfg(feature = "secret-storage")]
@@ -41100,18 +38164,14 @@ pub mod migrate_secret_storage {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::migrate_secret_storage(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::migrate_secret_storage,
+        )
     }
 }
 #[cfg(feature = "secrets-persistence-config")]
@@ -41159,22 +38219,14 @@ pub mod create_or_update_secrets_persistence_config {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_or_update_secrets_persistence_config(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_or_update_secrets_persistence_config,
+        )
     }
 }
 #[cfg(feature = "secrets-persistence-config")]
@@ -41226,22 +38278,14 @@ pub mod get_secrets_persistence_config {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_secrets_persistence_config(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_secrets_persistence_config,
+        )
     }
 }
 #[cfg(feature = "service-accounts")]
@@ -41314,22 +38358,14 @@ pub mod get_service_account_token {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_service_account_token(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_service_account_token,
+        )
     }
 }
 #[cfg(feature = "signal")]
@@ -41377,18 +38413,9 @@ pub mod signal {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::signal(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::signal)
     }
 }
 #[cfg(feature = "source-definition-specification")]
@@ -41447,22 +38474,14 @@ pub mod get_source_definition_specification {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_source_definition_specification(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_source_definition_specification,
+        )
     }
 }
 #[cfg(feature = "source-definition-specification")]
@@ -41521,22 +38540,14 @@ pub mod get_specification_for_source_id {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_specification_for_source_id(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_specification_for_source_id,
+        )
     }
 }
 #[cfg(feature = "source-definition")]
@@ -41588,22 +38599,14 @@ pub mod create_custom_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_custom_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_custom_source_definition,
+        )
     }
 }
 #[cfg(feature = "source-definition")]
@@ -41658,22 +38661,14 @@ pub mod delete_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::delete_source_definition,
+        )
     }
 }
 #[cfg(feature = "source-definition")]
@@ -41732,18 +38727,9 @@ pub mod get_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_source_definition(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_source_definition)
     }
 }
 #[cfg(feature = "source-definition")]
@@ -41802,22 +38788,14 @@ pub mod get_source_definition_for_scope {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_source_definition_for_scope(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_source_definition_for_scope,
+        )
     }
 }
 #[cfg(feature = "source-definition")]
@@ -41876,22 +38854,14 @@ pub mod get_source_definition_for_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_source_definition_for_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_source_definition_for_workspace,
+        )
     }
 }
 #[cfg(feature = "source-definition")]
@@ -41950,22 +38920,14 @@ pub mod grant_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::grant_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::grant_source_definition,
+        )
     }
 }
 #[cfg(feature = "source-definition")]
@@ -42005,22 +38967,14 @@ pub mod list_source_definitions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_source_definitions(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_source_definitions,
+        )
     }
 }
 #[cfg(feature = "source-definition")]
@@ -42060,22 +39014,14 @@ pub mod list_enterprise_source_stubs {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_enterprise_source_stubs(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_enterprise_source_stubs,
+        )
     }
 }
 #[cfg(feature = "source-definition")]
@@ -42127,22 +39073,14 @@ pub mod list_enterprise_source_stubs_for_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_enterprise_source_stubs_for_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_enterprise_source_stubs_for_workspace,
+        )
     }
 }
 #[cfg(feature = "source-definition")]
@@ -42194,22 +39132,14 @@ pub mod list_source_definitions_for_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_source_definitions_for_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_source_definitions_for_workspace,
+        )
     }
 }
 #[cfg(feature = "source-definition")]
@@ -42249,22 +39179,14 @@ pub mod list_latest_source_definitions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_latest_source_definitions(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_latest_source_definitions,
+        )
     }
 }
 #[cfg(feature = "source-definition")]
@@ -42316,22 +39238,14 @@ pub mod list_private_source_definitions {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_private_source_definitions(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_private_source_definitions,
+        )
     }
 }
 #[cfg(feature = "source-definition")]
@@ -42386,22 +39300,14 @@ pub mod revoke_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::revoke_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::revoke_source_definition,
+        )
     }
 }
 #[cfg(feature = "source-definition")]
@@ -42460,22 +39366,14 @@ pub mod update_source_definition {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_source_definition(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_source_definition,
+        )
     }
 }
 #[cfg(feature = "source-oauth")]
@@ -42534,18 +39432,14 @@ pub mod complete_source_o_auth {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::complete_source_o_auth(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::complete_source_o_auth,
+        )
     }
 }
 #[cfg(feature = "source-oauth")]
@@ -42604,22 +39498,14 @@ pub mod get_source_o_auth_consent {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_source_o_auth_consent(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_source_o_auth_consent,
+        )
     }
 }
 #[cfg(feature = "source-oauth")]
@@ -42678,22 +39564,14 @@ pub mod get_embedded_source_o_auth_consent {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_embedded_source_o_auth_consent(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_embedded_source_o_auth_consent,
+        )
     }
 }
 #[cfg(feature = "source-oauth")]
@@ -42752,22 +39630,14 @@ pub mod get_source_o_auth_scopes {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_source_o_auth_scopes(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_source_o_auth_scopes,
+        )
     }
 }
 #[cfg(feature = "source-oauth")]
@@ -42822,22 +39692,14 @@ pub mod set_instancewide_source_oauth_params {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::set_instancewide_source_oauth_params(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::set_instancewide_source_oauth_params,
+        )
     }
 }
 #[cfg(feature = "source-oauth")]
@@ -42892,22 +39754,14 @@ pub mod revoke_source_o_auth_tokens {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::revoke_source_o_auth_tokens(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::revoke_source_o_auth_tokens,
+        )
     }
 }
 #[cfg(feature = "source")]
@@ -42962,22 +39816,14 @@ pub mod apply_schema_change_for_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::apply_schema_change_for_source(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::apply_schema_change_for_source,
+        )
     }
 }
 #[cfg(feature = "source")]
@@ -43036,22 +39882,14 @@ pub mod check_connection_to_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::check_connection_to_source(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::check_connection_to_source,
+        )
     }
 }
 #[cfg(feature = "source")]
@@ -43110,22 +39948,14 @@ pub mod check_connection_to_source_for_update {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::check_connection_to_source_for_update(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::check_connection_to_source_for_update,
+        )
     }
 }
 #[cfg(feature = "source")]
@@ -43177,18 +40007,9 @@ pub mod create_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_source(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_source)
     }
 }
 #[cfg(feature = "source")]
@@ -43243,18 +40064,9 @@ pub mod delete_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_source(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_source)
     }
 }
 #[cfg(feature = "source")]
@@ -43313,22 +40125,14 @@ pub mod discover_schema_for_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::discover_schema_for_source(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::discover_schema_for_source,
+        )
     }
 }
 #[cfg(feature = "source")]
@@ -43387,18 +40191,9 @@ pub mod get_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_source(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_source)
     }
 }
 #[cfg(feature = "source")]
@@ -43457,22 +40252,14 @@ pub mod get_source_with_metadata {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_source_with_metadata(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_source_with_metadata,
+        )
     }
 }
 #[cfg(feature = "source")]
@@ -43531,22 +40318,14 @@ pub mod list_sources_for_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_sources_for_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_sources_for_workspace,
+        )
     }
 }
 #[cfg(feature = "source")]
@@ -43605,22 +40384,14 @@ pub mod list_sources_for_workspace_paginated {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_sources_for_workspace_paginated(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_sources_for_workspace_paginated,
+        )
     }
 }
 #[cfg(feature = "source")]
@@ -43679,22 +40450,14 @@ pub mod get_most_recent_source_actor_catalog {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_most_recent_source_actor_catalog(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_most_recent_source_actor_catalog,
+        )
     }
 }
 #[cfg(feature = "source")]
@@ -43753,18 +40516,9 @@ pub mod partial_update_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::partial_update_source(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::partial_update_source)
     }
 }
 #[cfg(feature = "source")]
@@ -43816,18 +40570,9 @@ pub mod search_sources {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::search_sources(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::search_sources)
     }
 }
 #[cfg(feature = "source")]
@@ -43886,18 +40631,9 @@ pub mod update_source {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_source(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_source)
     }
 }
 #[cfg(feature = "source")]
@@ -43952,18 +40688,14 @@ pub mod upgrade_source_version {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::upgrade_source_version(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::upgrade_source_version,
+        )
     }
 }
 #[cfg(any(feature = "internal", feature = "source"))]
@@ -44015,22 +40747,14 @@ pub mod write_discover_catalog_result {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::write_discover_catalog_result(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::write_discover_catalog_result,
+        )
     }
 }
 #[cfg(feature = "sso-config")]
@@ -44078,18 +40802,9 @@ pub mod activate_sso_config {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::activate_sso_config(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::activate_sso_config)
     }
 }
 #[cfg(feature = "sso-config")]
@@ -44137,18 +40852,9 @@ pub mod create_sso_config {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_sso_config(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_sso_config)
     }
 }
 #[cfg(feature = "sso-config")]
@@ -44196,18 +40902,9 @@ pub mod delete_sso_config {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_sso_config(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_sso_config)
     }
 }
 #[cfg(feature = "sso-config")]
@@ -44259,18 +40956,9 @@ pub mod get_sso_config {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_sso_config(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_sso_config)
     }
 }
 #[cfg(feature = "sso-config")]
@@ -44318,18 +41006,14 @@ pub mod update_sso_credentials {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_sso_credentials(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_sso_credentials,
+        )
     }
 }
 #[cfg(feature = "sso-config")]
@@ -44380,18 +41064,9 @@ pub mod validate_sso_token {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::validate_sso_token(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::validate_sso_token)
     }
 }
 #[cfg(any(feature = "internal", feature = "state"))]
@@ -44450,18 +41125,14 @@ pub mod create_or_update_state {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_or_update_state(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_or_update_state,
+        )
     }
 }
 #[cfg(feature = "state")]
@@ -44527,22 +41198,14 @@ pub mod create_or_update_state_safe {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_or_update_state_safe(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_or_update_state_safe,
+        )
     }
 }
 #[cfg(feature = "state")]
@@ -44601,18 +41264,9 @@ pub mod get_state {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_state(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_state)
     }
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
@@ -44664,18 +41318,9 @@ pub mod create_stream_status {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_stream_status(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_stream_status)
     }
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
@@ -44727,22 +41372,14 @@ pub mod get_stream_statuses_by_run_state {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_stream_statuses_by_run_state(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_stream_statuses_by_run_state,
+        )
     }
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
@@ -44794,18 +41431,9 @@ pub mod get_stream_statuses {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_stream_statuses(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_stream_statuses)
     }
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
@@ -44864,18 +41492,9 @@ pub mod update_stream_status {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_stream_status(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_stream_status)
     }
 }
 #[cfg(feature = "tag")]
@@ -44927,18 +41546,9 @@ pub mod create_tag {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_tag(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_tag)
     }
 }
 #[cfg(feature = "tag")]
@@ -44990,18 +41600,9 @@ pub mod delete_tag {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_tag(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_tag)
     }
 }
 #[cfg(feature = "tag")]
@@ -45053,18 +41654,9 @@ pub mod list_tags {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_tags(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::list_tags)
     }
 }
 #[cfg(feature = "tag")]
@@ -45116,18 +41708,9 @@ pub mod update_tag {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_tag(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_tag)
     }
 }
 #[cfg(feature = "user-invitation")]
@@ -45179,18 +41762,14 @@ pub mod accept_user_invitation {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::accept_user_invitation(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::accept_user_invitation,
+        )
     }
 }
 #[cfg(feature = "user-invitation")]
@@ -45251,18 +41830,9 @@ pub mod get_user_invitation {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_user_invitation(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_user_invitation)
     }
 }
 #[cfg(feature = "user-invitation")]
@@ -45314,18 +41884,14 @@ pub mod cancel_user_invitation {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::cancel_user_invitation(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::cancel_user_invitation,
+        )
     }
 }
 #[cfg(feature = "user-invitation")]
@@ -45377,18 +41943,14 @@ pub mod create_user_invitation {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_user_invitation(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_user_invitation,
+        )
     }
 }
 #[cfg(feature = "user-invitation")]
@@ -45440,22 +42002,14 @@ pub mod decline_user_invitation {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::decline_user_invitation(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::decline_user_invitation,
+        )
     }
 }
 #[cfg(feature = "user-invitation")]
@@ -45507,22 +42061,14 @@ pub mod list_pending_invitations {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_pending_invitations(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_pending_invitations,
+        )
     }
 }
 #[cfg(feature = "user")]
@@ -45577,18 +42123,9 @@ pub mod delete_user {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_user(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_user)
     }
 }
 #[cfg(feature = "user")]
@@ -45647,18 +42184,9 @@ pub mod get_user {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_user(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_user)
     }
 }
 #[cfg(feature = "user")]
@@ -45717,18 +42245,9 @@ pub mod get_user_by_auth_id {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_user_by_auth_id(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_user_by_auth_id)
     }
 }
 #[cfg(feature = "user")]
@@ -45787,18 +42306,9 @@ pub mod get_user_by_email {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_user_by_email(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_user_by_email)
     }
 }
 #[cfg(feature = "user")]
@@ -45857,22 +42367,14 @@ pub mod get_or_create_user_by_auth_id {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_or_create_user_by_auth_id(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_or_create_user_by_auth_id,
+        )
     }
 }
 #[cfg(feature = "user")]
@@ -45931,22 +42433,14 @@ pub mod list_access_info_by_workspace_id {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_access_info_by_workspace_id(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_access_info_by_workspace_id,
+        )
     }
 }
 #[cfg(feature = "user")]
@@ -46005,22 +42499,14 @@ pub mod list_users_in_organization {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_users_in_organization(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_users_in_organization,
+        )
     }
 }
 #[cfg(feature = "user")]
@@ -46067,22 +42553,14 @@ pub mod list_instance_admin_users {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_instance_admin_users(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_instance_admin_users,
+        )
     }
 }
 #[cfg(feature = "user")]
@@ -46141,18 +42619,9 @@ pub mod update_user {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_user(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_user)
     }
 }
 #[cfg(feature = "web-backend")]
@@ -46192,22 +42661,14 @@ pub mod web_backend_check_updates {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::web_backend_check_updates(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::web_backend_check_updates,
+        )
     }
 }
 #[cfg(feature = "web-backend")]
@@ -46250,18 +42711,9 @@ pub mod get_webapp_config {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_webapp_config(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_webapp_config)
     }
 }
 #[cfg(feature = "web-backend")]
@@ -46313,22 +42765,14 @@ pub mod web_backend_create_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::web_backend_create_connection(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::web_backend_create_connection,
+        )
     }
 }
 #[cfg(feature = "web-backend")]
@@ -46387,22 +42831,14 @@ pub mod web_backend_get_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::web_backend_get_connection(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::web_backend_get_connection,
+        )
     }
 }
 #[cfg(feature = "web-backend")]
@@ -46461,22 +42897,14 @@ pub mod web_backend_list_connections_for_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::web_backend_list_connections_for_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::web_backend_list_connections_for_workspace,
+        )
     }
 }
 #[cfg(feature = "web-backend")]
@@ -46535,22 +42963,14 @@ pub mod web_backend_get_connection_status_counts {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::web_backend_get_connection_status_counts(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::web_backend_get_connection_status_counts,
+        )
     }
 }
 #[cfg(feature = "web-backend")]
@@ -46602,22 +43022,14 @@ pub mod web_backend_update_connection {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::web_backend_update_connection(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::web_backend_update_connection,
+        )
     }
 }
 #[cfg(feature = "web-backend")]
@@ -46669,22 +43081,14 @@ pub mod web_backend_describe_cron_expression {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::web_backend_describe_cron_expression(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::web_backend_describe_cron_expression,
+        )
     }
 }
 #[cfg(feature = "web-backend")]
@@ -46736,22 +43140,14 @@ pub mod web_backend_validate_mappers {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::web_backend_validate_mappers(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::web_backend_validate_mappers,
+        )
     }
 }
 #[cfg(feature = "web-backend")]
@@ -46810,18 +43206,9 @@ pub mod get_state_type {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_state_type(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_state_type)
     }
 }
 #[cfg(feature = "web-backend")]
@@ -46880,22 +43267,14 @@ pub mod web_backend_get_workspace_state {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::web_backend_get_workspace_state(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::web_backend_get_workspace_state,
+        )
     }
 }
 #[cfg(feature = "workload-output")]
@@ -46943,18 +43322,9 @@ pub mod write_workload_output {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::write_workload_output(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::write_workload_output)
     }
 }
 #[cfg(feature = "workspace")]
@@ -47006,18 +43376,9 @@ pub mod create_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_workspace(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::create_workspace)
     }
 }
 #[cfg(any(feature = "internal", feature = "workspace"))]
@@ -47069,22 +43430,14 @@ pub mod create_workspace_if_not_exist {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::create_workspace_if_not_exist(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::create_workspace_if_not_exist,
+        )
     }
 }
 #[cfg(feature = "workspace")]
@@ -47139,18 +43492,9 @@ pub mod delete_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::delete_workspace(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::delete_workspace)
     }
 }
 #[cfg(feature = "workspace")]
@@ -47209,18 +43553,9 @@ pub mod get_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_workspace(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_workspace)
     }
 }
 #[cfg(feature = "workspace")]
@@ -47272,22 +43607,14 @@ pub mod get_available_dbt_jobs_for_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_available_dbt_jobs_for_workspace(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_available_dbt_jobs_for_workspace,
+        )
     }
 }
 #[cfg(feature = "workspace")]
@@ -47346,22 +43673,14 @@ pub mod get_workspace_by_connection_id {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_workspace_by_connection_id(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_workspace_by_connection_id,
+        )
     }
 }
 #[cfg(feature = "workspace")]
@@ -47420,22 +43739,14 @@ pub mod get_workspace_by_connection_id_with_tombstone {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_workspace_by_connection_id_with_tombstone(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_workspace_by_connection_id_with_tombstone,
+        )
     }
 }
 #[cfg(feature = "workspace")]
@@ -47494,18 +43805,9 @@ pub mod get_workspace_by_slug {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_workspace_by_slug(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_workspace_by_slug)
     }
 }
 #[cfg(any(feature = "cloud-only", feature = "workspace"))]
@@ -47566,22 +43868,14 @@ pub mod get_workspace_data_worker_availability {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_workspace_data_worker_availability(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::get_workspace_data_worker_availability,
+        )
     }
 }
 #[cfg(feature = "workspace")]
@@ -47640,18 +43934,9 @@ pub mod get_organization_info {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_organization_info(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_organization_info)
     }
 }
 #[cfg(any(feature = "cloud-only", feature = "workspace"))]
@@ -47710,18 +43995,9 @@ pub mod get_workspace_usage {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::get_workspace_usage(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::get_workspace_usage)
     }
 }
 #[cfg(feature = "workspace")]
@@ -47780,22 +44056,14 @@ pub mod list_workspaces_in_organization {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_workspaces_in_organization(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_workspaces_in_organization,
+        )
     }
 }
 #[cfg(feature = "workspace")]
@@ -47854,22 +44122,14 @@ pub mod list_workspaces_by_user {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_workspaces_by_user(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_workspaces_by_user,
+        )
     }
 }
 #[cfg(feature = "workspace")]
@@ -47921,22 +44181,14 @@ pub mod list_workspaces_paginated {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::list_workspaces_paginated(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::list_workspaces_paginated,
+        )
     }
 }
 #[cfg(feature = "workspace")]
@@ -47991,22 +44243,14 @@ pub mod update_workspace_feedback {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_workspace_feedback(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_workspace_feedback,
+        )
     }
 }
 #[cfg(feature = "workspace")]
@@ -48065,18 +44309,9 @@ pub mod update_workspace {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_workspace(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_workspace)
     }
 }
 #[cfg(feature = "workspace")]
@@ -48135,18 +44370,9 @@ pub mod update_workspace_name {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_workspace_name(api, request, input.into_context())
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(api, input, decode, <dyn super::Erased>::update_workspace_name)
     }
 }
 #[cfg(feature = "workspace")]
@@ -48205,21 +44431,13 @@ pub mod update_workspace_organization {
     }
     pub(crate) fn call(
         api: &runtime::Service,
-        mut input: Input,
+        input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        let api = match super::erased(api) {
-            ::std::result::Result::Ok(api) => api,
-            ::std::result::Result::Err(rejection) => return input.reject(rejection),
-        };
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
-                super::Erased::update_workspace_organization(
-                    api,
-                    request,
-                    input.into_context(),
-                )
-            }
-            ::std::result::Result::Err(rejection) => input.reject(rejection),
-        }
+        runtime::dispatch(
+            api,
+            input,
+            decode,
+            <dyn super::Erased>::update_workspace_organization,
+        )
     }
 }

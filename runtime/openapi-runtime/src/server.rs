@@ -59,6 +59,31 @@ pub type Service = Arc<dyn Any + Send + Sync>;
 #[doc(hidden)]
 pub type Call = fn(&Service, Input) -> BoxFuture<'static, HttpResponse>;
 
+/// What every generated operation's [`Call`] does: find the implementation
+/// (the `Arc<E>` the router stored, `E` the crate's object-safe trait),
+/// decode the request, and hand both to `handle`, the operation's method of
+/// `E`. Either failing answers with its rejection (a body not checked yet
+/// is checked first, see [`Input::reject`]).
+///
+/// One generic function rather than the same lines in every operation: the
+/// generated crates carry only the call.
+#[doc(hidden)]
+#[inline]
+pub fn dispatch<E: ?Sized + 'static, R>(
+    api: &Service,
+    mut input: Input,
+    decode: fn(&mut Input) -> Result<R, Rejection>,
+    handle: fn(Arc<E>, R, RequestContext) -> BoxFuture<'static, HttpResponse>,
+) -> BoxFuture<'static, HttpResponse> {
+    let Some(api) = api.downcast_ref::<Arc<E>>().cloned() else {
+        return input.reject(Rejection::unserved());
+    };
+    match decode(&mut input) {
+        Ok(request) => handle(api, request, input.into_context()),
+        Err(rejection) => input.reject(rejection),
+    }
+}
+
 /// One spec as static data: what a generated server crate defines (its
 /// `tables.rs`) and everything in this module reads.
 #[doc(hidden)]
