@@ -585,22 +585,13 @@ fn emit_enum(t: &TypeDef, e: &StringEnum, docs: TokenStream, dep: TokenStream) -
         let doc = format!(" `{}`", v.wire);
         quote!(#[doc = #doc] #vn)
     });
-    let as_str = e.variants.iter().map(|v| {
+    let pairs = e.variants.iter().map(|v| {
         let vn = ident(&v.name);
         let w = &v.wire;
-        quote!(Self::#vn => #w)
+        quote!(#vn = #w)
     });
-    let from = e.variants.iter().map(|v| {
-        let vn = ident(&v.name);
-        let w = &v.wire;
-        quote!(#w => Self::#vn)
-    });
-    let values = e.variants.iter().map(|v| &v.wire);
-    // `#[inline]` on the conversions: a non-generic function that is not
-    // inline is compiled here, for every enum whether a user needs it
-    // or not; inline, it is compiled where it is used, as the derives'
-    // methods are. `Eq` is a plain impl: the derive adds a field check
-    // function that would be compiled per enum.
+    // The conversions are the support crate's `string_enum!` (see there why
+    // they are `#[inline]` and `Eq` is a plain impl).
     quote! {
         #docs
         #dep
@@ -610,51 +601,7 @@ fn emit_enum(t: &TypeDef, e: &StringEnum, docs: TokenStream, dep: TokenStream) -
             /// A value this version of the crate does not know; kept verbatim.
             #catch(::std::string::String),
         }
-        impl ::std::cmp::Eq for #name {}
-        impl #name {
-            /// Every value this version knows, in spec order.
-            pub const VALUES: &'static [&'static str] = &[#(#values),*];
-            /// The wire value.
-            #[inline]
-            pub fn as_str(&self) -> &str {
-                match self { #(#as_str,)* Self::#catch(other) => other.as_str() }
-            }
-        }
-        impl ::std::convert::From<::std::string::String> for #name {
-            #[inline]
-            fn from(value: ::std::string::String) -> Self {
-                match value.as_str() { #(#from,)* _ => Self::#catch(value) }
-            }
-        }
-        impl ::std::convert::From<&str> for #name {
-            #[inline]
-            fn from(value: &str) -> Self {
-                Self::from(::std::string::String::from(value))
-            }
-        }
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-            #[inline]
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                ::std::result::Result::Ok(Self::from(value))
-            }
-        }
-        impl ::std::fmt::Display for #name {
-            #[inline]
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                super::support::enum_str(deserializer).map(Self::from)
-            }
-        }
+        super::support::string_enum!(#name, #catch { #(#pairs),* });
     }
 }
 

@@ -196,68 +196,10 @@ pub enum FormatCsvCommaSeparatedValuesFlattening {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for FormatCsvCommaSeparatedValuesFlattening {}
-impl FormatCsvCommaSeparatedValuesFlattening {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "No flattening",
-        "Root level flattening",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoFlattening => "No flattening",
-            Self::RootLevelFlattening => "Root level flattening",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for FormatCsvCommaSeparatedValuesFlattening {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "No flattening" => Self::NoFlattening,
-            "Root level flattening" => Self::RootLevelFlattening,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for FormatCsvCommaSeparatedValuesFlattening {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for FormatCsvCommaSeparatedValuesFlattening {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for FormatCsvCommaSeparatedValuesFlattening {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for FormatCsvCommaSeparatedValuesFlattening {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FormatCsvCommaSeparatedValuesFlattening {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    FormatCsvCommaSeparatedValuesFlattening, Unknown { NoFlattening = "No flattening",
+    RootLevelFlattening = "Root level flattening" }
+);
 /// JSON Lines: Newline-delimited JSON
 ///
 /// Schema: `#/components/schemas/destination-azure-blob-storage/properties/format/oneOf/1`
@@ -290,68 +232,10 @@ pub enum FormatJsonLinesNewlineDelimitedJsonFlattening {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for FormatJsonLinesNewlineDelimitedJsonFlattening {}
-impl FormatJsonLinesNewlineDelimitedJsonFlattening {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "No flattening",
-        "Root level flattening",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoFlattening => "No flattening",
-            Self::RootLevelFlattening => "Root level flattening",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for FormatJsonLinesNewlineDelimitedJsonFlattening {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "No flattening" => Self::NoFlattening,
-            "Root level flattening" => Self::RootLevelFlattening,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for FormatJsonLinesNewlineDelimitedJsonFlattening {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for FormatJsonLinesNewlineDelimitedJsonFlattening {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for FormatJsonLinesNewlineDelimitedJsonFlattening {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for FormatJsonLinesNewlineDelimitedJsonFlattening {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FormatJsonLinesNewlineDelimitedJsonFlattening {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    FormatJsonLinesNewlineDelimitedJsonFlattening, Unknown { NoFlattening =
+    "No flattening", RootLevelFlattening = "Root level flattening" }
+);
 impl Config {
     /// The required fields without a schema default (`azure_blob_storage_account_name`, `azure_blob_storage_container_name`, `format`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -383,69 +383,10 @@ pub enum FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {}
-impl FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["No Compression"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoCompression => "No Compression",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "No Compression" => Self::NoCompression,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType, Unknown {
+    NoCompression = "No Compression" }
+);
 /// GZIP
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/1/properties/compression/oneOf/1`
@@ -470,67 +411,10 @@ pub enum FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {}
-impl FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["GZIP"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gzip => "GZIP",
-            Self::Unknown(other) => other.as_str(),
-        }
+super::support::string_enum!(
+    FormatCsvCommaSeparatedValuesCompressionGzipCompressionType, Unknown { Gzip = "GZIP"
     }
-}
-impl ::std::convert::From<::std::string::String>
-for FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "GZIP" => Self::Gzip,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+);
 /// Normalization
 ///
 /// Whether the input JSON data should be normalized (flattened) in the output CSV. Please refer to docs for details.
@@ -545,68 +429,10 @@ pub enum FormatCsvCommaSeparatedValuesFlattening {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for FormatCsvCommaSeparatedValuesFlattening {}
-impl FormatCsvCommaSeparatedValuesFlattening {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "No flattening",
-        "Root level flattening",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoFlattening => "No flattening",
-            Self::RootLevelFlattening => "Root level flattening",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for FormatCsvCommaSeparatedValuesFlattening {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "No flattening" => Self::NoFlattening,
-            "Root level flattening" => Self::RootLevelFlattening,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for FormatCsvCommaSeparatedValuesFlattening {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for FormatCsvCommaSeparatedValuesFlattening {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for FormatCsvCommaSeparatedValuesFlattening {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for FormatCsvCommaSeparatedValuesFlattening {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FormatCsvCommaSeparatedValuesFlattening {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    FormatCsvCommaSeparatedValuesFlattening, Unknown { NoFlattening = "No flattening",
+    RootLevelFlattening = "Root level flattening" }
+);
 /// JSON Lines: newline-delimited JSON
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/2`
@@ -662,69 +488,10 @@ pub enum FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionT
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {}
-impl FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["No Compression"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoCompression => "No Compression",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "No Compression" => Self::NoCompression,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType, Unknown {
+    NoCompression = "No Compression" }
+);
 /// GZIP
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/2/properties/compression/oneOf/1`
@@ -749,69 +516,10 @@ pub enum FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {}
-impl FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["GZIP"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gzip => "GZIP",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "GZIP" => Self::Gzip,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType, Unknown { Gzip =
+    "GZIP" }
+);
 /// Parquet: Columnar Storage
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/3`
@@ -889,83 +597,11 @@ pub enum FormatParquetColumnarStorageCompressionCodec {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for FormatParquetColumnarStorageCompressionCodec {}
-impl FormatParquetColumnarStorageCompressionCodec {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "UNCOMPRESSED",
-        "SNAPPY",
-        "GZIP",
-        "LZO",
-        "BROTLI",
-        "LZ4",
-        "ZSTD",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Uncompressed => "UNCOMPRESSED",
-            Self::Snappy => "SNAPPY",
-            Self::Gzip => "GZIP",
-            Self::Lzo => "LZO",
-            Self::Brotli => "BROTLI",
-            Self::Lz4 => "LZ4",
-            Self::Zstd => "ZSTD",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for FormatParquetColumnarStorageCompressionCodec {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "UNCOMPRESSED" => Self::Uncompressed,
-            "SNAPPY" => Self::Snappy,
-            "GZIP" => Self::Gzip,
-            "LZO" => Self::Lzo,
-            "BROTLI" => Self::Brotli,
-            "LZ4" => Self::Lz4,
-            "ZSTD" => Self::Zstd,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for FormatParquetColumnarStorageCompressionCodec {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for FormatParquetColumnarStorageCompressionCodec {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for FormatParquetColumnarStorageCompressionCodec {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for FormatParquetColumnarStorageCompressionCodec {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FormatParquetColumnarStorageCompressionCodec {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    FormatParquetColumnarStorageCompressionCodec, Unknown { Uncompressed =
+    "UNCOMPRESSED", Snappy = "SNAPPY", Gzip = "GZIP", Lzo = "LZO", Brotli = "BROTLI", Lz4
+    = "LZ4", Zstd = "ZSTD" }
+);
 /// GCS Bucket Region
 ///
 /// Select a Region of the GCS Bucket. Read more <a href="https://cloud.google.com/storage/docs/locations">here</a>.
@@ -1046,166 +682,22 @@ pub enum GcsBucketRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for GcsBucketRegion {}
-impl GcsBucketRegion {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "northamerica-northeast1",
-        "northamerica-northeast2",
-        "us-central1",
-        "us-east1",
-        "us-east4",
-        "us-west1",
-        "us-west2",
-        "us-west3",
-        "us-west4",
-        "southamerica-east1",
-        "southamerica-west1",
-        "europe-central2",
-        "europe-north1",
-        "europe-west1",
-        "europe-west2",
-        "europe-west3",
-        "europe-west4",
-        "europe-west6",
-        "asia-east1",
-        "asia-east2",
-        "asia-northeast1",
-        "asia-northeast2",
-        "asia-northeast3",
-        "asia-south1",
-        "asia-south2",
-        "asia-southeast1",
-        "asia-southeast2",
-        "australia-southeast1",
-        "australia-southeast2",
-        "asia",
-        "eu",
-        "us",
-        "asia1",
-        "eur4",
-        "nam4",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NorthamericaNortheast1 => "northamerica-northeast1",
-            Self::NorthamericaNortheast2 => "northamerica-northeast2",
-            Self::UsCentral1 => "us-central1",
-            Self::UsEast1 => "us-east1",
-            Self::UsEast4 => "us-east4",
-            Self::UsWest1 => "us-west1",
-            Self::UsWest2 => "us-west2",
-            Self::UsWest3 => "us-west3",
-            Self::UsWest4 => "us-west4",
-            Self::SouthamericaEast1 => "southamerica-east1",
-            Self::SouthamericaWest1 => "southamerica-west1",
-            Self::EuropeCentral2 => "europe-central2",
-            Self::EuropeNorth1 => "europe-north1",
-            Self::EuropeWest1 => "europe-west1",
-            Self::EuropeWest2 => "europe-west2",
-            Self::EuropeWest3 => "europe-west3",
-            Self::EuropeWest4 => "europe-west4",
-            Self::EuropeWest6 => "europe-west6",
-            Self::AsiaEast1 => "asia-east1",
-            Self::AsiaEast2 => "asia-east2",
-            Self::AsiaNortheast1 => "asia-northeast1",
-            Self::AsiaNortheast2 => "asia-northeast2",
-            Self::AsiaNortheast3 => "asia-northeast3",
-            Self::AsiaSouth1 => "asia-south1",
-            Self::AsiaSouth2 => "asia-south2",
-            Self::AsiaSoutheast1 => "asia-southeast1",
-            Self::AsiaSoutheast2 => "asia-southeast2",
-            Self::AustraliaSoutheast1 => "australia-southeast1",
-            Self::AustraliaSoutheast2 => "australia-southeast2",
-            Self::Asia => "asia",
-            Self::Eu => "eu",
-            Self::Us => "us",
-            Self::Asia1 => "asia1",
-            Self::Eur4 => "eur4",
-            Self::Nam4 => "nam4",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for GcsBucketRegion {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "northamerica-northeast1" => Self::NorthamericaNortheast1,
-            "northamerica-northeast2" => Self::NorthamericaNortheast2,
-            "us-central1" => Self::UsCentral1,
-            "us-east1" => Self::UsEast1,
-            "us-east4" => Self::UsEast4,
-            "us-west1" => Self::UsWest1,
-            "us-west2" => Self::UsWest2,
-            "us-west3" => Self::UsWest3,
-            "us-west4" => Self::UsWest4,
-            "southamerica-east1" => Self::SouthamericaEast1,
-            "southamerica-west1" => Self::SouthamericaWest1,
-            "europe-central2" => Self::EuropeCentral2,
-            "europe-north1" => Self::EuropeNorth1,
-            "europe-west1" => Self::EuropeWest1,
-            "europe-west2" => Self::EuropeWest2,
-            "europe-west3" => Self::EuropeWest3,
-            "europe-west4" => Self::EuropeWest4,
-            "europe-west6" => Self::EuropeWest6,
-            "asia-east1" => Self::AsiaEast1,
-            "asia-east2" => Self::AsiaEast2,
-            "asia-northeast1" => Self::AsiaNortheast1,
-            "asia-northeast2" => Self::AsiaNortheast2,
-            "asia-northeast3" => Self::AsiaNortheast3,
-            "asia-south1" => Self::AsiaSouth1,
-            "asia-south2" => Self::AsiaSouth2,
-            "asia-southeast1" => Self::AsiaSoutheast1,
-            "asia-southeast2" => Self::AsiaSoutheast2,
-            "australia-southeast1" => Self::AustraliaSoutheast1,
-            "australia-southeast2" => Self::AustraliaSoutheast2,
-            "asia" => Self::Asia,
-            "eu" => Self::Eu,
-            "us" => Self::Us,
-            "asia1" => Self::Asia1,
-            "eur4" => Self::Eur4,
-            "nam4" => Self::Nam4,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for GcsBucketRegion {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for GcsBucketRegion {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for GcsBucketRegion {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GcsBucketRegion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GcsBucketRegion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    GcsBucketRegion, Unknown { NorthamericaNortheast1 = "northamerica-northeast1",
+    NorthamericaNortheast2 = "northamerica-northeast2", UsCentral1 = "us-central1",
+    UsEast1 = "us-east1", UsEast4 = "us-east4", UsWest1 = "us-west1", UsWest2 =
+    "us-west2", UsWest3 = "us-west3", UsWest4 = "us-west4", SouthamericaEast1 =
+    "southamerica-east1", SouthamericaWest1 = "southamerica-west1", EuropeCentral2 =
+    "europe-central2", EuropeNorth1 = "europe-north1", EuropeWest1 = "europe-west1",
+    EuropeWest2 = "europe-west2", EuropeWest3 = "europe-west3", EuropeWest4 =
+    "europe-west4", EuropeWest6 = "europe-west6", AsiaEast1 = "asia-east1", AsiaEast2 =
+    "asia-east2", AsiaNortheast1 = "asia-northeast1", AsiaNortheast2 = "asia-northeast2",
+    AsiaNortheast3 = "asia-northeast3", AsiaSouth1 = "asia-south1", AsiaSouth2 =
+    "asia-south2", AsiaSoutheast1 = "asia-southeast1", AsiaSoutheast2 =
+    "asia-southeast2", AustraliaSoutheast1 = "australia-southeast1", AustraliaSoutheast2
+    = "australia-southeast2", Asia = "asia", Eu = "eu", Us = "us", Asia1 = "asia1", Eur4
+    = "eur4", Nam4 = "nam4" }
+);
 impl Config {
     /// The required fields without a schema default (`credential`, `format`, `gcs_bucket_name`, `gcs_bucket_path`); the others at their defaults, optional fields absent.
     pub fn new(

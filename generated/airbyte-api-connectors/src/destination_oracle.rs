@@ -217,69 +217,10 @@ pub enum EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {}
-impl EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["AES256", "RC4_56", "3DES168"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes256 => "AES256",
-            Self::Rc456 => "RC4_56",
-            Self::V3des168 => "3DES168",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "AES256" => Self::Aes256,
-            "RC4_56" => Self::Rc456,
-            "3DES168" => Self::V3des168,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm, Unknown { Aes256 = "AES256",
+    Rc456 = "RC4_56", V3des168 = "3DES168" }
+);
 /// TLS Encrypted (verify certificate)
 ///
 /// Verify and use the certificate provided by the server.

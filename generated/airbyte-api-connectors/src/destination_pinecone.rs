@@ -535,111 +535,12 @@ pub enum ProcessingTextSplitterByProgrammingLanguageLanguage {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ProcessingTextSplitterByProgrammingLanguageLanguage {}
-impl ProcessingTextSplitterByProgrammingLanguageLanguage {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "cpp",
-        "go",
-        "java",
-        "js",
-        "php",
-        "proto",
-        "python",
-        "rst",
-        "ruby",
-        "rust",
-        "scala",
-        "swift",
-        "markdown",
-        "latex",
-        "html",
-        "sol",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cpp => "cpp",
-            Self::Go => "go",
-            Self::Java => "java",
-            Self::Js => "js",
-            Self::Php => "php",
-            Self::Proto => "proto",
-            Self::Python => "python",
-            Self::Rst => "rst",
-            Self::Ruby => "ruby",
-            Self::Rust => "rust",
-            Self::Scala => "scala",
-            Self::Swift => "swift",
-            Self::Markdown => "markdown",
-            Self::Latex => "latex",
-            Self::Html => "html",
-            Self::Sol => "sol",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for ProcessingTextSplitterByProgrammingLanguageLanguage {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "cpp" => Self::Cpp,
-            "go" => Self::Go,
-            "java" => Self::Java,
-            "js" => Self::Js,
-            "php" => Self::Php,
-            "proto" => Self::Proto,
-            "python" => Self::Python,
-            "rst" => Self::Rst,
-            "ruby" => Self::Ruby,
-            "rust" => Self::Rust,
-            "scala" => Self::Scala,
-            "swift" => Self::Swift,
-            "markdown" => Self::Markdown,
-            "latex" => Self::Latex,
-            "html" => Self::Html,
-            "sol" => Self::Sol,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ProcessingTextSplitterByProgrammingLanguageLanguage {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ProcessingTextSplitterByProgrammingLanguageLanguage {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ProcessingTextSplitterByProgrammingLanguageLanguage {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ProcessingTextSplitterByProgrammingLanguageLanguage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for ProcessingTextSplitterByProgrammingLanguageLanguage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ProcessingTextSplitterByProgrammingLanguageLanguage, Unknown { Cpp = "cpp", Go =
+    "go", Java = "java", Js = "js", Php = "php", Proto = "proto", Python = "python", Rst
+    = "rst", Ruby = "ruby", Rust = "rust", Scala = "scala", Swift = "swift", Markdown =
+    "markdown", Latex = "latex", Html = "html", Sol = "sol" }
+);
 impl Config {
     /// The required fields without a schema default (`embedding`, `indexing`, `processing`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -369,62 +369,9 @@ pub enum IndexingAuthMethodApiKeyAuthMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for IndexingAuthMethodApiKeyAuthMode {}
-impl IndexingAuthMethodApiKeyAuthMode {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["api_key_auth"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKeyAuth => "api_key_auth",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for IndexingAuthMethodApiKeyAuthMode {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "api_key_auth" => Self::ApiKeyAuth,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for IndexingAuthMethodApiKeyAuthMode {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for IndexingAuthMethodApiKeyAuthMode {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for IndexingAuthMethodApiKeyAuthMode {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for IndexingAuthMethodApiKeyAuthMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IndexingAuthMethodApiKeyAuthMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    IndexingAuthMethodApiKeyAuthMode, Unknown { ApiKeyAuth = "api_key_auth" }
+);
 /// NoAuth
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/indexing/properties/auth_method/oneOf/1`
@@ -446,62 +393,9 @@ pub enum IndexingAuthMethodNoAuthMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for IndexingAuthMethodNoAuthMode {}
-impl IndexingAuthMethodNoAuthMode {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["no_auth"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoAuth => "no_auth",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for IndexingAuthMethodNoAuthMode {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "no_auth" => Self::NoAuth,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for IndexingAuthMethodNoAuthMode {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for IndexingAuthMethodNoAuthMode {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for IndexingAuthMethodNoAuthMode {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for IndexingAuthMethodNoAuthMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IndexingAuthMethodNoAuthMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    IndexingAuthMethodNoAuthMode, Unknown { NoAuth = "no_auth" }
+);
 /// Distance Metric
 ///
 /// The Distance metric used to measure similarities among vectors. This field is only used if the collection defined in the does not exist yet and is created automatically by the connector.
@@ -518,66 +412,9 @@ pub enum IndexingDistanceMetric {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for IndexingDistanceMetric {}
-impl IndexingDistanceMetric {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["dot", "cos", "euc"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dot => "dot",
-            Self::Cos => "cos",
-            Self::Euc => "euc",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for IndexingDistanceMetric {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "dot" => Self::Dot,
-            "cos" => Self::Cos,
-            "euc" => Self::Euc,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for IndexingDistanceMetric {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for IndexingDistanceMetric {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for IndexingDistanceMetric {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for IndexingDistanceMetric {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IndexingDistanceMetric {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    IndexingDistanceMetric, Unknown { Dot = "dot", Cos = "cos", Euc = "euc" }
+);
 /// ProcessingConfigModel
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/processing`
@@ -805,111 +642,12 @@ pub enum ProcessingTextSplitterByProgrammingLanguageLanguage {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ProcessingTextSplitterByProgrammingLanguageLanguage {}
-impl ProcessingTextSplitterByProgrammingLanguageLanguage {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "cpp",
-        "go",
-        "java",
-        "js",
-        "php",
-        "proto",
-        "python",
-        "rst",
-        "ruby",
-        "rust",
-        "scala",
-        "swift",
-        "markdown",
-        "latex",
-        "html",
-        "sol",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cpp => "cpp",
-            Self::Go => "go",
-            Self::Java => "java",
-            Self::Js => "js",
-            Self::Php => "php",
-            Self::Proto => "proto",
-            Self::Python => "python",
-            Self::Rst => "rst",
-            Self::Ruby => "ruby",
-            Self::Rust => "rust",
-            Self::Scala => "scala",
-            Self::Swift => "swift",
-            Self::Markdown => "markdown",
-            Self::Latex => "latex",
-            Self::Html => "html",
-            Self::Sol => "sol",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for ProcessingTextSplitterByProgrammingLanguageLanguage {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "cpp" => Self::Cpp,
-            "go" => Self::Go,
-            "java" => Self::Java,
-            "js" => Self::Js,
-            "php" => Self::Php,
-            "proto" => Self::Proto,
-            "python" => Self::Python,
-            "rst" => Self::Rst,
-            "ruby" => Self::Ruby,
-            "rust" => Self::Rust,
-            "scala" => Self::Scala,
-            "swift" => Self::Swift,
-            "markdown" => Self::Markdown,
-            "latex" => Self::Latex,
-            "html" => Self::Html,
-            "sol" => Self::Sol,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ProcessingTextSplitterByProgrammingLanguageLanguage {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ProcessingTextSplitterByProgrammingLanguageLanguage {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ProcessingTextSplitterByProgrammingLanguageLanguage {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ProcessingTextSplitterByProgrammingLanguageLanguage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for ProcessingTextSplitterByProgrammingLanguageLanguage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ProcessingTextSplitterByProgrammingLanguageLanguage, Unknown { Cpp = "cpp", Go =
+    "go", Java = "java", Js = "js", Php = "php", Proto = "proto", Python = "python", Rst
+    = "rst", Ruby = "ruby", Rust = "rust", Scala = "scala", Swift = "swift", Markdown =
+    "markdown", Latex = "latex", Html = "html", Sol = "sol" }
+);
 impl Config {
     /// The required fields without a schema default (`embedding`, `indexing`, `processing`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -95,62 +95,9 @@ pub enum CredentialsOAuth20AuthMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CredentialsOAuth20AuthMethod {}
-impl CredentialsOAuth20AuthMethod {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["oauth2.0"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Oauth20 => "oauth2.0",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthMethod {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "oauth2.0" => Self::Oauth20,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CredentialsOAuth20AuthMethod {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CredentialsOAuth20AuthMethod {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CredentialsOAuth20AuthMethod {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CredentialsOAuth20AuthMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20AuthMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CredentialsOAuth20AuthMethod, Unknown { Oauth20 = "oauth2.0" }
+);
 /// Personal Access Token
 ///
 /// Schema: `#/components/schemas/source-airtable/properties/credentials/oneOf/1`
@@ -188,63 +135,9 @@ pub enum CredentialsPersonalAccessTokenAuthMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CredentialsPersonalAccessTokenAuthMethod {}
-impl CredentialsPersonalAccessTokenAuthMethod {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["api_key"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiKey => "api_key",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CredentialsPersonalAccessTokenAuthMethod {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "api_key" => Self::ApiKey,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CredentialsPersonalAccessTokenAuthMethod {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CredentialsPersonalAccessTokenAuthMethod {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CredentialsPersonalAccessTokenAuthMethod {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CredentialsPersonalAccessTokenAuthMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsPersonalAccessTokenAuthMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CredentialsPersonalAccessTokenAuthMethod, Unknown { ApiKey = "api_key" }
+);
 impl CredentialsOAuth20 {
     /// The required fields without a schema default (`client_id`, `client_secret`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -54,66 +54,10 @@ pub enum Entity {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for Entity {}
-impl Entity {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["parties", "opportunities", "kases"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Parties => "parties",
-            Self::Opportunities => "opportunities",
-            Self::Kases => "kases",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Entity {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "parties" => Self::Parties,
-            "opportunities" => Self::Opportunities,
-            "kases" => Self::Kases,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Entity {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for Entity {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Entity {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Entity {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Entity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    Entity, Unknown { Parties = "parties", Opportunities = "opportunities", Kases =
+    "kases" }
+);
 impl Config {
     /// The required fields without a schema default (`bearer_token`, `entity`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

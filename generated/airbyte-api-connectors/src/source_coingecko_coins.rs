@@ -80,85 +80,10 @@ pub enum Days {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for Days {}
-impl Days {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "1",
-        "7",
-        "14",
-        "30",
-        "90",
-        "180",
-        "365",
-        "max",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1 => "1",
-            Self::V7 => "7",
-            Self::V14 => "14",
-            Self::V30 => "30",
-            Self::V90 => "90",
-            Self::V180 => "180",
-            Self::V365 => "365",
-            Self::Max => "max",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Days {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "1" => Self::V1,
-            "7" => Self::V7,
-            "14" => Self::V14,
-            "30" => Self::V30,
-            "90" => Self::V90,
-            "180" => Self::V180,
-            "365" => Self::V365,
-            "max" => Self::Max,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Days {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for Days {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Days {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Days {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Days {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    Days, Unknown { V1 = "1", V7 = "7", V14 = "14", V30 = "30", V90 = "90", V180 = "180",
+    V365 = "365", Max = "max" }
+);
 impl Config {
     /// The required fields without a schema default (`coin_id`, `start_date`, `vs_currency`); the others at their defaults, optional fields absent.
     pub fn new(

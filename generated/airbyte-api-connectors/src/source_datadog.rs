@@ -131,73 +131,10 @@ pub enum QueriesItemDataSource {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for QueriesItemDataSource {}
-impl QueriesItemDataSource {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "metrics",
-        "cloud_cost",
-        "logs",
-        "rum",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Metrics => "metrics",
-            Self::CloudCost => "cloud_cost",
-            Self::Logs => "logs",
-            Self::Rum => "rum",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for QueriesItemDataSource {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "metrics" => Self::Metrics,
-            "cloud_cost" => Self::CloudCost,
-            "logs" => Self::Logs,
-            "rum" => Self::Rum,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for QueriesItemDataSource {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for QueriesItemDataSource {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for QueriesItemDataSource {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for QueriesItemDataSource {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for QueriesItemDataSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    QueriesItemDataSource, Unknown { Metrics = "metrics", CloudCost = "cloud_cost", Logs
+    = "logs", Rum = "rum" }
+);
 /// Site
 ///
 /// The site where Datadog data resides in.
@@ -218,76 +155,11 @@ pub enum Site {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for Site {}
-impl Site {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "datadoghq.com",
-        "us3.datadoghq.com",
-        "us5.datadoghq.com",
-        "datadoghq.eu",
-        "ddog-gov.com",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DatadoghqCom => "datadoghq.com",
-            Self::Us3DatadoghqCom => "us3.datadoghq.com",
-            Self::Us5DatadoghqCom => "us5.datadoghq.com",
-            Self::DatadoghqEu => "datadoghq.eu",
-            Self::DdogGovCom => "ddog-gov.com",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Site {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "datadoghq.com" => Self::DatadoghqCom,
-            "us3.datadoghq.com" => Self::Us3DatadoghqCom,
-            "us5.datadoghq.com" => Self::Us5DatadoghqCom,
-            "datadoghq.eu" => Self::DatadoghqEu,
-            "ddog-gov.com" => Self::DdogGovCom,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Site {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for Site {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Site {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Site {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Site {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    Site, Unknown { DatadoghqCom = "datadoghq.com", Us3DatadoghqCom =
+    "us3.datadoghq.com", Us5DatadoghqCom = "us5.datadoghq.com", DatadoghqEu =
+    "datadoghq.eu", DdogGovCom = "ddog-gov.com" }
+);
 impl Config {
     /// The required fields without a schema default (`api_key`, `application_key`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -79,67 +79,10 @@ pub enum ApiHost {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ApiHost {}
-impl ApiHost {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "https://apiz.sandbox.ebay.com",
-        "https://apiz.ebay.com",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HttpsApizSandboxEbayCom => "https://apiz.sandbox.ebay.com",
-            Self::HttpsApizEbayCom => "https://apiz.ebay.com",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ApiHost {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "https://apiz.sandbox.ebay.com" => Self::HttpsApizSandboxEbayCom,
-            "https://apiz.ebay.com" => Self::HttpsApizEbayCom,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApiHost {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ApiHost {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ApiHost {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApiHost {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApiHost {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ApiHost, Unknown { HttpsApizSandboxEbayCom = "https://apiz.sandbox.ebay.com",
+    HttpsApizEbayCom = "https://apiz.ebay.com" }
+);
 /// Refresh Token Endpoint
 ///
 /// Schema: `#/components/schemas/source-ebay-finance/properties/token_refresh_endpoint`
@@ -152,75 +95,12 @@ pub enum TokenRefreshEndpoint {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for TokenRefreshEndpoint {}
-impl TokenRefreshEndpoint {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "https://api.sandbox.ebay.com/identity/v1/oauth2/token",
-        "https://api.ebay.com/identity/v1/oauth2/token",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HttpsApiSandboxEbayComIdentityV1Oauth2Token => {
-                "https://api.sandbox.ebay.com/identity/v1/oauth2/token"
-            }
-            Self::HttpsApiEbayComIdentityV1Oauth2Token => {
-                "https://api.ebay.com/identity/v1/oauth2/token"
-            }
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for TokenRefreshEndpoint {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "https://api.sandbox.ebay.com/identity/v1/oauth2/token" => {
-                Self::HttpsApiSandboxEbayComIdentityV1Oauth2Token
-            }
-            "https://api.ebay.com/identity/v1/oauth2/token" => {
-                Self::HttpsApiEbayComIdentityV1Oauth2Token
-            }
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for TokenRefreshEndpoint {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for TokenRefreshEndpoint {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for TokenRefreshEndpoint {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for TokenRefreshEndpoint {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TokenRefreshEndpoint {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    TokenRefreshEndpoint, Unknown { HttpsApiSandboxEbayComIdentityV1Oauth2Token =
+    "https://api.sandbox.ebay.com/identity/v1/oauth2/token",
+    HttpsApiEbayComIdentityV1Oauth2Token =
+    "https://api.ebay.com/identity/v1/oauth2/token" }
+);
 impl Config {
     /// The required fields without a schema default (`redirect_uri`, `refresh_token`, `start_date`, `username`); the others at their defaults, optional fields absent.
     pub fn new(

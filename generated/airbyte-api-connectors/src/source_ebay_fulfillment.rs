@@ -70,67 +70,10 @@ pub enum ApiHost {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ApiHost {}
-impl ApiHost {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "https://api.ebay.com",
-        "https://api.sandbox.ebay.com",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HttpsApiEbayCom => "https://api.ebay.com",
-            Self::HttpsApiSandboxEbayCom => "https://api.sandbox.ebay.com",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ApiHost {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "https://api.ebay.com" => Self::HttpsApiEbayCom,
-            "https://api.sandbox.ebay.com" => Self::HttpsApiSandboxEbayCom,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApiHost {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ApiHost {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ApiHost {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApiHost {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApiHost {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ApiHost, Unknown { HttpsApiEbayCom = "https://api.ebay.com", HttpsApiSandboxEbayCom =
+    "https://api.sandbox.ebay.com" }
+);
 /// Refresh Token Endpoint
 ///
 /// Schema: `#/components/schemas/source-ebay-fulfillment/properties/refresh_token_endpoint`
@@ -143,75 +86,12 @@ pub enum RefreshTokenEndpoint {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for RefreshTokenEndpoint {}
-impl RefreshTokenEndpoint {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "https://api.ebay.com/identity/v1/oauth2/token",
-        "https://api.sandbox.ebay.com/identity/v1/oauth2/token",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HttpsApiEbayComIdentityV1Oauth2Token => {
-                "https://api.ebay.com/identity/v1/oauth2/token"
-            }
-            Self::HttpsApiSandboxEbayComIdentityV1Oauth2Token => {
-                "https://api.sandbox.ebay.com/identity/v1/oauth2/token"
-            }
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for RefreshTokenEndpoint {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "https://api.ebay.com/identity/v1/oauth2/token" => {
-                Self::HttpsApiEbayComIdentityV1Oauth2Token
-            }
-            "https://api.sandbox.ebay.com/identity/v1/oauth2/token" => {
-                Self::HttpsApiSandboxEbayComIdentityV1Oauth2Token
-            }
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for RefreshTokenEndpoint {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for RefreshTokenEndpoint {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for RefreshTokenEndpoint {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RefreshTokenEndpoint {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RefreshTokenEndpoint {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    RefreshTokenEndpoint, Unknown { HttpsApiEbayComIdentityV1Oauth2Token =
+    "https://api.ebay.com/identity/v1/oauth2/token",
+    HttpsApiSandboxEbayComIdentityV1Oauth2Token =
+    "https://api.sandbox.ebay.com/identity/v1/oauth2/token" }
+);
 impl Config {
     /// The required fields without a schema default (`password`, `redirect_uri`, `refresh_token`, `start_date`, `username`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -75,88 +75,11 @@ pub enum Format {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for Format {}
-impl Format {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "csv",
-        "json",
-        "jsonl",
-        "excel",
-        "excel_binary",
-        "fwf",
-        "feather",
-        "parquet",
-        "yaml",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "csv",
-            Self::Json => "json",
-            Self::Jsonl => "jsonl",
-            Self::Excel => "excel",
-            Self::ExcelBinary => "excel_binary",
-            Self::Fwf => "fwf",
-            Self::Feather => "feather",
-            Self::Parquet => "parquet",
-            Self::Yaml => "yaml",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Format {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "csv" => Self::Csv,
-            "json" => Self::Json,
-            "jsonl" => Self::Jsonl,
-            "excel" => Self::Excel,
-            "excel_binary" => Self::ExcelBinary,
-            "fwf" => Self::Fwf,
-            "feather" => Self::Feather,
-            "parquet" => Self::Parquet,
-            "yaml" => Self::Yaml,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Format {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for Format {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Format {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Format {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Format {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    Format, Unknown { Csv = "csv", Json = "json", Jsonl = "jsonl", Excel = "excel",
+    ExcelBinary = "excel_binary", Fwf = "fwf", Feather = "feather", Parquet = "parquet",
+    Yaml = "yaml" }
+);
 /// Storage Provider
 ///
 /// The storage Provider or Location of the file(s) which should be replicated.

@@ -87,79 +87,10 @@ pub enum TimeFrame {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for TimeFrame {}
-impl TimeFrame {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "1min",
-        "5min",
-        "15min",
-        "30min",
-        "1hour",
-        "4hour",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1min => "1min",
-            Self::V5min => "5min",
-            Self::V15min => "15min",
-            Self::V30min => "30min",
-            Self::V1hour => "1hour",
-            Self::V4hour => "4hour",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for TimeFrame {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "1min" => Self::V1min,
-            "5min" => Self::V5min,
-            "15min" => Self::V15min,
-            "30min" => Self::V30min,
-            "1hour" => Self::V1hour,
-            "4hour" => Self::V4hour,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for TimeFrame {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for TimeFrame {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for TimeFrame {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for TimeFrame {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TimeFrame {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    TimeFrame, Unknown { V1min = "1min", V5min = "5min", V15min = "15min", V30min =
+    "30min", V1hour = "1hour", V4hour = "4hour" }
+);
 impl Config {
     /// The required fields without a schema default (`api_key`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

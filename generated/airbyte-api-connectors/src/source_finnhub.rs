@@ -72,73 +72,10 @@ pub enum MarketNewsCategory {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for MarketNewsCategory {}
-impl MarketNewsCategory {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "general",
-        "forex",
-        "crypto",
-        "merger",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::General => "general",
-            Self::Forex => "forex",
-            Self::Crypto => "crypto",
-            Self::Merger => "merger",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for MarketNewsCategory {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "general" => Self::General,
-            "forex" => Self::Forex,
-            "crypto" => Self::Crypto,
-            "merger" => Self::Merger,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for MarketNewsCategory {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for MarketNewsCategory {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for MarketNewsCategory {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MarketNewsCategory {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MarketNewsCategory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    MarketNewsCategory, Unknown { General = "general", Forex = "forex", Crypto =
+    "crypto", Merger = "merger" }
+);
 impl Config {
     /// The required fields without a schema default (`api_key`, `start_date_2`, `symbols`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -129,62 +129,7 @@ pub enum RateLimitPlanFreePlanPlanType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for RateLimitPlanFreePlanPlanType {}
-impl RateLimitPlanFreePlanPlanType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["free"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "free",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for RateLimitPlanFreePlanPlanType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "free" => Self::Free,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for RateLimitPlanFreePlanPlanType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for RateLimitPlanFreePlanPlanType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for RateLimitPlanFreePlanPlanType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RateLimitPlanFreePlanPlanType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RateLimitPlanFreePlanPlanType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(RateLimitPlanFreePlanPlanType, Unknown { Free = "free" });
 /// Growth Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/1`
@@ -229,62 +174,9 @@ pub enum RateLimitPlanGrowthPlanPlanType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for RateLimitPlanGrowthPlanPlanType {}
-impl RateLimitPlanGrowthPlanPlanType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["growth"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Growth => "growth",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for RateLimitPlanGrowthPlanPlanType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "growth" => Self::Growth,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for RateLimitPlanGrowthPlanPlanType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for RateLimitPlanGrowthPlanPlanType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for RateLimitPlanGrowthPlanPlanType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RateLimitPlanGrowthPlanPlanType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RateLimitPlanGrowthPlanPlanType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    RateLimitPlanGrowthPlanPlanType, Unknown { Growth = "growth" }
+);
 /// Pro Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/2`
@@ -329,62 +221,7 @@ pub enum RateLimitPlanProPlanPlanType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for RateLimitPlanProPlanPlanType {}
-impl RateLimitPlanProPlanPlanType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["pro"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pro => "pro",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for RateLimitPlanProPlanPlanType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "pro" => Self::Pro,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for RateLimitPlanProPlanPlanType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for RateLimitPlanProPlanPlanType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for RateLimitPlanProPlanPlanType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RateLimitPlanProPlanPlanType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RateLimitPlanProPlanPlanType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(RateLimitPlanProPlanPlanType, Unknown { Pro = "pro" });
 /// Enterprise Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/3`
@@ -429,63 +266,9 @@ pub enum RateLimitPlanEnterprisePlanPlanType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for RateLimitPlanEnterprisePlanPlanType {}
-impl RateLimitPlanEnterprisePlanPlanType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["enterprise"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enterprise => "enterprise",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for RateLimitPlanEnterprisePlanPlanType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "enterprise" => Self::Enterprise,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for RateLimitPlanEnterprisePlanPlanType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for RateLimitPlanEnterprisePlanPlanType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for RateLimitPlanEnterprisePlanPlanType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RateLimitPlanEnterprisePlanPlanType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RateLimitPlanEnterprisePlanPlanType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    RateLimitPlanEnterprisePlanPlanType, Unknown { Enterprise = "enterprise" }
+);
 /// Custom Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/4`
@@ -529,62 +312,9 @@ pub enum RateLimitPlanCustomPlanPlanType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for RateLimitPlanCustomPlanPlanType {}
-impl RateLimitPlanCustomPlanPlanType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["custom"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Custom => "custom",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for RateLimitPlanCustomPlanPlanType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "custom" => Self::Custom,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for RateLimitPlanCustomPlanPlanType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for RateLimitPlanCustomPlanPlanType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for RateLimitPlanCustomPlanPlanType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RateLimitPlanCustomPlanPlanType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RateLimitPlanCustomPlanPlanType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    RateLimitPlanCustomPlanPlanType, Unknown { Custom = "custom" }
+);
 impl Config {
     /// The required fields without a schema default (`api_key`, `domain`); the others at their defaults, optional fields absent.
     pub fn new(api_key: ::std::string::String, domain: ::std::string::String) -> Self {

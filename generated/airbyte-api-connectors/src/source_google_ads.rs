@@ -165,76 +165,10 @@ pub enum CustomerStatusFilterItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown2(::std::string::String),
 }
-impl ::std::cmp::Eq for CustomerStatusFilterItem {}
-impl CustomerStatusFilterItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "UNKNOWN",
-        "ENABLED",
-        "CANCELED",
-        "SUSPENDED",
-        "CLOSED",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown => "UNKNOWN",
-            Self::Enabled => "ENABLED",
-            Self::Canceled => "CANCELED",
-            Self::Suspended => "SUSPENDED",
-            Self::Closed => "CLOSED",
-            Self::Unknown2(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CustomerStatusFilterItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "UNKNOWN" => Self::Unknown,
-            "ENABLED" => Self::Enabled,
-            "CANCELED" => Self::Canceled,
-            "SUSPENDED" => Self::Suspended,
-            "CLOSED" => Self::Closed,
-            _ => Self::Unknown2(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CustomerStatusFilterItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CustomerStatusFilterItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CustomerStatusFilterItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CustomerStatusFilterItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomerStatusFilterItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomerStatusFilterItem, Unknown2 { Unknown = "UNKNOWN", Enabled = "ENABLED",
+    Canceled = "CANCELED", Suspended = "SUSPENDED", Closed = "CLOSED" }
+);
 impl Config {
     /// The required fields without a schema default (`credentials`); the others at their defaults, optional fields absent.
     pub fn new(credentials: Credentials) -> Self {

@@ -154,63 +154,9 @@ pub enum CredentialsAuthenticateViaGoogleOauthAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CredentialsAuthenticateViaGoogleOauthAuthType {}
-impl CredentialsAuthenticateViaGoogleOauthAuthType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["Client"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Client => "Client",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CredentialsAuthenticateViaGoogleOauthAuthType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Client" => Self::Client,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CredentialsAuthenticateViaGoogleOauthAuthType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CredentialsAuthenticateViaGoogleOauthAuthType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CredentialsAuthenticateViaGoogleOauthAuthType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CredentialsAuthenticateViaGoogleOauthAuthType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaGoogleOauthAuthType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CredentialsAuthenticateViaGoogleOauthAuthType, Unknown { Client = "Client" }
+);
 /// Service Account Key Authentication
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/credentials/oneOf/1`
@@ -250,64 +196,9 @@ pub enum CredentialsServiceAccountKeyAuthenticationAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CredentialsServiceAccountKeyAuthenticationAuthType {}
-impl CredentialsServiceAccountKeyAuthenticationAuthType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["Service"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Service => "Service",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CredentialsServiceAccountKeyAuthenticationAuthType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Service" => Self::Service,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CredentialsServiceAccountKeyAuthenticationAuthType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CredentialsServiceAccountKeyAuthenticationAuthType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CredentialsServiceAccountKeyAuthenticationAuthType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CredentialsServiceAccountKeyAuthenticationAuthType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CredentialsServiceAccountKeyAuthenticationAuthType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CredentialsServiceAccountKeyAuthenticationAuthType, Unknown { Service = "Service" }
+);
 /// Custom Report Config
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items`
@@ -390,63 +281,9 @@ pub enum CustomReportsArrayItemCohortSpecDisabledEnabled {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CustomReportsArrayItemCohortSpecDisabledEnabled {}
-impl CustomReportsArrayItemCohortSpecDisabledEnabled {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["false"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::False => "false",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemCohortSpecDisabledEnabled {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "false" => Self::False,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CustomReportsArrayItemCohortSpecDisabledEnabled {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CustomReportsArrayItemCohortSpecDisabledEnabled {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CustomReportsArrayItemCohortSpecDisabledEnabled {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CustomReportsArrayItemCohortSpecDisabledEnabled {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItemCohortSpecDisabledEnabled {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemCohortSpecDisabledEnabled, Unknown { False = "false" }
+);
 /// Enabled
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/cohortSpec/oneOf/1`
@@ -578,79 +415,11 @@ pub enum CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {}
-impl CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "GRANULARITY_UNSPECIFIED",
-        "DAILY",
-        "WEEKLY",
-        "MONTHLY",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GranularityUnspecified => "GRANULARITY_UNSPECIFIED",
-            Self::Daily => "DAILY",
-            Self::Weekly => "WEEKLY",
-            Self::Monthly => "MONTHLY",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "GRANULARITY_UNSPECIFIED" => Self::GranularityUnspecified,
-            "DAILY" => Self::Daily,
-            "WEEKLY" => Self::Weekly,
-            "MONTHLY" => Self::Monthly,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity, Unknown {
+    GranularityUnspecified = "GRANULARITY_UNSPECIFIED", Daily = "DAILY", Weekly =
+    "WEEKLY", Monthly = "MONTHLY" }
+);
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.cohortSpec.Enabled.enabled`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/cohortSpec/oneOf/1/properties/enabled`
@@ -661,63 +430,9 @@ pub enum CustomReportsArrayItemCohortSpecEnabledEnabled {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CustomReportsArrayItemCohortSpecEnabledEnabled {}
-impl CustomReportsArrayItemCohortSpecEnabledEnabled {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["true"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemCohortSpecEnabledEnabled {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "true" => Self::True,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CustomReportsArrayItemCohortSpecEnabledEnabled {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CustomReportsArrayItemCohortSpecEnabledEnabled {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CustomReportsArrayItemCohortSpecEnabledEnabled {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CustomReportsArrayItemCohortSpecEnabledEnabled {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItemCohortSpecEnabledEnabled {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemCohortSpecEnabledEnabled, Unknown { True = "true" }
+);
 /// Dimensions filter
 ///
 /// Dimensions filter
@@ -902,89 +617,12 @@ pub enum CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStrin
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {}
-impl CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "MATCH_TYPE_UNSPECIFIED",
-        "EXACT",
-        "BEGINS_WITH",
-        "ENDS_WITH",
-        "CONTAINS",
-        "FULL_REGEXP",
-        "PARTIAL_REGEXP",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
-            Self::Exact => "EXACT",
-            Self::BeginsWith => "BEGINS_WITH",
-            Self::EndsWith => "ENDS_WITH",
-            Self::Contains => "CONTAINS",
-            Self::FullRegexp => "FULL_REGEXP",
-            Self::PartialRegexp => "PARTIAL_REGEXP",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
-            "EXACT" => Self::Exact,
-            "BEGINS_WITH" => Self::BeginsWith,
-            "ENDS_WITH" => Self::EndsWith,
-            "CONTAINS" => Self::Contains,
-            "FULL_REGEXP" => Self::FullRegexp,
-            "PARTIAL_REGEXP" => Self::PartialRegexp,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem,
+    Unknown { MatchTypeUnspecified = "MATCH_TYPE_UNSPECIFIED", Exact = "EXACT",
+    BeginsWith = "BEGINS_WITH", EndsWith = "ENDS_WITH", Contains = "CONTAINS", FullRegexp
+    = "FULL_REGEXP", PartialRegexp = "PARTIAL_REGEXP" }
+);
 /// inListFilter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/0/properties/expressions/items/properties/filter/oneOf/1`
@@ -1037,86 +675,12 @@ pub enum CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumer
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {}
-impl CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "OPERATION_UNSPECIFIED",
-        "EQUAL",
-        "LESS_THAN",
-        "LESS_THAN_OR_EQUAL",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
-            Self::Equal => "EQUAL",
-            Self::LessThan => "LESS_THAN",
-            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
-            "EQUAL" => Self::Equal,
-            "LESS_THAN" => Self::LessThan,
-            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
-            "GREATER_THAN" => Self::GreaterThan,
-            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem,
+    Unknown { OperationUnspecified = "OPERATION_UNSPECIFIED", Equal = "EQUAL", LessThan =
+    "LESS_THAN", LessThanOrEqual = "LESS_THAN_OR_EQUAL", GreaterThan = "GREATER_THAN",
+    GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL" }
+);
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.dimensionFilter.andGroup.expressions.Item.filter.numericFilter.value`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/0/properties/expressions/items/properties/filter/oneOf/2/properties/value`
@@ -1550,89 +1114,12 @@ pub enum CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterString
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {}
-impl CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "MATCH_TYPE_UNSPECIFIED",
-        "EXACT",
-        "BEGINS_WITH",
-        "ENDS_WITH",
-        "CONTAINS",
-        "FULL_REGEXP",
-        "PARTIAL_REGEXP",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
-            Self::Exact => "EXACT",
-            Self::BeginsWith => "BEGINS_WITH",
-            Self::EndsWith => "ENDS_WITH",
-            Self::Contains => "CONTAINS",
-            Self::FullRegexp => "FULL_REGEXP",
-            Self::PartialRegexp => "PARTIAL_REGEXP",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
-            "EXACT" => Self::Exact,
-            "BEGINS_WITH" => Self::BeginsWith,
-            "ENDS_WITH" => Self::EndsWith,
-            "CONTAINS" => Self::Contains,
-            "FULL_REGEXP" => Self::FullRegexp,
-            "PARTIAL_REGEXP" => Self::PartialRegexp,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem,
+    Unknown { MatchTypeUnspecified = "MATCH_TYPE_UNSPECIFIED", Exact = "EXACT",
+    BeginsWith = "BEGINS_WITH", EndsWith = "ENDS_WITH", Contains = "CONTAINS", FullRegexp
+    = "FULL_REGEXP", PartialRegexp = "PARTIAL_REGEXP" }
+);
 /// inListFilter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/1/properties/expressions/items/properties/filter/oneOf/1`
@@ -1685,86 +1172,12 @@ pub enum CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumeri
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {}
-impl CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "OPERATION_UNSPECIFIED",
-        "EQUAL",
-        "LESS_THAN",
-        "LESS_THAN_OR_EQUAL",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
-            Self::Equal => "EQUAL",
-            Self::LessThan => "LESS_THAN",
-            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
-            "EQUAL" => Self::Equal,
-            "LESS_THAN" => Self::LessThan,
-            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
-            "GREATER_THAN" => Self::GreaterThan,
-            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem,
+    Unknown { OperationUnspecified = "OPERATION_UNSPECIFIED", Equal = "EQUAL", LessThan =
+    "LESS_THAN", LessThanOrEqual = "LESS_THAN_OR_EQUAL", GreaterThan = "GREATER_THAN",
+    GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL" }
+);
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.dimensionFilter.orGroup.expressions.Item.filter.numericFilter.value`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/1/properties/expressions/items/properties/filter/oneOf/2/properties/value`
@@ -2203,89 +1616,12 @@ pub enum CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStrin
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {}
-impl CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "MATCH_TYPE_UNSPECIFIED",
-        "EXACT",
-        "BEGINS_WITH",
-        "ENDS_WITH",
-        "CONTAINS",
-        "FULL_REGEXP",
-        "PARTIAL_REGEXP",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
-            Self::Exact => "EXACT",
-            Self::BeginsWith => "BEGINS_WITH",
-            Self::EndsWith => "ENDS_WITH",
-            Self::Contains => "CONTAINS",
-            Self::FullRegexp => "FULL_REGEXP",
-            Self::PartialRegexp => "PARTIAL_REGEXP",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
-            "EXACT" => Self::Exact,
-            "BEGINS_WITH" => Self::BeginsWith,
-            "ENDS_WITH" => Self::EndsWith,
-            "CONTAINS" => Self::Contains,
-            "FULL_REGEXP" => Self::FullRegexp,
-            "PARTIAL_REGEXP" => Self::PartialRegexp,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem,
+    Unknown { MatchTypeUnspecified = "MATCH_TYPE_UNSPECIFIED", Exact = "EXACT",
+    BeginsWith = "BEGINS_WITH", EndsWith = "ENDS_WITH", Contains = "CONTAINS", FullRegexp
+    = "FULL_REGEXP", PartialRegexp = "PARTIAL_REGEXP" }
+);
 /// inListFilter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/2/properties/expression/properties/filter/oneOf/1`
@@ -2338,86 +1674,12 @@ pub enum CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumer
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {}
-impl CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "OPERATION_UNSPECIFIED",
-        "EQUAL",
-        "LESS_THAN",
-        "LESS_THAN_OR_EQUAL",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
-            Self::Equal => "EQUAL",
-            Self::LessThan => "LESS_THAN",
-            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
-            "EQUAL" => Self::Equal,
-            "LESS_THAN" => Self::LessThan,
-            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
-            "GREATER_THAN" => Self::GreaterThan,
-            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem,
+    Unknown { OperationUnspecified = "OPERATION_UNSPECIFIED", Equal = "EQUAL", LessThan =
+    "LESS_THAN", LessThanOrEqual = "LESS_THAN_OR_EQUAL", GreaterThan = "GREATER_THAN",
+    GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL" }
+);
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.dimensionFilter.notExpression.expression.filter.numericFilter.value`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/2/properties/expression/properties/filter/oneOf/2/properties/value`
@@ -2692,68 +1954,10 @@ pub enum CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CustomReportsArrayItemDimensionFilterNotExpressionFilterType {}
-impl CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["notExpression"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotExpression => "notExpression",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "notExpression" => Self::NotExpression,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemDimensionFilterNotExpressionFilterType, Unknown { NotExpression
+    = "notExpression" }
+);
 /// filter
 ///
 /// A primitive filter. In the same FilterExpression, all of the filter's field names need to be either all dimensions.
@@ -2903,89 +2107,12 @@ pub enum CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeI
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {}
-impl CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "MATCH_TYPE_UNSPECIFIED",
-        "EXACT",
-        "BEGINS_WITH",
-        "ENDS_WITH",
-        "CONTAINS",
-        "FULL_REGEXP",
-        "PARTIAL_REGEXP",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
-            Self::Exact => "EXACT",
-            Self::BeginsWith => "BEGINS_WITH",
-            Self::EndsWith => "ENDS_WITH",
-            Self::Contains => "CONTAINS",
-            Self::FullRegexp => "FULL_REGEXP",
-            Self::PartialRegexp => "PARTIAL_REGEXP",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
-            "EXACT" => Self::Exact,
-            "BEGINS_WITH" => Self::BeginsWith,
-            "ENDS_WITH" => Self::EndsWith,
-            "CONTAINS" => Self::Contains,
-            "FULL_REGEXP" => Self::FullRegexp,
-            "PARTIAL_REGEXP" => Self::PartialRegexp,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem, Unknown {
+    MatchTypeUnspecified = "MATCH_TYPE_UNSPECIFIED", Exact = "EXACT", BeginsWith =
+    "BEGINS_WITH", EndsWith = "ENDS_WITH", Contains = "CONTAINS", FullRegexp =
+    "FULL_REGEXP", PartialRegexp = "PARTIAL_REGEXP" }
+);
 /// inListFilter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/3/properties/filter/oneOf/1`
@@ -3038,86 +2165,12 @@ pub enum CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperation
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {}
-impl CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "OPERATION_UNSPECIFIED",
-        "EQUAL",
-        "LESS_THAN",
-        "LESS_THAN_OR_EQUAL",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
-            Self::Equal => "EQUAL",
-            Self::LessThan => "LESS_THAN",
-            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
-            "EQUAL" => Self::Equal,
-            "LESS_THAN" => Self::LessThan,
-            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
-            "GREATER_THAN" => Self::GreaterThan,
-            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem, Unknown
+    { OperationUnspecified = "OPERATION_UNSPECIFIED", Equal = "EQUAL", LessThan =
+    "LESS_THAN", LessThanOrEqual = "LESS_THAN_OR_EQUAL", GreaterThan = "GREATER_THAN",
+    GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL" }
+);
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.dimensionFilter.filter.filter.numericFilter.value`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/3/properties/filter/oneOf/2/properties/value`
@@ -3392,65 +2445,9 @@ pub enum CustomReportsArrayItemDimensionFilterFilterFilterType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CustomReportsArrayItemDimensionFilterFilterFilterType {}
-impl CustomReportsArrayItemDimensionFilterFilterFilterType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["filter"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Filter => "filter",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemDimensionFilterFilterFilterType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "filter" => Self::Filter,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemDimensionFilterFilterFilterType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CustomReportsArrayItemDimensionFilterFilterFilterType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CustomReportsArrayItemDimensionFilterFilterFilterType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CustomReportsArrayItemDimensionFilterFilterFilterType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemDimensionFilterFilterFilterType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemDimensionFilterFilterFilterType, Unknown { Filter = "filter" }
+);
 /// Metrics filter
 ///
 /// Metrics filter
@@ -3635,89 +2632,12 @@ pub enum CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFi
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {}
-impl CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "MATCH_TYPE_UNSPECIFIED",
-        "EXACT",
-        "BEGINS_WITH",
-        "ENDS_WITH",
-        "CONTAINS",
-        "FULL_REGEXP",
-        "PARTIAL_REGEXP",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
-            Self::Exact => "EXACT",
-            Self::BeginsWith => "BEGINS_WITH",
-            Self::EndsWith => "ENDS_WITH",
-            Self::Contains => "CONTAINS",
-            Self::FullRegexp => "FULL_REGEXP",
-            Self::PartialRegexp => "PARTIAL_REGEXP",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
-            "EXACT" => Self::Exact,
-            "BEGINS_WITH" => Self::BeginsWith,
-            "ENDS_WITH" => Self::EndsWith,
-            "CONTAINS" => Self::Contains,
-            "FULL_REGEXP" => Self::FullRegexp,
-            "PARTIAL_REGEXP" => Self::PartialRegexp,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem,
+    Unknown { MatchTypeUnspecified = "MATCH_TYPE_UNSPECIFIED", Exact = "EXACT",
+    BeginsWith = "BEGINS_WITH", EndsWith = "ENDS_WITH", Contains = "CONTAINS", FullRegexp
+    = "FULL_REGEXP", PartialRegexp = "PARTIAL_REGEXP" }
+);
 /// inListFilter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/0/properties/expressions/items/properties/filter/oneOf/1`
@@ -3770,86 +2690,12 @@ pub enum CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericF
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {}
-impl CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "OPERATION_UNSPECIFIED",
-        "EQUAL",
-        "LESS_THAN",
-        "LESS_THAN_OR_EQUAL",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
-            Self::Equal => "EQUAL",
-            Self::LessThan => "LESS_THAN",
-            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
-            "EQUAL" => Self::Equal,
-            "LESS_THAN" => Self::LessThan,
-            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
-            "GREATER_THAN" => Self::GreaterThan,
-            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem,
+    Unknown { OperationUnspecified = "OPERATION_UNSPECIFIED", Equal = "EQUAL", LessThan =
+    "LESS_THAN", LessThanOrEqual = "LESS_THAN_OR_EQUAL", GreaterThan = "GREATER_THAN",
+    GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL" }
+);
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.metricFilter.andGroup.expressions.Item.filter.numericFilter.value`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/0/properties/expressions/items/properties/filter/oneOf/2/properties/value`
@@ -4283,89 +3129,12 @@ pub enum CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFil
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {}
-impl CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "MATCH_TYPE_UNSPECIFIED",
-        "EXACT",
-        "BEGINS_WITH",
-        "ENDS_WITH",
-        "CONTAINS",
-        "FULL_REGEXP",
-        "PARTIAL_REGEXP",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
-            Self::Exact => "EXACT",
-            Self::BeginsWith => "BEGINS_WITH",
-            Self::EndsWith => "ENDS_WITH",
-            Self::Contains => "CONTAINS",
-            Self::FullRegexp => "FULL_REGEXP",
-            Self::PartialRegexp => "PARTIAL_REGEXP",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
-            "EXACT" => Self::Exact,
-            "BEGINS_WITH" => Self::BeginsWith,
-            "ENDS_WITH" => Self::EndsWith,
-            "CONTAINS" => Self::Contains,
-            "FULL_REGEXP" => Self::FullRegexp,
-            "PARTIAL_REGEXP" => Self::PartialRegexp,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem,
+    Unknown { MatchTypeUnspecified = "MATCH_TYPE_UNSPECIFIED", Exact = "EXACT",
+    BeginsWith = "BEGINS_WITH", EndsWith = "ENDS_WITH", Contains = "CONTAINS", FullRegexp
+    = "FULL_REGEXP", PartialRegexp = "PARTIAL_REGEXP" }
+);
 /// inListFilter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/1/properties/expressions/items/properties/filter/oneOf/1`
@@ -4418,86 +3187,12 @@ pub enum CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFi
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {}
-impl CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "OPERATION_UNSPECIFIED",
-        "EQUAL",
-        "LESS_THAN",
-        "LESS_THAN_OR_EQUAL",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
-            Self::Equal => "EQUAL",
-            Self::LessThan => "LESS_THAN",
-            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
-            "EQUAL" => Self::Equal,
-            "LESS_THAN" => Self::LessThan,
-            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
-            "GREATER_THAN" => Self::GreaterThan,
-            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem,
+    Unknown { OperationUnspecified = "OPERATION_UNSPECIFIED", Equal = "EQUAL", LessThan =
+    "LESS_THAN", LessThanOrEqual = "LESS_THAN_OR_EQUAL", GreaterThan = "GREATER_THAN",
+    GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL" }
+);
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.metricFilter.orGroup.expressions.Item.filter.numericFilter.value`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/1/properties/expressions/items/properties/filter/oneOf/2/properties/value`
@@ -4936,89 +3631,12 @@ pub enum CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFi
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {}
-impl CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "MATCH_TYPE_UNSPECIFIED",
-        "EXACT",
-        "BEGINS_WITH",
-        "ENDS_WITH",
-        "CONTAINS",
-        "FULL_REGEXP",
-        "PARTIAL_REGEXP",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
-            Self::Exact => "EXACT",
-            Self::BeginsWith => "BEGINS_WITH",
-            Self::EndsWith => "ENDS_WITH",
-            Self::Contains => "CONTAINS",
-            Self::FullRegexp => "FULL_REGEXP",
-            Self::PartialRegexp => "PARTIAL_REGEXP",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
-            "EXACT" => Self::Exact,
-            "BEGINS_WITH" => Self::BeginsWith,
-            "ENDS_WITH" => Self::EndsWith,
-            "CONTAINS" => Self::Contains,
-            "FULL_REGEXP" => Self::FullRegexp,
-            "PARTIAL_REGEXP" => Self::PartialRegexp,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem,
+    Unknown { MatchTypeUnspecified = "MATCH_TYPE_UNSPECIFIED", Exact = "EXACT",
+    BeginsWith = "BEGINS_WITH", EndsWith = "ENDS_WITH", Contains = "CONTAINS", FullRegexp
+    = "FULL_REGEXP", PartialRegexp = "PARTIAL_REGEXP" }
+);
 /// inListFilter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/2/properties/expression/properties/filter/oneOf/1`
@@ -5071,86 +3689,12 @@ pub enum CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericF
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {}
-impl CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "OPERATION_UNSPECIFIED",
-        "EQUAL",
-        "LESS_THAN",
-        "LESS_THAN_OR_EQUAL",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
-            Self::Equal => "EQUAL",
-            Self::LessThan => "LESS_THAN",
-            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
-            "EQUAL" => Self::Equal,
-            "LESS_THAN" => Self::LessThan,
-            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
-            "GREATER_THAN" => Self::GreaterThan,
-            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem,
+    Unknown { OperationUnspecified = "OPERATION_UNSPECIFIED", Equal = "EQUAL", LessThan =
+    "LESS_THAN", LessThanOrEqual = "LESS_THAN_OR_EQUAL", GreaterThan = "GREATER_THAN",
+    GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL" }
+);
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.metricFilter.notExpression.expression.filter.numericFilter.value`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/2/properties/expression/properties/filter/oneOf/2/properties/value`
@@ -5425,65 +3969,10 @@ pub enum CustomReportsArrayItemMetricFilterNotExpressionFilterType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CustomReportsArrayItemMetricFilterNotExpressionFilterType {}
-impl CustomReportsArrayItemMetricFilterNotExpressionFilterType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["notExpression"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotExpression => "notExpression",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemMetricFilterNotExpressionFilterType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "notExpression" => Self::NotExpression,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemMetricFilterNotExpressionFilterType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CustomReportsArrayItemMetricFilterNotExpressionFilterType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CustomReportsArrayItemMetricFilterNotExpressionFilterType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CustomReportsArrayItemMetricFilterNotExpressionFilterType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemMetricFilterNotExpressionFilterType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemMetricFilterNotExpressionFilterType, Unknown { NotExpression =
+    "notExpression" }
+);
 /// filter
 ///
 /// A primitive filter. In the same FilterExpression, all of the filter's field names need to be either all metrics.
@@ -5632,89 +4121,12 @@ pub enum CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {}
-impl CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "MATCH_TYPE_UNSPECIFIED",
-        "EXACT",
-        "BEGINS_WITH",
-        "ENDS_WITH",
-        "CONTAINS",
-        "FULL_REGEXP",
-        "PARTIAL_REGEXP",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
-            Self::Exact => "EXACT",
-            Self::BeginsWith => "BEGINS_WITH",
-            Self::EndsWith => "ENDS_WITH",
-            Self::Contains => "CONTAINS",
-            Self::FullRegexp => "FULL_REGEXP",
-            Self::PartialRegexp => "PARTIAL_REGEXP",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
-            "EXACT" => Self::Exact,
-            "BEGINS_WITH" => Self::BeginsWith,
-            "ENDS_WITH" => Self::EndsWith,
-            "CONTAINS" => Self::Contains,
-            "FULL_REGEXP" => Self::FullRegexp,
-            "PARTIAL_REGEXP" => Self::PartialRegexp,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem, Unknown {
+    MatchTypeUnspecified = "MATCH_TYPE_UNSPECIFIED", Exact = "EXACT", BeginsWith =
+    "BEGINS_WITH", EndsWith = "ENDS_WITH", Contains = "CONTAINS", FullRegexp =
+    "FULL_REGEXP", PartialRegexp = "PARTIAL_REGEXP" }
+);
 /// inListFilter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/3/properties/filter/oneOf/1`
@@ -5767,86 +4179,12 @@ pub enum CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationIte
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {}
-impl CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "OPERATION_UNSPECIFIED",
-        "EQUAL",
-        "LESS_THAN",
-        "LESS_THAN_OR_EQUAL",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUAL",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
-            Self::Equal => "EQUAL",
-            Self::LessThan => "LESS_THAN",
-            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
-            "EQUAL" => Self::Equal,
-            "LESS_THAN" => Self::LessThan,
-            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
-            "GREATER_THAN" => Self::GreaterThan,
-            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem, Unknown {
+    OperationUnspecified = "OPERATION_UNSPECIFIED", Equal = "EQUAL", LessThan =
+    "LESS_THAN", LessThanOrEqual = "LESS_THAN_OR_EQUAL", GreaterThan = "GREATER_THAN",
+    GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL" }
+);
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.metricFilter.filter.filter.numericFilter.value`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/3/properties/filter/oneOf/2/properties/value`
@@ -6121,64 +4459,9 @@ pub enum CustomReportsArrayItemMetricFilterFilterFilterType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CustomReportsArrayItemMetricFilterFilterFilterType {}
-impl CustomReportsArrayItemMetricFilterFilterFilterType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["filter"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Filter => "filter",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CustomReportsArrayItemMetricFilterFilterFilterType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "filter" => Self::Filter,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CustomReportsArrayItemMetricFilterFilterFilterType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CustomReportsArrayItemMetricFilterFilterFilterType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CustomReportsArrayItemMetricFilterFilterFilterType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CustomReportsArrayItemMetricFilterFilterFilterType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemMetricFilterFilterFilterType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomReportsArrayItemMetricFilterFilterFilterType, Unknown { Filter = "filter" }
+);
 impl Config {
     /// The required fields without a schema default (`property_ids`); the others at their defaults, optional fields absent.
     pub fn new(property_ids: ::std::vec::Vec<::std::string::String>) -> Self {

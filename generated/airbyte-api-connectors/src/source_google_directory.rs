@@ -98,63 +98,10 @@ pub enum CredentialsSignInViaGoogleOAuthCredentialsTitle {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CredentialsSignInViaGoogleOAuthCredentialsTitle {}
-impl CredentialsSignInViaGoogleOAuthCredentialsTitle {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["Web server app"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WebServerApp => "Web server app",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CredentialsSignInViaGoogleOAuthCredentialsTitle {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Web server app" => Self::WebServerApp,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CredentialsSignInViaGoogleOAuthCredentialsTitle {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CredentialsSignInViaGoogleOAuthCredentialsTitle {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CredentialsSignInViaGoogleOAuthCredentialsTitle {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CredentialsSignInViaGoogleOAuthCredentialsTitle {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsSignInViaGoogleOAuthCredentialsTitle {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CredentialsSignInViaGoogleOAuthCredentialsTitle, Unknown { WebServerApp =
+    "Web server app" }
+);
 /// Service Account Key
 ///
 /// For these scenario user should obtain service account's credentials from the Google API Console and provide delegated email.
@@ -209,63 +156,10 @@ pub enum CredentialsServiceAccountKeyCredentialsTitle {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CredentialsServiceAccountKeyCredentialsTitle {}
-impl CredentialsServiceAccountKeyCredentialsTitle {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["Service accounts"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ServiceAccounts => "Service accounts",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CredentialsServiceAccountKeyCredentialsTitle {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Service accounts" => Self::ServiceAccounts,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CredentialsServiceAccountKeyCredentialsTitle {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CredentialsServiceAccountKeyCredentialsTitle {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CredentialsServiceAccountKeyCredentialsTitle {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CredentialsServiceAccountKeyCredentialsTitle {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsServiceAccountKeyCredentialsTitle {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CredentialsServiceAccountKeyCredentialsTitle, Unknown { ServiceAccounts =
+    "Service accounts" }
+);
 impl CredentialsSignInViaGoogleOAuth {
     /// The required fields without a schema default (`client_id`, `client_secret`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -82,62 +82,7 @@ pub enum ApiEndpointBasicApiEndpoint {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ApiEndpointBasicApiEndpoint {}
-impl ApiEndpointBasicApiEndpoint {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["basic"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Basic => "basic",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ApiEndpointBasicApiEndpoint {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "basic" => Self::Basic,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApiEndpointBasicApiEndpoint {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ApiEndpointBasicApiEndpoint {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ApiEndpointBasicApiEndpoint {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApiEndpointBasicApiEndpoint {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApiEndpointBasicApiEndpoint {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(ApiEndpointBasicApiEndpoint, Unknown { Basic = "basic" });
 /// Base URL Prefix
 ///
 /// You can access our API through the following URLs - Standard API Usage (Use the default API URL - https://api.jotform.com), For EU (Use the EU API URL - https://eu-api.jotform.com), For HIPAA (Use the HIPAA API URL - https://hipaa-api.jotform.com)
@@ -154,66 +99,10 @@ pub enum ApiEndpointBasicUrlPrefix {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ApiEndpointBasicUrlPrefix {}
-impl ApiEndpointBasicUrlPrefix {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["Standard", "EU", "HIPAA"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "Standard",
-            Self::Eu => "EU",
-            Self::Hipaa => "HIPAA",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ApiEndpointBasicUrlPrefix {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Standard" => Self::Standard,
-            "EU" => Self::Eu,
-            "HIPAA" => Self::Hipaa,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApiEndpointBasicUrlPrefix {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ApiEndpointBasicUrlPrefix {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ApiEndpointBasicUrlPrefix {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApiEndpointBasicUrlPrefix {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApiEndpointBasicUrlPrefix {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ApiEndpointBasicUrlPrefix, Unknown { Standard = "Standard", Eu = "EU", Hipaa =
+    "HIPAA" }
+);
 /// Enterprise
 ///
 /// Schema: `#/components/schemas/source-jotform/properties/api_endpoint/oneOf/1`
@@ -242,62 +131,9 @@ pub enum ApiEndpointEnterpriseApiEndpoint {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ApiEndpointEnterpriseApiEndpoint {}
-impl ApiEndpointEnterpriseApiEndpoint {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["enterprise"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enterprise => "enterprise",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ApiEndpointEnterpriseApiEndpoint {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "enterprise" => Self::Enterprise,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApiEndpointEnterpriseApiEndpoint {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ApiEndpointEnterpriseApiEndpoint {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ApiEndpointEnterpriseApiEndpoint {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApiEndpointEnterpriseApiEndpoint {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApiEndpointEnterpriseApiEndpoint {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ApiEndpointEnterpriseApiEndpoint, Unknown { Enterprise = "enterprise" }
+);
 impl Config {
     /// The required fields without a schema default (`api_endpoint`, `api_key`, `end_date`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

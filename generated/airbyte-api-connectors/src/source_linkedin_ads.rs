@@ -137,124 +137,18 @@ pub enum AdAnalyticsReportsItemPivotBy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for AdAnalyticsReportsItemPivotBy {}
-impl AdAnalyticsReportsItemPivotBy {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "COMPANY",
-        "ACCOUNT",
-        "SHARE",
-        "CAMPAIGN",
-        "CREATIVE",
-        "CAMPAIGN_GROUP",
-        "CONVERSION",
-        "CONVERSATION_NODE",
-        "CONVERSATION_NODE_OPTION_INDEX",
-        "SERVING_LOCATION",
-        "CARD_INDEX",
-        "MEMBER_COMPANY_SIZE",
-        "MEMBER_INDUSTRY",
-        "MEMBER_SENIORITY",
-        "MEMBER_JOB_TITLE",
-        "MEMBER_JOB_FUNCTION",
-        "MEMBER_COUNTRY_V2",
-        "MEMBER_REGION_V2",
-        "MEMBER_COMPANY",
-        "PLACEMENT_NAME",
-        "IMPRESSION_DEVICE_TYPE",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Company => "COMPANY",
-            Self::Account => "ACCOUNT",
-            Self::Share => "SHARE",
-            Self::Campaign => "CAMPAIGN",
-            Self::Creative => "CREATIVE",
-            Self::CampaignGroup => "CAMPAIGN_GROUP",
-            Self::Conversion => "CONVERSION",
-            Self::ConversationNode => "CONVERSATION_NODE",
-            Self::ConversationNodeOptionIndex => "CONVERSATION_NODE_OPTION_INDEX",
-            Self::ServingLocation => "SERVING_LOCATION",
-            Self::CardIndex => "CARD_INDEX",
-            Self::MemberCompanySize => "MEMBER_COMPANY_SIZE",
-            Self::MemberIndustry => "MEMBER_INDUSTRY",
-            Self::MemberSeniority => "MEMBER_SENIORITY",
-            Self::MemberJobTitle => "MEMBER_JOB_TITLE",
-            Self::MemberJobFunction => "MEMBER_JOB_FUNCTION",
-            Self::MemberCountryV2 => "MEMBER_COUNTRY_V2",
-            Self::MemberRegionV2 => "MEMBER_REGION_V2",
-            Self::MemberCompany => "MEMBER_COMPANY",
-            Self::PlacementName => "PLACEMENT_NAME",
-            Self::ImpressionDeviceType => "IMPRESSION_DEVICE_TYPE",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for AdAnalyticsReportsItemPivotBy {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "COMPANY" => Self::Company,
-            "ACCOUNT" => Self::Account,
-            "SHARE" => Self::Share,
-            "CAMPAIGN" => Self::Campaign,
-            "CREATIVE" => Self::Creative,
-            "CAMPAIGN_GROUP" => Self::CampaignGroup,
-            "CONVERSION" => Self::Conversion,
-            "CONVERSATION_NODE" => Self::ConversationNode,
-            "CONVERSATION_NODE_OPTION_INDEX" => Self::ConversationNodeOptionIndex,
-            "SERVING_LOCATION" => Self::ServingLocation,
-            "CARD_INDEX" => Self::CardIndex,
-            "MEMBER_COMPANY_SIZE" => Self::MemberCompanySize,
-            "MEMBER_INDUSTRY" => Self::MemberIndustry,
-            "MEMBER_SENIORITY" => Self::MemberSeniority,
-            "MEMBER_JOB_TITLE" => Self::MemberJobTitle,
-            "MEMBER_JOB_FUNCTION" => Self::MemberJobFunction,
-            "MEMBER_COUNTRY_V2" => Self::MemberCountryV2,
-            "MEMBER_REGION_V2" => Self::MemberRegionV2,
-            "MEMBER_COMPANY" => Self::MemberCompany,
-            "PLACEMENT_NAME" => Self::PlacementName,
-            "IMPRESSION_DEVICE_TYPE" => Self::ImpressionDeviceType,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for AdAnalyticsReportsItemPivotBy {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for AdAnalyticsReportsItemPivotBy {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AdAnalyticsReportsItemPivotBy {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AdAnalyticsReportsItemPivotBy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AdAnalyticsReportsItemPivotBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    AdAnalyticsReportsItemPivotBy, Unknown { Company = "COMPANY", Account = "ACCOUNT",
+    Share = "SHARE", Campaign = "CAMPAIGN", Creative = "CREATIVE", CampaignGroup =
+    "CAMPAIGN_GROUP", Conversion = "CONVERSION", ConversationNode = "CONVERSATION_NODE",
+    ConversationNodeOptionIndex = "CONVERSATION_NODE_OPTION_INDEX", ServingLocation =
+    "SERVING_LOCATION", CardIndex = "CARD_INDEX", MemberCompanySize =
+    "MEMBER_COMPANY_SIZE", MemberIndustry = "MEMBER_INDUSTRY", MemberSeniority =
+    "MEMBER_SENIORITY", MemberJobTitle = "MEMBER_JOB_TITLE", MemberJobFunction =
+    "MEMBER_JOB_FUNCTION", MemberCountryV2 = "MEMBER_COUNTRY_V2", MemberRegionV2 =
+    "MEMBER_REGION_V2", MemberCompany = "MEMBER_COMPANY", PlacementName =
+    "PLACEMENT_NAME", ImpressionDeviceType = "IMPRESSION_DEVICE_TYPE" }
+);
 /// Time Granularity
 ///
 /// Choose how to group the data in your report by time. The options are:<br>- 'ALL': A single result summarizing the entire time range.<br>- 'DAILY': Group results by each day.<br>- 'MONTHLY': Group results by each month.<br>- 'YEARLY': Group results by each year.<br>Selecting a time grouping helps you analyze trends and patterns over different time periods.
@@ -273,69 +167,10 @@ pub enum AdAnalyticsReportsItemTimeGranularity {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for AdAnalyticsReportsItemTimeGranularity {}
-impl AdAnalyticsReportsItemTimeGranularity {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["ALL", "DAILY", "MONTHLY", "YEARLY"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Daily => "DAILY",
-            Self::Monthly => "MONTHLY",
-            Self::Yearly => "YEARLY",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for AdAnalyticsReportsItemTimeGranularity {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ALL" => Self::All,
-            "DAILY" => Self::Daily,
-            "MONTHLY" => Self::Monthly,
-            "YEARLY" => Self::Yearly,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for AdAnalyticsReportsItemTimeGranularity {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for AdAnalyticsReportsItemTimeGranularity {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AdAnalyticsReportsItemTimeGranularity {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AdAnalyticsReportsItemTimeGranularity {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AdAnalyticsReportsItemTimeGranularity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    AdAnalyticsReportsItemTimeGranularity, Unknown { All = "ALL", Daily = "DAILY",
+    Monthly = "MONTHLY", Yearly = "YEARLY" }
+);
 /// Authentication
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/credentials`
@@ -399,62 +234,9 @@ pub enum CredentialsOAuth20AuthMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CredentialsOAuth20AuthMethod {}
-impl CredentialsOAuth20AuthMethod {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["oAuth2.0"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OAuth20 => "oAuth2.0",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthMethod {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "oAuth2.0" => Self::OAuth20,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CredentialsOAuth20AuthMethod {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CredentialsOAuth20AuthMethod {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CredentialsOAuth20AuthMethod {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CredentialsOAuth20AuthMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20AuthMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CredentialsOAuth20AuthMethod, Unknown { OAuth20 = "oAuth2.0" }
+);
 /// Access Token
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/credentials/oneOf/1`
@@ -492,62 +274,9 @@ pub enum CredentialsAccessTokenAuthMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CredentialsAccessTokenAuthMethod {}
-impl CredentialsAccessTokenAuthMethod {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["access_token"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessToken => "access_token",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CredentialsAccessTokenAuthMethod {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "access_token" => Self::AccessToken,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CredentialsAccessTokenAuthMethod {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CredentialsAccessTokenAuthMethod {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CredentialsAccessTokenAuthMethod {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CredentialsAccessTokenAuthMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsAccessTokenAuthMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CredentialsAccessTokenAuthMethod, Unknown { AccessToken = "access_token" }
+);
 impl Config {
     /// The required fields without a schema default (`start_date`); the others at their defaults, optional fields absent.
     pub fn new(start_date: ::chrono::NaiveDate) -> Self {

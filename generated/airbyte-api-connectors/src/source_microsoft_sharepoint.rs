@@ -143,64 +143,9 @@ pub enum CredentialsAuthenticateViaMicrosoftOAuthAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CredentialsAuthenticateViaMicrosoftOAuthAuthType {}
-impl CredentialsAuthenticateViaMicrosoftOAuthAuthType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["Client"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Client => "Client",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CredentialsAuthenticateViaMicrosoftOAuthAuthType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Client" => Self::Client,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CredentialsAuthenticateViaMicrosoftOAuthAuthType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CredentialsAuthenticateViaMicrosoftOAuthAuthType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CredentialsAuthenticateViaMicrosoftOAuthAuthType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CredentialsAuthenticateViaMicrosoftOAuthAuthType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CredentialsAuthenticateViaMicrosoftOAuthAuthType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CredentialsAuthenticateViaMicrosoftOAuthAuthType, Unknown { Client = "Client" }
+);
 /// Service Key Authentication
 ///
 /// ServiceCredentials class for service key authentication.
@@ -265,63 +210,9 @@ pub enum CredentialsServiceKeyAuthenticationAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CredentialsServiceKeyAuthenticationAuthType {}
-impl CredentialsServiceKeyAuthenticationAuthType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["Service"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Service => "Service",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CredentialsServiceKeyAuthenticationAuthType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Service" => Self::Service,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CredentialsServiceKeyAuthenticationAuthType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CredentialsServiceKeyAuthenticationAuthType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CredentialsServiceKeyAuthenticationAuthType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CredentialsServiceKeyAuthenticationAuthType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsServiceKeyAuthenticationAuthType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CredentialsServiceKeyAuthenticationAuthType, Unknown { Service = "Service" }
+);
 /// Delivery Method
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/delivery_method`
@@ -423,70 +314,10 @@ pub enum SearchScope {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for SearchScope {}
-impl SearchScope {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "ACCESSIBLE_DRIVES",
-        "SHARED_ITEMS",
-        "ALL",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessibleDrives => "ACCESSIBLE_DRIVES",
-            Self::SharedItems => "SHARED_ITEMS",
-            Self::All => "ALL",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for SearchScope {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ACCESSIBLE_DRIVES" => Self::AccessibleDrives,
-            "SHARED_ITEMS" => Self::SharedItems,
-            "ALL" => Self::All,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for SearchScope {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for SearchScope {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for SearchScope {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SearchScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SearchScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    SearchScope, Unknown { AccessibleDrives = "ACCESSIBLE_DRIVES", SharedItems =
+    "SHARED_ITEMS", All = "ALL" }
+);
 /// FileBasedStreamConfig
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/streams/items`
@@ -943,70 +774,10 @@ pub enum StreamsItemFormatUnstructuredDocumentFormatStrategy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for StreamsItemFormatUnstructuredDocumentFormatStrategy {}
-impl StreamsItemFormatUnstructuredDocumentFormatStrategy {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["auto", "fast", "ocr_only", "hi_res"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::Fast => "fast",
-            Self::OcrOnly => "ocr_only",
-            Self::HiRes => "hi_res",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for StreamsItemFormatUnstructuredDocumentFormatStrategy {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "auto" => Self::Auto,
-            "fast" => Self::Fast,
-            "ocr_only" => Self::OcrOnly,
-            "hi_res" => Self::HiRes,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for StreamsItemFormatUnstructuredDocumentFormatStrategy {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for StreamsItemFormatUnstructuredDocumentFormatStrategy {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for StreamsItemFormatUnstructuredDocumentFormatStrategy {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for StreamsItemFormatUnstructuredDocumentFormatStrategy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for StreamsItemFormatUnstructuredDocumentFormatStrategy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    StreamsItemFormatUnstructuredDocumentFormatStrategy, Unknown { Auto = "auto", Fast =
+    "fast", OcrOnly = "ocr_only", HiRes = "hi_res" }
+);
 /// Excel Format
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/streams/items/properties/format/oneOf/5`
@@ -1031,70 +802,10 @@ pub enum StreamsItemValidationPolicy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for StreamsItemValidationPolicy {}
-impl StreamsItemValidationPolicy {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "Emit Record",
-        "Skip Record",
-        "Wait for Discover",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmitRecord => "Emit Record",
-            Self::SkipRecord => "Skip Record",
-            Self::WaitForDiscover => "Wait for Discover",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for StreamsItemValidationPolicy {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Emit Record" => Self::EmitRecord,
-            "Skip Record" => Self::SkipRecord,
-            "Wait for Discover" => Self::WaitForDiscover,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for StreamsItemValidationPolicy {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for StreamsItemValidationPolicy {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for StreamsItemValidationPolicy {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for StreamsItemValidationPolicy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StreamsItemValidationPolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    StreamsItemValidationPolicy, Unknown { EmitRecord = "Emit Record", SkipRecord =
+    "Skip Record", WaitForDiscover = "Wait for Discover" }
+);
 impl Config {
     /// The required fields without a schema default (`credentials`, `streams`); the others at their defaults, optional fields absent.
     pub fn new(credentials: Credentials, streams: ::std::vec::Vec<StreamsItem>) -> Self {

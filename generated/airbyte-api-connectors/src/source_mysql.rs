@@ -243,71 +243,10 @@ pub enum ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPo
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {}
-impl ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["Fail sync", "Re-sync data"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailSync => "Fail sync",
-            Self::ReSyncData => "Re-sync data",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Fail sync" => Self::FailSync,
-            "Re-sync data" => Self::ReSyncData,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior,
+    Unknown { FailSync = "Fail sync", ReSyncData = "Re-sync data" }
+);
 /// Encryption
 ///
 /// The encryption method which is used when communicating with the database.

@@ -102,77 +102,11 @@ pub enum ServiceDetailsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ServiceDetailsItem {}
-impl ServiceDetailsItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "escalation_policies",
-        "teams",
-        "integrations",
-        "auto_pause_notifications_parameters",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EscalationPolicies => "escalation_policies",
-            Self::Teams => "teams",
-            Self::Integrations => "integrations",
-            Self::AutoPauseNotificationsParameters => {
-                "auto_pause_notifications_parameters"
-            }
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ServiceDetailsItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "escalation_policies" => Self::EscalationPolicies,
-            "teams" => Self::Teams,
-            "integrations" => Self::Integrations,
-            "auto_pause_notifications_parameters" => {
-                Self::AutoPauseNotificationsParameters
-            }
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ServiceDetailsItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ServiceDetailsItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ServiceDetailsItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ServiceDetailsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ServiceDetailsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ServiceDetailsItem, Unknown { EscalationPolicies = "escalation_policies", Teams =
+    "teams", Integrations = "integrations", AutoPauseNotificationsParameters =
+    "auto_pause_notifications_parameters" }
+);
 impl Config {
     /// The required fields without a schema default (`token`); the others at their defaults, optional fields absent.
     pub fn new(token: ::std::string::String) -> Self {

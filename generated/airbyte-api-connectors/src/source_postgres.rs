@@ -288,71 +288,10 @@ pub enum ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositi
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {}
-impl ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["Fail sync", "Re-sync data"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailSync => "Fail sync",
-            Self::ReSyncData => "Re-sync data",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Fail sync" => Self::FailSync,
-            "Re-sync data" => Self::ReSyncData,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior,
+    Unknown { FailSync = "Fail sync", ReSyncData = "Re-sync data" }
+);
 /// LSN commit behaviour
 ///
 /// Determines when Airbyte should flush the LSN of processed WAL logs in the source database. `After loading Data in the destination` is default. If `While reading Data` is selected, in case of a downstream failure (while loading data into the destination), next sync would result in a full sync.
@@ -367,78 +306,11 @@ pub enum ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {}
-impl ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "While reading Data",
-        "After loading Data in the destination",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WhileReadingData => "While reading Data",
-            Self::AfterLoadingDataInTheDestination => {
-                "After loading Data in the destination"
-            }
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "While reading Data" => Self::WhileReadingData,
-            "After loading Data in the destination" => {
-                Self::AfterLoadingDataInTheDestination
-            }
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour, Unknown {
+    WhileReadingData = "While reading Data", AfterLoadingDataInTheDestination =
+    "After loading Data in the destination" }
+);
 /// Plugin
 ///
 /// A logical decoding plugin installed on the PostgreSQL server.
@@ -451,65 +323,10 @@ pub enum ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {}
-impl ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["pgoutput"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pgoutput => "pgoutput",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "pgoutput" => Self::Pgoutput,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str>
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin, Unknown { Pgoutput =
+    "pgoutput" }
+);
 /// Detect Changes with Xmin System Column
 ///
 /// <i>Recommended</i> - Incrementally reads new inserts and updates via Postgres <a href="https://docs.airbyte.com/integrations/sources/postgres/#xmin">Xmin system column</a>. Suitable for databases that have low transaction pressure.

@@ -635,70 +635,10 @@ pub enum StreamsItemFormatUnstructuredDocumentFormatStrategy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for StreamsItemFormatUnstructuredDocumentFormatStrategy {}
-impl StreamsItemFormatUnstructuredDocumentFormatStrategy {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["auto", "fast", "ocr_only", "hi_res"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::Fast => "fast",
-            Self::OcrOnly => "ocr_only",
-            Self::HiRes => "hi_res",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for StreamsItemFormatUnstructuredDocumentFormatStrategy {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "auto" => Self::Auto,
-            "fast" => Self::Fast,
-            "ocr_only" => Self::OcrOnly,
-            "hi_res" => Self::HiRes,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for StreamsItemFormatUnstructuredDocumentFormatStrategy {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for StreamsItemFormatUnstructuredDocumentFormatStrategy {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for StreamsItemFormatUnstructuredDocumentFormatStrategy {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for StreamsItemFormatUnstructuredDocumentFormatStrategy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for StreamsItemFormatUnstructuredDocumentFormatStrategy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    StreamsItemFormatUnstructuredDocumentFormatStrategy, Unknown { Auto = "auto", Fast =
+    "fast", OcrOnly = "ocr_only", HiRes = "hi_res" }
+);
 /// Excel Format
 ///
 /// Schema: `#/components/schemas/source-s3/properties/streams/items/properties/format/oneOf/5`
@@ -723,70 +663,10 @@ pub enum StreamsItemValidationPolicy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for StreamsItemValidationPolicy {}
-impl StreamsItemValidationPolicy {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "Emit Record",
-        "Skip Record",
-        "Wait for Discover",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmitRecord => "Emit Record",
-            Self::SkipRecord => "Skip Record",
-            Self::WaitForDiscover => "Wait for Discover",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for StreamsItemValidationPolicy {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Emit Record" => Self::EmitRecord,
-            "Skip Record" => Self::SkipRecord,
-            "Wait for Discover" => Self::WaitForDiscover,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for StreamsItemValidationPolicy {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for StreamsItemValidationPolicy {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for StreamsItemValidationPolicy {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for StreamsItemValidationPolicy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StreamsItemValidationPolicy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    StreamsItemValidationPolicy, Unknown { EmitRecord = "Emit Record", SkipRecord =
+    "Skip Record", WaitForDiscover = "Wait for Discover" }
+);
 impl Config {
     /// The required fields without a schema default (`bucket`, `streams`); the others at their defaults, optional fields absent.
     pub fn new(

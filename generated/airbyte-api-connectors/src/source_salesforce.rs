@@ -98,62 +98,7 @@ pub enum AuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for AuthType {}
-impl AuthType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["Client"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Client => "Client",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for AuthType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Client" => Self::Client,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for AuthType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for AuthType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AuthType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AuthType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AuthType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(AuthType, Unknown { Client = "Client" });
 /// Inline schema at `source-salesforce.streams_criteria.Item`.
 ///
 /// Schema: `#/components/schemas/source-salesforce/properties/streams_criteria/items`
@@ -195,85 +140,12 @@ pub enum StreamsCriteriaItemCriteria {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for StreamsCriteriaItemCriteria {}
-impl StreamsCriteriaItemCriteria {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "starts with",
-        "ends with",
-        "contains",
-        "exacts",
-        "starts not with",
-        "ends not with",
-        "not contains",
-        "not exacts",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StartsWith => "starts with",
-            Self::EndsWith => "ends with",
-            Self::Contains => "contains",
-            Self::Exacts => "exacts",
-            Self::StartsNotWith => "starts not with",
-            Self::EndsNotWith => "ends not with",
-            Self::NotContains => "not contains",
-            Self::NotExacts => "not exacts",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for StreamsCriteriaItemCriteria {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "starts with" => Self::StartsWith,
-            "ends with" => Self::EndsWith,
-            "contains" => Self::Contains,
-            "exacts" => Self::Exacts,
-            "starts not with" => Self::StartsNotWith,
-            "ends not with" => Self::EndsNotWith,
-            "not contains" => Self::NotContains,
-            "not exacts" => Self::NotExacts,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for StreamsCriteriaItemCriteria {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for StreamsCriteriaItemCriteria {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for StreamsCriteriaItemCriteria {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for StreamsCriteriaItemCriteria {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StreamsCriteriaItemCriteria {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    StreamsCriteriaItemCriteria, Unknown { StartsWith = "starts with", EndsWith =
+    "ends with", Contains = "contains", Exacts = "exacts", StartsNotWith =
+    "starts not with", EndsNotWith = "ends not with", NotContains = "not contains",
+    NotExacts = "not exacts" }
+);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_secret`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

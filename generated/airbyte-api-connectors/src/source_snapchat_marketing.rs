@@ -114,64 +114,9 @@ pub enum ActionReportTime {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ActionReportTime {}
-impl ActionReportTime {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["conversion", "impression"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Conversion => "conversion",
-            Self::Impression => "impression",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ActionReportTime {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "conversion" => Self::Conversion,
-            "impression" => Self::Impression,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ActionReportTime {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ActionReportTime {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ActionReportTime {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ActionReportTime {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ActionReportTime {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ActionReportTime, Unknown { Conversion = "conversion", Impression = "impression" }
+);
 /// Swipe Up Attribution Window
 ///
 /// Attribution window for swipe ups.
@@ -188,66 +133,10 @@ pub enum SwipeUpAttributionWindow {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for SwipeUpAttributionWindow {}
-impl SwipeUpAttributionWindow {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["1_DAY", "7_DAY", "28_DAY"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1Day => "1_DAY",
-            Self::V7Day => "7_DAY",
-            Self::V28Day => "28_DAY",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for SwipeUpAttributionWindow {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "1_DAY" => Self::V1Day,
-            "7_DAY" => Self::V7Day,
-            "28_DAY" => Self::V28Day,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for SwipeUpAttributionWindow {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for SwipeUpAttributionWindow {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for SwipeUpAttributionWindow {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SwipeUpAttributionWindow {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SwipeUpAttributionWindow {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    SwipeUpAttributionWindow, Unknown { V1Day = "1_DAY", V7Day = "7_DAY", V28Day =
+    "28_DAY" }
+);
 /// View Attribution Window
 ///
 /// Attribution window for views.
@@ -268,76 +157,10 @@ pub enum ViewAttributionWindow {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ViewAttributionWindow {}
-impl ViewAttributionWindow {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "1_HOUR",
-        "3_HOUR",
-        "6_HOUR",
-        "1_DAY",
-        "7_DAY",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1Hour => "1_HOUR",
-            Self::V3Hour => "3_HOUR",
-            Self::V6Hour => "6_HOUR",
-            Self::V1Day => "1_DAY",
-            Self::V7Day => "7_DAY",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ViewAttributionWindow {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "1_HOUR" => Self::V1Hour,
-            "3_HOUR" => Self::V3Hour,
-            "6_HOUR" => Self::V6Hour,
-            "1_DAY" => Self::V1Day,
-            "7_DAY" => Self::V7Day,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ViewAttributionWindow {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ViewAttributionWindow {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ViewAttributionWindow {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ViewAttributionWindow {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ViewAttributionWindow {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ViewAttributionWindow, Unknown { V1Hour = "1_HOUR", V3Hour = "3_HOUR", V6Hour =
+    "6_HOUR", V1Day = "1_DAY", V7Day = "7_DAY" }
+);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_secret`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

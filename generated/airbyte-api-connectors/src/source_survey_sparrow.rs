@@ -76,62 +76,10 @@ pub enum RegionEuBasedAccountUrlBase {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for RegionEuBasedAccountUrlBase {}
-impl RegionEuBasedAccountUrlBase {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["https://eu-api.surveysparrow.com/v3"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HttpsEuApiSurveysparrowComV3 => "https://eu-api.surveysparrow.com/v3",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for RegionEuBasedAccountUrlBase {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "https://eu-api.surveysparrow.com/v3" => Self::HttpsEuApiSurveysparrowComV3,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for RegionEuBasedAccountUrlBase {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for RegionEuBasedAccountUrlBase {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for RegionEuBasedAccountUrlBase {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RegionEuBasedAccountUrlBase {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RegionEuBasedAccountUrlBase {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    RegionEuBasedAccountUrlBase, Unknown { HttpsEuApiSurveysparrowComV3 =
+    "https://eu-api.surveysparrow.com/v3" }
+);
 /// Global account
 ///
 /// Schema: `#/components/schemas/source-survey-sparrow/properties/region/oneOf/1`
@@ -151,62 +99,10 @@ pub enum RegionGlobalAccountUrlBase {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for RegionGlobalAccountUrlBase {}
-impl RegionGlobalAccountUrlBase {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["https://api.surveysparrow.com/v3"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HttpsApiSurveysparrowComV3 => "https://api.surveysparrow.com/v3",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for RegionGlobalAccountUrlBase {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "https://api.surveysparrow.com/v3" => Self::HttpsApiSurveysparrowComV3,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for RegionGlobalAccountUrlBase {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for RegionGlobalAccountUrlBase {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for RegionGlobalAccountUrlBase {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RegionGlobalAccountUrlBase {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RegionGlobalAccountUrlBase {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    RegionGlobalAccountUrlBase, Unknown { HttpsApiSurveysparrowComV3 =
+    "https://api.surveysparrow.com/v3" }
+);
 impl Config {
     /// The required fields without a schema default (`access_token`); the others at their defaults, optional fields absent.
     pub fn new(access_token: ::std::string::String) -> Self {

@@ -125,62 +125,9 @@ pub enum CredentialsOAuth20AuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CredentialsOAuth20AuthType {}
-impl CredentialsOAuth20AuthType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["oauth2.0"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Oauth20 => "oauth2.0",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "oauth2.0" => Self::Oauth20,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CredentialsOAuth20AuthType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CredentialsOAuth20AuthType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CredentialsOAuth20AuthType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CredentialsOAuth20AuthType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20AuthType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CredentialsOAuth20AuthType, Unknown { Oauth20 = "oauth2.0" }
+);
 /// Sandbox Access Token
 ///
 /// Schema: `#/components/schemas/source-tiktok-marketing/properties/credentials/oneOf/1`
@@ -227,63 +174,10 @@ pub enum CredentialsSandboxAccessTokenAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for CredentialsSandboxAccessTokenAuthType {}
-impl CredentialsSandboxAccessTokenAuthType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["sandbox_access_token"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SandboxAccessToken => "sandbox_access_token",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for CredentialsSandboxAccessTokenAuthType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "sandbox_access_token" => Self::SandboxAccessToken,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for CredentialsSandboxAccessTokenAuthType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for CredentialsSandboxAccessTokenAuthType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for CredentialsSandboxAccessTokenAuthType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CredentialsSandboxAccessTokenAuthType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsSandboxAccessTokenAuthType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CredentialsSandboxAccessTokenAuthType, Unknown { SandboxAccessToken =
+    "sandbox_access_token" }
+);
 impl CredentialsOAuth20 {
     /// The required fields without a schema default (`access_token`, `app_id`, `secret`); the others at their defaults, optional fields absent.
     pub fn new(

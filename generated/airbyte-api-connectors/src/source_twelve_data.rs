@@ -92,94 +92,11 @@ pub enum Interval {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for Interval {}
-impl Interval {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "1min",
-        "5min",
-        "15min",
-        "30min",
-        "45min",
-        "1h",
-        "2h",
-        "4h",
-        "1day",
-        "1week",
-        "1month",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1min => "1min",
-            Self::V5min => "5min",
-            Self::V15min => "15min",
-            Self::V30min => "30min",
-            Self::V45min => "45min",
-            Self::V1h => "1h",
-            Self::V2h => "2h",
-            Self::V4h => "4h",
-            Self::V1day => "1day",
-            Self::V1week => "1week",
-            Self::V1month => "1month",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Interval {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "1min" => Self::V1min,
-            "5min" => Self::V5min,
-            "15min" => Self::V15min,
-            "30min" => Self::V30min,
-            "45min" => Self::V45min,
-            "1h" => Self::V1h,
-            "2h" => Self::V2h,
-            "4h" => Self::V4h,
-            "1day" => Self::V1day,
-            "1week" => Self::V1week,
-            "1month" => Self::V1month,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Interval {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for Interval {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Interval {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Interval {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Interval {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    Interval, Unknown { V1min = "1min", V5min = "5min", V15min = "15min", V30min =
+    "30min", V45min = "45min", V1h = "1h", V2h = "2h", V4h = "4h", V1day = "1day", V1week
+    = "1week", V1month = "1month" }
+);
 impl Config {
     /// The required fields without a schema default (`api_key`); the others at their defaults, optional fields absent.
     pub fn new(api_key: ::std::string::String) -> Self {

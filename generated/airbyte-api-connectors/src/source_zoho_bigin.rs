@@ -72,79 +72,10 @@ pub enum DataCenter {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for DataCenter {}
-impl DataCenter {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "com",
-        "com.au",
-        "eu",
-        "in",
-        "com.cn",
-        "jp",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Com => "com",
-            Self::ComAu => "com.au",
-            Self::Eu => "eu",
-            Self::In => "in",
-            Self::ComCn => "com.cn",
-            Self::Jp => "jp",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for DataCenter {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "com" => Self::Com,
-            "com.au" => Self::ComAu,
-            "eu" => Self::Eu,
-            "in" => Self::In,
-            "com.cn" => Self::ComCn,
-            "jp" => Self::Jp,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for DataCenter {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for DataCenter {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for DataCenter {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DataCenter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DataCenter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    DataCenter, Unknown { Com = "com", ComAu = "com.au", Eu = "eu", In = "in", ComCn =
+    "com.cn", Jp = "jp" }
+);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_refresh_token`, `client_secret`, `module_name`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -101,72 +101,10 @@ pub enum DcRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for DcRegion {}
-impl DcRegion {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["US", "AU", "EU", "IN", "CN", "JP"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Us => "US",
-            Self::Au => "AU",
-            Self::Eu => "EU",
-            Self::In => "IN",
-            Self::Cn => "CN",
-            Self::Jp => "JP",
-            Self::Unknown(other) => other.as_str(),
-        }
+super::support::string_enum!(
+    DcRegion, Unknown { Us = "US", Au = "AU", Eu = "EU", In = "IN", Cn = "CN", Jp = "JP"
     }
-}
-impl ::std::convert::From<::std::string::String> for DcRegion {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "US" => Self::Us,
-            "AU" => Self::Au,
-            "EU" => Self::Eu,
-            "IN" => Self::In,
-            "CN" => Self::Cn,
-            "JP" => Self::Jp,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for DcRegion {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for DcRegion {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for DcRegion {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DcRegion {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DcRegion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+);
 /// Zoho CRM Edition
 ///
 /// Choose your Edition of Zoho CRM to determine API Concurrency Limits
@@ -187,76 +125,10 @@ pub enum Edition {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for Edition {}
-impl Edition {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "Free",
-        "Standard",
-        "Professional",
-        "Enterprise",
-        "Ultimate",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "Free",
-            Self::Standard => "Standard",
-            Self::Professional => "Professional",
-            Self::Enterprise => "Enterprise",
-            Self::Ultimate => "Ultimate",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Edition {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Free" => Self::Free,
-            "Standard" => Self::Standard,
-            "Professional" => Self::Professional,
-            "Enterprise" => Self::Enterprise,
-            "Ultimate" => Self::Ultimate,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Edition {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for Edition {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Edition {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Edition {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Edition {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    Edition, Unknown { Free = "Free", Standard = "Standard", Professional =
+    "Professional", Enterprise = "Enterprise", Ultimate = "Ultimate" }
+);
 /// Environment
 ///
 /// Please choose the environment
@@ -273,66 +145,10 @@ pub enum Environment {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for Environment {}
-impl Environment {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["Production", "Developer", "Sandbox"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Production => "Production",
-            Self::Developer => "Developer",
-            Self::Sandbox => "Sandbox",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Environment {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Production" => Self::Production,
-            "Developer" => Self::Developer,
-            "Sandbox" => Self::Sandbox,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Environment {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for Environment {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Environment {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Environment {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Environment {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    Environment, Unknown { Production = "Production", Developer = "Developer", Sandbox =
+    "Sandbox" }
+);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_secret`, `dc_region`, `environment`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -75,85 +75,10 @@ pub enum Region {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for Region {}
-impl Region {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "com",
-        "eu",
-        "in",
-        "com.cn",
-        "com.au",
-        "jp",
-        "sa",
-        "ca",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Com => "com",
-            Self::Eu => "eu",
-            Self::In => "in",
-            Self::ComCn => "com.cn",
-            Self::ComAu => "com.au",
-            Self::Jp => "jp",
-            Self::Sa => "sa",
-            Self::Ca => "ca",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for Region {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "com" => Self::Com,
-            "eu" => Self::Eu,
-            "in" => Self::In,
-            "com.cn" => Self::ComCn,
-            "com.au" => Self::ComAu,
-            "jp" => Self::Jp,
-            "sa" => Self::Sa,
-            "ca" => Self::Ca,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for Region {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for Region {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for Region {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for Region {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Region {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    Region, Unknown { Com = "com", Eu = "eu", In = "in", ComCn = "com.cn", ComAu =
+    "com.au", Jp = "jp", Sa = "sa", Ca = "ca" }
+);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_refresh_token`, `client_secret`, `region`); the others at their defaults, optional fields absent.
     pub fn new(

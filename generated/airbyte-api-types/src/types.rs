@@ -18,64 +18,9 @@ pub enum ActorTypeEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ActorTypeEnum {}
-impl ActorTypeEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["source", "destination"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "source",
-            Self::Destination => "destination",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ActorTypeEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "source" => Self::Source,
-            "destination" => Self::Destination,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ActorTypeEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ActorTypeEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ActorTypeEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ActorTypeEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ActorTypeEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ActorTypeEnum, Unknown { Source = "source", Destination = "destination" }
+);
 /// schedule for when the the connection should run, per the schedule type
 ///
 /// Schema: `#/components/schemas/AirbyteApiConnectionSchedule`
@@ -183,70 +128,10 @@ pub enum AuthProvider {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for AuthProvider {}
-impl AuthProvider {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "airbyte",
-        "google_identity_platform",
-        "keycloak",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Airbyte => "airbyte",
-            Self::GoogleIdentityPlatform => "google_identity_platform",
-            Self::Keycloak => "keycloak",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for AuthProvider {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "airbyte" => Self::Airbyte,
-            "google_identity_platform" => Self::GoogleIdentityPlatform,
-            "keycloak" => Self::Keycloak,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for AuthProvider {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for AuthProvider {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for AuthProvider {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AuthProvider {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AuthProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    AuthProvider, Unknown { Airbyte = "airbyte", GoogleIdentityPlatform =
+    "google_identity_platform", Keycloak = "keycloak" }
+);
 /// The `ConfiguredStreamMapper` schema.
 ///
 /// Schema: `#/components/schemas/ConfiguredStreamMapper`
@@ -437,73 +322,10 @@ pub enum ConnectionStatusEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ConnectionStatusEnum {}
-impl ConnectionStatusEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "active",
-        "inactive",
-        "deprecated",
-        "locked",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Deprecated => "deprecated",
-            Self::Locked => "locked",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ConnectionStatusEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
-            "deprecated" => Self::Deprecated,
-            "locked" => Self::Locked,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ConnectionStatusEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ConnectionStatusEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ConnectionStatusEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ConnectionStatusEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectionStatusEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectionStatusEnum, Unknown { Active = "active", Inactive = "inactive", Deprecated
+    = "deprecated", Locked = "locked" }
+);
 /// The `ConnectionSyncModeEnum` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionSyncModeEnum`
@@ -530,88 +352,15 @@ pub enum ConnectionSyncModeEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ConnectionSyncModeEnum {}
-impl ConnectionSyncModeEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "full_refresh_overwrite",
-        "full_refresh_overwrite_deduped",
-        "full_refresh_append",
-        "full_refresh_update",
-        "full_refresh_soft_delete",
-        "incremental_append",
-        "incremental_deduped_history",
-        "incremental_update",
-        "incremental_soft_delete",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullRefreshOverwrite => "full_refresh_overwrite",
-            Self::FullRefreshOverwriteDeduped => "full_refresh_overwrite_deduped",
-            Self::FullRefreshAppend => "full_refresh_append",
-            Self::FullRefreshUpdate => "full_refresh_update",
-            Self::FullRefreshSoftDelete => "full_refresh_soft_delete",
-            Self::IncrementalAppend => "incremental_append",
-            Self::IncrementalDedupedHistory => "incremental_deduped_history",
-            Self::IncrementalUpdate => "incremental_update",
-            Self::IncrementalSoftDelete => "incremental_soft_delete",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ConnectionSyncModeEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "full_refresh_overwrite" => Self::FullRefreshOverwrite,
-            "full_refresh_overwrite_deduped" => Self::FullRefreshOverwriteDeduped,
-            "full_refresh_append" => Self::FullRefreshAppend,
-            "full_refresh_update" => Self::FullRefreshUpdate,
-            "full_refresh_soft_delete" => Self::FullRefreshSoftDelete,
-            "incremental_append" => Self::IncrementalAppend,
-            "incremental_deduped_history" => Self::IncrementalDedupedHistory,
-            "incremental_update" => Self::IncrementalUpdate,
-            "incremental_soft_delete" => Self::IncrementalSoftDelete,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ConnectionSyncModeEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ConnectionSyncModeEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ConnectionSyncModeEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ConnectionSyncModeEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectionSyncModeEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectionSyncModeEnum, Unknown { FullRefreshOverwrite = "full_refresh_overwrite",
+    FullRefreshOverwriteDeduped = "full_refresh_overwrite_deduped", FullRefreshAppend =
+    "full_refresh_append", FullRefreshUpdate = "full_refresh_update",
+    FullRefreshSoftDelete = "full_refresh_soft_delete", IncrementalAppend =
+    "incremental_append", IncrementalDedupedHistory = "incremental_deduped_history",
+    IncrementalUpdate = "incremental_update", IncrementalSoftDelete =
+    "incremental_soft_delete" }
+);
 /// Root Type for ConnectionsResponse
 ///
 ///
@@ -676,64 +425,9 @@ pub enum ConnectorType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ConnectorType {}
-impl ConnectorType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["source", "destination"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "source",
-            Self::Destination => "destination",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ConnectorType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "source" => Self::Source,
-            "destination" => Self::Destination,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ConnectorType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ConnectorType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ConnectorType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ConnectorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectorType, Unknown { Source = "source", Destination = "destination" }
+);
 /// The `CreateDeclarativeSourceDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/CreateDeclarativeSourceDefinitionRequest`
@@ -1206,64 +900,9 @@ pub enum EncryptionMapperAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for EncryptionMapperAlgorithm {}
-impl EncryptionMapperAlgorithm {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["RSA", "AES"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa => "RSA",
-            Self::Aes => "AES",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for EncryptionMapperAlgorithm {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "RSA" => Self::Rsa,
-            "AES" => Self::Aes,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for EncryptionMapperAlgorithm {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for EncryptionMapperAlgorithm {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for EncryptionMapperAlgorithm {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for EncryptionMapperAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    EncryptionMapperAlgorithm, Unknown { Rsa = "RSA", Aes = "AES" }
+);
 /// Encryption
 ///
 /// Schema: `#/components/schemas/EncryptionMapperConfiguration`
@@ -1759,82 +1398,11 @@ pub enum JobStatusEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for JobStatusEnum {}
-impl JobStatusEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "pending",
-        "queued",
-        "running",
-        "incomplete",
-        "failed",
-        "succeeded",
-        "cancelled",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Queued => "queued",
-            Self::Running => "running",
-            Self::Incomplete => "incomplete",
-            Self::Failed => "failed",
-            Self::Succeeded => "succeeded",
-            Self::Cancelled => "cancelled",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for JobStatusEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "pending" => Self::Pending,
-            "queued" => Self::Queued,
-            "running" => Self::Running,
-            "incomplete" => Self::Incomplete,
-            "failed" => Self::Failed,
-            "succeeded" => Self::Succeeded,
-            "cancelled" => Self::Cancelled,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for JobStatusEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for JobStatusEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for JobStatusEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for JobStatusEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobStatusEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    JobStatusEnum, Unknown { Pending = "pending", Queued = "queued", Running = "running",
+    Incomplete = "incomplete", Failed = "failed", Succeeded = "succeeded", Cancelled =
+    "cancelled" }
+);
 /// enum that describes the different types of jobs that the platform runs.
 ///
 /// Schema: `#/components/schemas/JobType`
@@ -1857,82 +1425,12 @@ pub enum JobType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for JobType {}
-impl JobType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "get_spec",
-        "check_connection",
-        "discover_schema",
-        "sync",
-        "reset_connection",
-        "connection_updater",
-        "replicate",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GetSpec => "get_spec",
-            Self::CheckConnection => "check_connection",
-            Self::DiscoverSchema => "discover_schema",
-            Self::Sync => "sync",
-            Self::ResetConnection => "reset_connection",
-            Self::ConnectionUpdater => "connection_updater",
-            Self::Replicate => "replicate",
-            Self::Unknown(other) => other.as_str(),
-        }
+super::support::string_enum!(
+    JobType, Unknown { GetSpec = "get_spec", CheckConnection = "check_connection",
+    DiscoverSchema = "discover_schema", Sync = "sync", ResetConnection =
+    "reset_connection", ConnectionUpdater = "connection_updater", Replicate = "replicate"
     }
-}
-impl ::std::convert::From<::std::string::String> for JobType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "get_spec" => Self::GetSpec,
-            "check_connection" => Self::CheckConnection,
-            "discover_schema" => Self::DiscoverSchema,
-            "sync" => Self::Sync,
-            "reset_connection" => Self::ResetConnection,
-            "connection_updater" => Self::ConnectionUpdater,
-            "replicate" => Self::Replicate,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for JobType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for JobType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for JobType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for JobType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+);
 /// Enum that describes the different types of jobs that the platform runs.
 ///
 /// Schema: `#/components/schemas/JobTypeEnum`
@@ -1949,68 +1447,10 @@ pub enum JobTypeEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for JobTypeEnum {}
-impl JobTypeEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["sync", "reset", "refresh", "clear"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sync => "sync",
-            Self::Reset => "reset",
-            Self::Refresh => "refresh",
-            Self::Clear => "clear",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for JobTypeEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "sync" => Self::Sync,
-            "reset" => Self::Reset,
-            "refresh" => Self::Refresh,
-            "clear" => Self::Clear,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for JobTypeEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for JobTypeEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for JobTypeEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for JobTypeEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobTypeEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    JobTypeEnum, Unknown { Sync = "sync", Reset = "reset", Refresh = "refresh", Clear =
+    "clear" }
+);
 /// sets resource requirements for a specific job type for an actor or actor definition. these values override the default, if both are set.
 ///
 /// Schema: `#/components/schemas/JobTypeResourceLimit`
@@ -2075,70 +1515,10 @@ pub enum NamespaceDefinitionEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for NamespaceDefinitionEnum {}
-impl NamespaceDefinitionEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "source",
-        "destination",
-        "custom_format",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "source",
-            Self::Destination => "destination",
-            Self::CustomFormat => "custom_format",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "source" => Self::Source,
-            "destination" => Self::Destination,
-            "custom_format" => Self::CustomFormat,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for NamespaceDefinitionEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for NamespaceDefinitionEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for NamespaceDefinitionEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for NamespaceDefinitionEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    NamespaceDefinitionEnum, Unknown { Source = "source", Destination = "destination",
+    CustomFormat = "custom_format" }
+);
 /// Define the location where the data will be stored in the destination
 ///
 /// Schema: `#/components/schemas/NamespaceDefinitionEnumNoDefault`
@@ -2153,70 +1533,10 @@ pub enum NamespaceDefinitionEnumNoDefault {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for NamespaceDefinitionEnumNoDefault {}
-impl NamespaceDefinitionEnumNoDefault {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "source",
-        "destination",
-        "custom_format",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "source",
-            Self::Destination => "destination",
-            Self::CustomFormat => "custom_format",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnumNoDefault {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "source" => Self::Source,
-            "destination" => Self::Destination,
-            "custom_format" => Self::CustomFormat,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for NamespaceDefinitionEnumNoDefault {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for NamespaceDefinitionEnumNoDefault {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for NamespaceDefinitionEnumNoDefault {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for NamespaceDefinitionEnumNoDefault {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionEnumNoDefault {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    NamespaceDefinitionEnumNoDefault, Unknown { Source = "source", Destination =
+    "destination", CustomFormat = "custom_format" }
+);
 /// Method used for computing final namespace in destination
 ///
 /// Schema: `#/components/schemas/NamespaceDefinitionType`
@@ -2231,70 +1551,10 @@ pub enum NamespaceDefinitionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for NamespaceDefinitionType {}
-impl NamespaceDefinitionType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "source",
-        "destination",
-        "customformat",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "source",
-            Self::Destination => "destination",
-            Self::Customformat => "customformat",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for NamespaceDefinitionType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "source" => Self::Source,
-            "destination" => Self::Destination,
-            "customformat" => Self::Customformat,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for NamespaceDefinitionType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for NamespaceDefinitionType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for NamespaceDefinitionType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for NamespaceDefinitionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    NamespaceDefinitionType, Unknown { Source = "source", Destination = "destination",
+    Customformat = "customformat" }
+);
 /// The `NonBreakingChangesPreference` schema.
 ///
 /// Schema: `#/components/schemas/NonBreakingChangesPreference`
@@ -2311,73 +1571,10 @@ pub enum NonBreakingChangesPreference {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for NonBreakingChangesPreference {}
-impl NonBreakingChangesPreference {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "ignore",
-        "disable",
-        "propagate_columns",
-        "propagate_fully",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ignore => "ignore",
-            Self::Disable => "disable",
-            Self::PropagateColumns => "propagate_columns",
-            Self::PropagateFully => "propagate_fully",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for NonBreakingChangesPreference {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ignore" => Self::Ignore,
-            "disable" => Self::Disable,
-            "propagate_columns" => Self::PropagateColumns,
-            "propagate_fully" => Self::PropagateFully,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for NonBreakingChangesPreference {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for NonBreakingChangesPreference {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for NonBreakingChangesPreference {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for NonBreakingChangesPreference {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NonBreakingChangesPreference {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    NonBreakingChangesPreference, Unknown { Ignore = "ignore", Disable = "disable",
+    PropagateColumns = "propagate_columns", PropagateFully = "propagate_fully" }
+);
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
 ///
 /// Schema: `#/components/schemas/NonBreakingSchemaUpdatesBehaviorEnum`
@@ -2394,74 +1591,11 @@ pub enum NonBreakingSchemaUpdatesBehaviorEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for NonBreakingSchemaUpdatesBehaviorEnum {}
-impl NonBreakingSchemaUpdatesBehaviorEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "ignore",
-        "disable_connection",
-        "propagate_columns",
-        "propagate_fully",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ignore => "ignore",
-            Self::DisableConnection => "disable_connection",
-            Self::PropagateColumns => "propagate_columns",
-            Self::PropagateFully => "propagate_fully",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for NonBreakingSchemaUpdatesBehaviorEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ignore" => Self::Ignore,
-            "disable_connection" => Self::DisableConnection,
-            "propagate_columns" => Self::PropagateColumns,
-            "propagate_fully" => Self::PropagateFully,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for NonBreakingSchemaUpdatesBehaviorEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for NonBreakingSchemaUpdatesBehaviorEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for NonBreakingSchemaUpdatesBehaviorEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for NonBreakingSchemaUpdatesBehaviorEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    NonBreakingSchemaUpdatesBehaviorEnum, Unknown { Ignore = "ignore", DisableConnection
+    = "disable_connection", PropagateColumns = "propagate_columns", PropagateFully =
+    "propagate_fully" }
+);
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
 ///
 /// Schema: `#/components/schemas/NonBreakingSchemaUpdatesBehaviorEnumNoDefault`
@@ -2478,74 +1612,11 @@ pub enum NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {}
-impl NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "ignore",
-        "disable_connection",
-        "propagate_columns",
-        "propagate_fully",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ignore => "ignore",
-            Self::DisableConnection => "disable_connection",
-            Self::PropagateColumns => "propagate_columns",
-            Self::PropagateFully => "propagate_fully",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ignore" => Self::Ignore,
-            "disable_connection" => Self::DisableConnection,
-            "propagate_columns" => Self::PropagateColumns,
-            "propagate_fully" => Self::PropagateFully,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    NonBreakingSchemaUpdatesBehaviorEnumNoDefault, Unknown { Ignore = "ignore",
+    DisableConnection = "disable_connection", PropagateColumns = "propagate_columns",
+    PropagateFully = "propagate_fully" }
+);
 /// Configures a notification.
 ///
 /// Schema: `#/components/schemas/NotificationConfig`
@@ -2731,66 +1802,10 @@ pub enum PermissionScope {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for PermissionScope {}
-impl PermissionScope {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["workspace", "organization", "none"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Workspace => "workspace",
-            Self::Organization => "organization",
-            Self::None => "none",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PermissionScope {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "workspace" => Self::Workspace,
-            "organization" => Self::Organization,
-            "none" => Self::None,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PermissionScope {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for PermissionScope {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for PermissionScope {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PermissionScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PermissionScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    PermissionScope, Unknown { Workspace = "workspace", Organization = "organization",
+    None = "none" }
+);
 /// Describes what actions/endpoints the permission entitles to
 ///
 /// Schema: `#/components/schemas/PermissionType`
@@ -2821,94 +1836,14 @@ pub enum PermissionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for PermissionType {}
-impl PermissionType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "instance_admin",
-        "organization_admin",
-        "organization_editor",
-        "organization_runner",
-        "organization_reader",
-        "organization_member",
-        "workspace_owner",
-        "workspace_admin",
-        "workspace_runner",
-        "workspace_editor",
-        "workspace_reader",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InstanceAdmin => "instance_admin",
-            Self::OrganizationAdmin => "organization_admin",
-            Self::OrganizationEditor => "organization_editor",
-            Self::OrganizationRunner => "organization_runner",
-            Self::OrganizationReader => "organization_reader",
-            Self::OrganizationMember => "organization_member",
-            Self::WorkspaceOwner => "workspace_owner",
-            Self::WorkspaceAdmin => "workspace_admin",
-            Self::WorkspaceRunner => "workspace_runner",
-            Self::WorkspaceEditor => "workspace_editor",
-            Self::WorkspaceReader => "workspace_reader",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PermissionType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "instance_admin" => Self::InstanceAdmin,
-            "organization_admin" => Self::OrganizationAdmin,
-            "organization_editor" => Self::OrganizationEditor,
-            "organization_runner" => Self::OrganizationRunner,
-            "organization_reader" => Self::OrganizationReader,
-            "organization_member" => Self::OrganizationMember,
-            "workspace_owner" => Self::WorkspaceOwner,
-            "workspace_admin" => Self::WorkspaceAdmin,
-            "workspace_runner" => Self::WorkspaceRunner,
-            "workspace_editor" => Self::WorkspaceEditor,
-            "workspace_reader" => Self::WorkspaceReader,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PermissionType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for PermissionType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for PermissionType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PermissionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PermissionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    PermissionType, Unknown { InstanceAdmin = "instance_admin", OrganizationAdmin =
+    "organization_admin", OrganizationEditor = "organization_editor", OrganizationRunner
+    = "organization_runner", OrganizationReader = "organization_reader",
+    OrganizationMember = "organization_member", WorkspaceOwner = "workspace_owner",
+    WorkspaceAdmin = "workspace_admin", WorkspaceRunner = "workspace_runner",
+    WorkspaceEditor = "workspace_editor", WorkspaceReader = "workspace_reader" }
+);
 /// The `PermissionUpdateRequest` schema.
 ///
 /// Schema: `#/components/schemas/PermissionUpdateRequest`
@@ -2983,88 +1918,14 @@ pub enum PublicPermissionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for PublicPermissionType {}
-impl PublicPermissionType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "organization_admin",
-        "organization_editor",
-        "organization_runner",
-        "organization_reader",
-        "organization_member",
-        "workspace_admin",
-        "workspace_editor",
-        "workspace_runner",
-        "workspace_reader",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrganizationAdmin => "organization_admin",
-            Self::OrganizationEditor => "organization_editor",
-            Self::OrganizationRunner => "organization_runner",
-            Self::OrganizationReader => "organization_reader",
-            Self::OrganizationMember => "organization_member",
-            Self::WorkspaceAdmin => "workspace_admin",
-            Self::WorkspaceEditor => "workspace_editor",
-            Self::WorkspaceRunner => "workspace_runner",
-            Self::WorkspaceReader => "workspace_reader",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PublicPermissionType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "organization_admin" => Self::OrganizationAdmin,
-            "organization_editor" => Self::OrganizationEditor,
-            "organization_runner" => Self::OrganizationRunner,
-            "organization_reader" => Self::OrganizationReader,
-            "organization_member" => Self::OrganizationMember,
-            "workspace_admin" => Self::WorkspaceAdmin,
-            "workspace_editor" => Self::WorkspaceEditor,
-            "workspace_runner" => Self::WorkspaceRunner,
-            "workspace_reader" => Self::WorkspaceReader,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PublicPermissionType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for PublicPermissionType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for PublicPermissionType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PublicPermissionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PublicPermissionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    PublicPermissionType, Unknown { OrganizationAdmin = "organization_admin",
+    OrganizationEditor = "organization_editor", OrganizationRunner =
+    "organization_runner", OrganizationReader = "organization_reader", OrganizationMember
+    = "organization_member", WorkspaceAdmin = "workspace_admin", WorkspaceEditor =
+    "workspace_editor", WorkspaceRunner = "workspace_runner", WorkspaceReader =
+    "workspace_reader" }
+);
 /// Root Type for RedirectUrlResponse
 ///
 ///
@@ -3273,64 +2134,9 @@ pub enum RowFilteringOperationType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for RowFilteringOperationType {}
-impl RowFilteringOperationType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["EQUAL", "NOT"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equal => "EQUAL",
-            Self::Not => "NOT",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for RowFilteringOperationType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "EQUAL" => Self::Equal,
-            "NOT" => Self::Not,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for RowFilteringOperationType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for RowFilteringOperationType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for RowFilteringOperationType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RowFilteringOperationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    RowFilteringOperationType, Unknown { Equal = "EQUAL", Not = "NOT" }
+);
 /// The `SSOConfigStatus` schema.
 ///
 /// Schema: `#/components/schemas/SSOConfigStatus`
@@ -3343,64 +2149,9 @@ pub enum SsoConfigStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for SsoConfigStatus {}
-impl SsoConfigStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["draft", "active"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Active => "active",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for SsoConfigStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "draft" => Self::Draft,
-            "active" => Self::Active,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for SsoConfigStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for SsoConfigStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for SsoConfigStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for SsoConfigStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SsoConfigStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    SsoConfigStatus, Unknown { Draft = "draft", Active = "active" }
+);
 /// The `ScheduleTypeEnum` schema.
 ///
 /// Schema: `#/components/schemas/ScheduleTypeEnum`
@@ -3413,64 +2164,9 @@ pub enum ScheduleTypeEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ScheduleTypeEnum {}
-impl ScheduleTypeEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["manual", "cron"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Manual => "manual",
-            Self::Cron => "cron",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ScheduleTypeEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "manual" => Self::Manual,
-            "cron" => Self::Cron,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ScheduleTypeEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ScheduleTypeEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ScheduleTypeEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ScheduleTypeEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ScheduleTypeEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ScheduleTypeEnum, Unknown { Manual = "manual", Cron = "cron" }
+);
 /// The `ScheduleTypeWithBasicEnum` schema.
 ///
 /// Schema: `#/components/schemas/ScheduleTypeWithBasicEnum`
@@ -3485,66 +2181,10 @@ pub enum ScheduleTypeWithBasicEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ScheduleTypeWithBasicEnum {}
-impl ScheduleTypeWithBasicEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["manual", "cron", "basic"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Manual => "manual",
-            Self::Cron => "cron",
-            Self::Basic => "basic",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for ScheduleTypeWithBasicEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "manual" => Self::Manual,
-            "cron" => Self::Cron,
-            "basic" => Self::Basic,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ScheduleTypeWithBasicEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ScheduleTypeWithBasicEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ScheduleTypeWithBasicEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ScheduleTypeWithBasicEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ScheduleTypeWithBasicEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ScheduleTypeWithBasicEnum, Unknown { Manual = "manual", Cron = "cron", Basic =
+    "basic" }
+);
 /// actor or actor definition specific resource requirements. if default is set, these are the requirements that should be set for ALL jobs run for this actor definition. it is overriden by the job type specific configurations. if not set, the platform will use defaults. these values will be overriden by configuration at the connection level.
 ///
 /// Schema: `#/components/schemas/ScopedResourceRequirements`
@@ -3809,76 +2449,11 @@ pub enum StreamMapperType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for StreamMapperType {}
-impl StreamMapperType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "hashing",
-        "field-renaming",
-        "row-filtering",
-        "encryption",
-        "field-filtering",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hashing => "hashing",
-            Self::FieldRenaming => "field-renaming",
-            Self::RowFiltering => "row-filtering",
-            Self::Encryption => "encryption",
-            Self::FieldFiltering => "field-filtering",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for StreamMapperType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "hashing" => Self::Hashing,
-            "field-renaming" => Self::FieldRenaming,
-            "row-filtering" => Self::RowFiltering,
-            "encryption" => Self::Encryption,
-            "field-filtering" => Self::FieldFiltering,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for StreamMapperType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for StreamMapperType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for StreamMapperType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for StreamMapperType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StreamMapperType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    StreamMapperType, Unknown { Hashing = "hashing", FieldRenaming = "field-renaming",
+    RowFiltering = "row-filtering", Encryption = "encryption", FieldFiltering =
+    "field-filtering" }
+);
 /// The stream properties associated with a connection.
 ///
 /// Schema: `#/components/schemas/StreamProperties`
@@ -4063,66 +2638,10 @@ pub enum UserStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for UserStatus {}
-impl UserStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["invited", "registered", "disabled"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Invited => "invited",
-            Self::Registered => "registered",
-            Self::Disabled => "disabled",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for UserStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "invited" => Self::Invited,
-            "registered" => Self::Registered,
-            "disabled" => Self::Disabled,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for UserStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for UserStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for UserStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for UserStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UserStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    UserStatus, Unknown { Invited = "invited", Registered = "registered", Disabled =
+    "disabled" }
+);
 /// Root Type for UsersResponse
 ///
 /// List/Array of multiple users in an organization
@@ -4261,63 +2780,10 @@ pub enum ApplicationTokenRequestWithGrantGrantType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for ApplicationTokenRequestWithGrantGrantType {}
-impl ApplicationTokenRequestWithGrantGrantType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["client_credentials"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClientCredentials => "client_credentials",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for ApplicationTokenRequestWithGrantGrantType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "client_credentials" => Self::ClientCredentials,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for ApplicationTokenRequestWithGrantGrantType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for ApplicationTokenRequestWithGrantGrantType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for ApplicationTokenRequestWithGrantGrantType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ApplicationTokenRequestWithGrantGrantType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationTokenRequestWithGrantGrantType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ApplicationTokenRequestWithGrantGrantType, Unknown { ClientCredentials =
+    "client_credentials" }
+);
 /// Inline schema at `EncryptionMapperAESConfiguration.algorithm`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/algorithm`
@@ -4328,63 +2794,9 @@ pub enum EncryptionMapperAesConfigurationAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for EncryptionMapperAesConfigurationAlgorithm {}
-impl EncryptionMapperAesConfigurationAlgorithm {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["AES"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes => "AES",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for EncryptionMapperAesConfigurationAlgorithm {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "AES" => Self::Aes,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationAlgorithm {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for EncryptionMapperAesConfigurationAlgorithm {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for EncryptionMapperAesConfigurationAlgorithm {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for EncryptionMapperAesConfigurationAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    EncryptionMapperAesConfigurationAlgorithm, Unknown { Aes = "AES" }
+);
 /// Inline schema at `EncryptionMapperAESConfiguration.mode`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/mode`
@@ -4405,80 +2817,10 @@ pub enum EncryptionMapperAesConfigurationMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for EncryptionMapperAesConfigurationMode {}
-impl EncryptionMapperAesConfigurationMode {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "CBC",
-        "CFB",
-        "OFB",
-        "CTR",
-        "GCM",
-        "ECB",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cbc => "CBC",
-            Self::Cfb => "CFB",
-            Self::Ofb => "OFB",
-            Self::Ctr => "CTR",
-            Self::Gcm => "GCM",
-            Self::Ecb => "ECB",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for EncryptionMapperAesConfigurationMode {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "CBC" => Self::Cbc,
-            "CFB" => Self::Cfb,
-            "OFB" => Self::Ofb,
-            "CTR" => Self::Ctr,
-            "GCM" => Self::Gcm,
-            "ECB" => Self::Ecb,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationMode {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for EncryptionMapperAesConfigurationMode {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for EncryptionMapperAesConfigurationMode {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for EncryptionMapperAesConfigurationMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    EncryptionMapperAesConfigurationMode, Unknown { Cbc = "CBC", Cfb = "CFB", Ofb =
+    "OFB", Ctr = "CTR", Gcm = "GCM", Ecb = "ECB" }
+);
 /// Inline schema at `EncryptionMapperAESConfiguration.padding`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/padding`
@@ -4491,65 +2833,10 @@ pub enum EncryptionMapperAesConfigurationPadding {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for EncryptionMapperAesConfigurationPadding {}
-impl EncryptionMapperAesConfigurationPadding {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["NoPadding", "PKCS5Padding"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoPadding => "NoPadding",
-            Self::Pkcs5Padding => "PKCS5Padding",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for EncryptionMapperAesConfigurationPadding {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "NoPadding" => Self::NoPadding,
-            "PKCS5Padding" => Self::Pkcs5Padding,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationPadding {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for EncryptionMapperAesConfigurationPadding {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for EncryptionMapperAesConfigurationPadding {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for EncryptionMapperAesConfigurationPadding {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationPadding {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    EncryptionMapperAesConfigurationPadding, Unknown { NoPadding = "NoPadding",
+    Pkcs5Padding = "PKCS5Padding" }
+);
 /// Inline schema at `EncryptionMapperRSAConfiguration.algorithm`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperRSAConfiguration/properties/algorithm`
@@ -4560,63 +2847,9 @@ pub enum EncryptionMapperRsaConfigurationAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for EncryptionMapperRsaConfigurationAlgorithm {}
-impl EncryptionMapperRsaConfigurationAlgorithm {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["RSA"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa => "RSA",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String>
-for EncryptionMapperRsaConfigurationAlgorithm {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "RSA" => Self::Rsa,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for EncryptionMapperRsaConfigurationAlgorithm {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for EncryptionMapperRsaConfigurationAlgorithm {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for EncryptionMapperRsaConfigurationAlgorithm {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for EncryptionMapperRsaConfigurationAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EncryptionMapperRsaConfigurationAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    EncryptionMapperRsaConfigurationAlgorithm, Unknown { Rsa = "RSA" }
+);
 /// Inline schema at `GroupPermissionCreateRequest.Variant`.
 ///
 /// Schema: `#/components/schemas/GroupPermissionCreateRequest/oneOf`
@@ -4652,82 +2885,10 @@ pub enum HashingMapperConfigurationMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for HashingMapperConfigurationMethod {}
-impl HashingMapperConfigurationMethod {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "MD2",
-        "MD5",
-        "SHA-1",
-        "SHA-224",
-        "SHA-256",
-        "SHA-384",
-        "SHA-512",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Md2 => "MD2",
-            Self::Md5 => "MD5",
-            Self::Sha1 => "SHA-1",
-            Self::Sha224 => "SHA-224",
-            Self::Sha256 => "SHA-256",
-            Self::Sha384 => "SHA-384",
-            Self::Sha512 => "SHA-512",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for HashingMapperConfigurationMethod {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "MD2" => Self::Md2,
-            "MD5" => Self::Md5,
-            "SHA-1" => Self::Sha1,
-            "SHA-224" => Self::Sha224,
-            "SHA-256" => Self::Sha256,
-            "SHA-384" => Self::Sha384,
-            "SHA-512" => Self::Sha512,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for HashingMapperConfigurationMethod {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for HashingMapperConfigurationMethod {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for HashingMapperConfigurationMethod {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for HashingMapperConfigurationMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HashingMapperConfigurationMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    HashingMapperConfigurationMethod, Unknown { Md2 = "MD2", Md5 = "MD5", Sha1 = "SHA-1",
+    Sha224 = "SHA-224", Sha256 = "SHA-256", Sha384 = "SHA-384", Sha512 = "SHA-512" }
+);
 /// Inline schema at `PublicAccessTokenResponse.token_type`.
 ///
 /// Schema: `#/components/schemas/PublicAccessTokenResponse/properties/token_type`
@@ -4738,62 +2899,9 @@ pub enum PublicAccessTokenResponseTokenType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for PublicAccessTokenResponseTokenType {}
-impl PublicAccessTokenResponseTokenType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["Bearer"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bearer => "Bearer",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for PublicAccessTokenResponseTokenType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Bearer" => Self::Bearer,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for PublicAccessTokenResponseTokenType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for PublicAccessTokenResponseTokenType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for PublicAccessTokenResponseTokenType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for PublicAccessTokenResponseTokenType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponseTokenType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    PublicAccessTokenResponseTokenType, Unknown { Bearer = "Bearer" }
+);
 /// Inline schema at `RowFilteringOperationEqual.type`.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationEqual/properties/type`
@@ -4804,62 +2912,9 @@ pub enum RowFilteringOperationEqualType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for RowFilteringOperationEqualType {}
-impl RowFilteringOperationEqualType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["EQUAL"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equal => "EQUAL",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for RowFilteringOperationEqualType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "EQUAL" => Self::Equal,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for RowFilteringOperationEqualType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for RowFilteringOperationEqualType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for RowFilteringOperationEqualType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RowFilteringOperationEqualType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationEqualType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    RowFilteringOperationEqualType, Unknown { Equal = "EQUAL" }
+);
 /// Inline schema at `RowFilteringOperationNot.type`.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationNot/properties/type`
@@ -4870,59 +2925,4 @@ pub enum RowFilteringOperationNotType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-impl ::std::cmp::Eq for RowFilteringOperationNotType {}
-impl RowFilteringOperationNotType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["NOT"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Not => "NOT",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::convert::From<::std::string::String> for RowFilteringOperationNotType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "NOT" => Self::Not,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-impl ::std::convert::From<&str> for RowFilteringOperationNotType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-impl ::std::str::FromStr for RowFilteringOperationNotType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-impl ::std::fmt::Display for RowFilteringOperationNotType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for RowFilteringOperationNotType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationNotType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(RowFilteringOperationNotType, Unknown { Not = "NOT" });

@@ -395,86 +395,12 @@ pub enum ActorListSortKey {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "destination", feature = "source"))]
-impl ::std::cmp::Eq for ActorListSortKey {}
-#[cfg(any(feature = "destination", feature = "source"))]
-impl ActorListSortKey {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "actorName_asc",
-        "actorName_desc",
-        "actorDefinitionName_asc",
-        "actorDefinitionName_desc",
-        "lastSync_asc",
-        "lastSync_desc",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ActorNameAsc => "actorName_asc",
-            Self::ActorNameDesc => "actorName_desc",
-            Self::ActorDefinitionNameAsc => "actorDefinitionName_asc",
-            Self::ActorDefinitionNameDesc => "actorDefinitionName_desc",
-            Self::LastSyncAsc => "lastSync_asc",
-            Self::LastSyncDesc => "lastSync_desc",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "destination", feature = "source"))]
-impl ::std::convert::From<::std::string::String> for ActorListSortKey {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "actorName_asc" => Self::ActorNameAsc,
-            "actorName_desc" => Self::ActorNameDesc,
-            "actorDefinitionName_asc" => Self::ActorDefinitionNameAsc,
-            "actorDefinitionName_desc" => Self::ActorDefinitionNameDesc,
-            "lastSync_asc" => Self::LastSyncAsc,
-            "lastSync_desc" => Self::LastSyncDesc,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "destination", feature = "source"))]
-impl ::std::convert::From<&str> for ActorListSortKey {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "destination", feature = "source"))]
-impl ::std::str::FromStr for ActorListSortKey {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "destination", feature = "source"))]
-impl ::std::fmt::Display for ActorListSortKey {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "destination", feature = "source"))]
-impl ::serde::Serialize for ActorListSortKey {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "destination", feature = "source"))]
-impl<'de> ::serde::Deserialize<'de> for ActorListSortKey {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ActorListSortKey, Unknown { ActorNameAsc = "actorName_asc", ActorNameDesc =
+    "actorName_desc", ActorDefinitionNameAsc = "actorDefinitionName_asc",
+    ActorDefinitionNameDesc = "actorDefinitionName_desc", LastSyncAsc = "lastSync_asc",
+    LastSyncDesc = "lastSync_desc" }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -505,127 +431,9 @@ pub enum ActorStatus {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for ActorStatus {}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ActorStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["active", "inactive"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for ActorStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for ActorStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for ActorStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for ActorStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for ActorStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ActorStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ActorStatus, Unknown { Active = "active", Inactive = "inactive" }
+);
 #[cfg(
     any(
         feature = "actor-definition-version",
@@ -656,127 +464,9 @@ pub enum ActorType {
         feature = "connector-documentation"
     )
 )]
-impl ::std::cmp::Eq for ActorType {}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "connection",
-        feature = "connector-documentation"
-    )
-)]
-impl ActorType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["source", "destination"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "source",
-            Self::Destination => "destination",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "connection",
-        feature = "connector-documentation"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for ActorType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "source" => Self::Source,
-            "destination" => Self::Destination,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "connection",
-        feature = "connector-documentation"
-    )
-)]
-impl ::std::convert::From<&str> for ActorType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "connection",
-        feature = "connector-documentation"
-    )
-)]
-impl ::std::str::FromStr for ActorType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "connection",
-        feature = "connector-documentation"
-    )
-)]
-impl ::std::fmt::Display for ActorType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "connection",
-        feature = "connector-documentation"
-    )
-)]
-impl ::serde::Serialize for ActorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "connection",
-        feature = "connector-documentation"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ActorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ActorType, Unknown { Source = "source", Destination = "destination" }
+);
 #[cfg(
     any(
         feature = "public",
@@ -807,127 +497,9 @@ pub enum ActorTypeEnum {
         feature = "workspaces"
     )
 )]
-impl ::std::cmp::Eq for ActorTypeEnum {}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-organizations",
-        feature = "organizations",
-        feature = "public-workspaces",
-        feature = "workspaces"
-    )
-)]
-impl ActorTypeEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["source", "destination"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "source",
-            Self::Destination => "destination",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-organizations",
-        feature = "organizations",
-        feature = "public-workspaces",
-        feature = "workspaces"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for ActorTypeEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "source" => Self::Source,
-            "destination" => Self::Destination,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-organizations",
-        feature = "organizations",
-        feature = "public-workspaces",
-        feature = "workspaces"
-    )
-)]
-impl ::std::convert::From<&str> for ActorTypeEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-organizations",
-        feature = "organizations",
-        feature = "public-workspaces",
-        feature = "workspaces"
-    )
-)]
-impl ::std::str::FromStr for ActorTypeEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-organizations",
-        feature = "organizations",
-        feature = "public-workspaces",
-        feature = "workspaces"
-    )
-)]
-impl ::std::fmt::Display for ActorTypeEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-organizations",
-        feature = "organizations",
-        feature = "public-workspaces",
-        feature = "workspaces"
-    )
-)]
-impl ::serde::Serialize for ActorTypeEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-organizations",
-        feature = "organizations",
-        feature = "public-workspaces",
-        feature = "workspaces"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ActorTypeEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ActorTypeEnum, Unknown { Source = "source", Destination = "destination" }
+);
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// The `ActorUpdateRequest` schema.
 ///
@@ -1723,122 +1295,10 @@ pub enum AttemptStatus {
         feature = "jobs-2"
     )
 )]
-impl ::std::cmp::Eq for AttemptStatus {}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "connection",
-        feature = "jobs-2"
-    )
-)]
-impl AttemptStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["running", "failed", "succeeded"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "running",
-            Self::Failed => "failed",
-            Self::Succeeded => "succeeded",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "connection",
-        feature = "jobs-2"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for AttemptStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "running" => Self::Running,
-            "failed" => Self::Failed,
-            "succeeded" => Self::Succeeded,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "connection",
-        feature = "jobs-2"
-    )
-)]
-impl ::std::convert::From<&str> for AttemptStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "connection",
-        feature = "jobs-2"
-    )
-)]
-impl ::std::str::FromStr for AttemptStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "connection",
-        feature = "jobs-2"
-    )
-)]
-impl ::std::fmt::Display for AttemptStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "connection",
-        feature = "jobs-2"
-    )
-)]
-impl ::serde::Serialize for AttemptStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "connection",
-        feature = "jobs-2"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for AttemptStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    AttemptStatus, Unknown { Running = "running", Failed = "failed", Succeeded =
+    "succeeded" }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -2062,77 +1522,10 @@ pub enum AuthProvider {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "user")]
-impl ::std::cmp::Eq for AuthProvider {}
-#[cfg(feature = "user")]
-impl AuthProvider {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "airbyte",
-        "google_identity_platform",
-        "keycloak",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Airbyte => "airbyte",
-            Self::GoogleIdentityPlatform => "google_identity_platform",
-            Self::Keycloak => "keycloak",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "user")]
-impl ::std::convert::From<::std::string::String> for AuthProvider {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "airbyte" => Self::Airbyte,
-            "google_identity_platform" => Self::GoogleIdentityPlatform,
-            "keycloak" => Self::Keycloak,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "user")]
-impl ::std::convert::From<&str> for AuthProvider {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "user")]
-impl ::std::str::FromStr for AuthProvider {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "user")]
-impl ::std::fmt::Display for AuthProvider {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "user")]
-impl ::serde::Serialize for AuthProvider {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "user")]
-impl<'de> ::serde::Deserialize<'de> for AuthProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    AuthProvider, Unknown { Airbyte = "airbyte", GoogleIdentityPlatform =
+    "google_identity_platform", Keycloak = "keycloak" }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `BaseActorDefinitionVersionInfo` schema.
 ///
@@ -3056,134 +2449,19 @@ pub enum ConnectionEventType {
     Unknown2(::std::string::String),
 }
 #[cfg(feature = "connection")]
-impl ::std::cmp::Eq for ConnectionEventType {}
-#[cfg(feature = "connection")]
-impl ConnectionEventType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "SYNC_STARTED",
-        "SYNC_SUCCEEDED",
-        "SYNC_INCOMPLETE",
-        "SYNC_FAILED",
-        "SYNC_CANCELLED",
-        "REFRESH_STARTED",
-        "REFRESH_SUCCEEDED",
-        "REFRESH_INCOMPLETE",
-        "REFRESH_FAILED",
-        "REFRESH_CANCELLED",
-        "CLEAR_STARTED",
-        "CLEAR_SUCCEEDED",
-        "CLEAR_INCOMPLETE",
-        "CLEAR_FAILED",
-        "CLEAR_CANCELLED",
-        "CONNECTION_SETTINGS_UPDATE",
-        "CONNECTION_ENABLED",
-        "CONNECTION_DISABLED",
-        "SCHEMA_UPDATE",
-        "SCHEMA_CONFIG_UPDATE",
-        "CONNECTOR_UPDATE",
-        "UNKNOWN",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SyncStarted => "SYNC_STARTED",
-            Self::SyncSucceeded => "SYNC_SUCCEEDED",
-            Self::SyncIncomplete => "SYNC_INCOMPLETE",
-            Self::SyncFailed => "SYNC_FAILED",
-            Self::SyncCancelled => "SYNC_CANCELLED",
-            Self::RefreshStarted => "REFRESH_STARTED",
-            Self::RefreshSucceeded => "REFRESH_SUCCEEDED",
-            Self::RefreshIncomplete => "REFRESH_INCOMPLETE",
-            Self::RefreshFailed => "REFRESH_FAILED",
-            Self::RefreshCancelled => "REFRESH_CANCELLED",
-            Self::ClearStarted => "CLEAR_STARTED",
-            Self::ClearSucceeded => "CLEAR_SUCCEEDED",
-            Self::ClearIncomplete => "CLEAR_INCOMPLETE",
-            Self::ClearFailed => "CLEAR_FAILED",
-            Self::ClearCancelled => "CLEAR_CANCELLED",
-            Self::ConnectionSettingsUpdate => "CONNECTION_SETTINGS_UPDATE",
-            Self::ConnectionEnabled => "CONNECTION_ENABLED",
-            Self::ConnectionDisabled => "CONNECTION_DISABLED",
-            Self::SchemaUpdate => "SCHEMA_UPDATE",
-            Self::SchemaConfigUpdate => "SCHEMA_CONFIG_UPDATE",
-            Self::ConnectorUpdate => "CONNECTOR_UPDATE",
-            Self::Unknown => "UNKNOWN",
-            Self::Unknown2(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "connection")]
-impl ::std::convert::From<::std::string::String> for ConnectionEventType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "SYNC_STARTED" => Self::SyncStarted,
-            "SYNC_SUCCEEDED" => Self::SyncSucceeded,
-            "SYNC_INCOMPLETE" => Self::SyncIncomplete,
-            "SYNC_FAILED" => Self::SyncFailed,
-            "SYNC_CANCELLED" => Self::SyncCancelled,
-            "REFRESH_STARTED" => Self::RefreshStarted,
-            "REFRESH_SUCCEEDED" => Self::RefreshSucceeded,
-            "REFRESH_INCOMPLETE" => Self::RefreshIncomplete,
-            "REFRESH_FAILED" => Self::RefreshFailed,
-            "REFRESH_CANCELLED" => Self::RefreshCancelled,
-            "CLEAR_STARTED" => Self::ClearStarted,
-            "CLEAR_SUCCEEDED" => Self::ClearSucceeded,
-            "CLEAR_INCOMPLETE" => Self::ClearIncomplete,
-            "CLEAR_FAILED" => Self::ClearFailed,
-            "CLEAR_CANCELLED" => Self::ClearCancelled,
-            "CONNECTION_SETTINGS_UPDATE" => Self::ConnectionSettingsUpdate,
-            "CONNECTION_ENABLED" => Self::ConnectionEnabled,
-            "CONNECTION_DISABLED" => Self::ConnectionDisabled,
-            "SCHEMA_UPDATE" => Self::SchemaUpdate,
-            "SCHEMA_CONFIG_UPDATE" => Self::SchemaConfigUpdate,
-            "CONNECTOR_UPDATE" => Self::ConnectorUpdate,
-            "UNKNOWN" => Self::Unknown,
-            _ => Self::Unknown2(value),
-        }
-    }
-}
-#[cfg(feature = "connection")]
-impl ::std::convert::From<&str> for ConnectionEventType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "connection")]
-impl ::std::str::FromStr for ConnectionEventType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "connection")]
-impl ::std::fmt::Display for ConnectionEventType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "connection")]
-impl ::serde::Serialize for ConnectionEventType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "connection")]
-impl<'de> ::serde::Deserialize<'de> for ConnectionEventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectionEventType, Unknown2 { SyncStarted = "SYNC_STARTED", SyncSucceeded =
+    "SYNC_SUCCEEDED", SyncIncomplete = "SYNC_INCOMPLETE", SyncFailed = "SYNC_FAILED",
+    SyncCancelled = "SYNC_CANCELLED", RefreshStarted = "REFRESH_STARTED",
+    RefreshSucceeded = "REFRESH_SUCCEEDED", RefreshIncomplete = "REFRESH_INCOMPLETE",
+    RefreshFailed = "REFRESH_FAILED", RefreshCancelled = "REFRESH_CANCELLED",
+    ClearStarted = "CLEAR_STARTED", ClearSucceeded = "CLEAR_SUCCEEDED", ClearIncomplete =
+    "CLEAR_INCOMPLETE", ClearFailed = "CLEAR_FAILED", ClearCancelled = "CLEAR_CANCELLED",
+    ConnectionSettingsUpdate = "CONNECTION_SETTINGS_UPDATE", ConnectionEnabled =
+    "CONNECTION_ENABLED", ConnectionDisabled = "CONNECTION_DISABLED", SchemaUpdate =
+    "SCHEMA_UPDATE", SchemaConfigUpdate = "SCHEMA_CONFIG_UPDATE", ConnectorUpdate =
+    "CONNECTOR_UPDATE", Unknown = "UNKNOWN" }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionEventWithDetails` schema.
 ///
@@ -3737,122 +3015,9 @@ pub enum ConnectionScheduleType {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for ConnectionScheduleType {}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ConnectionScheduleType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["manual", "basic", "cron"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Manual => "manual",
-            Self::Basic => "basic",
-            Self::Cron => "cron",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for ConnectionScheduleType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "manual" => Self::Manual,
-            "basic" => Self::Basic,
-            "cron" => Self::Cron,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for ConnectionScheduleType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for ConnectionScheduleType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for ConnectionScheduleType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for ConnectionScheduleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectionScheduleType, Unknown { Manual = "manual", Basic = "basic", Cron = "cron" }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionSearch` schema.
 ///
@@ -3971,129 +3136,10 @@ pub enum ConnectionStateType {
         feature = "web-backend"
     )
 )]
-impl ::std::cmp::Eq for ConnectionStateType {}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "state",
-        feature = "web-backend"
-    )
-)]
-impl ConnectionStateType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "global",
-        "stream",
-        "legacy",
-        "not_set",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Global => "global",
-            Self::Stream => "stream",
-            Self::Legacy => "legacy",
-            Self::NotSet => "not_set",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "state",
-        feature = "web-backend"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for ConnectionStateType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "global" => Self::Global,
-            "stream" => Self::Stream,
-            "legacy" => Self::Legacy,
-            "not_set" => Self::NotSet,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "state",
-        feature = "web-backend"
-    )
-)]
-impl ::std::convert::From<&str> for ConnectionStateType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "state",
-        feature = "web-backend"
-    )
-)]
-impl ::std::str::FromStr for ConnectionStateType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "state",
-        feature = "web-backend"
-    )
-)]
-impl ::std::fmt::Display for ConnectionStateType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "state",
-        feature = "web-backend"
-    )
-)]
-impl ::serde::Serialize for ConnectionStateType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "state",
-        feature = "web-backend"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ConnectionStateType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectionStateType, Unknown { Global = "global", Stream = "stream", Legacy =
+    "legacy", NotSet = "not_set" }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -4130,143 +3176,10 @@ pub enum ConnectionStatus {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for ConnectionStatus {}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ConnectionStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "active",
-        "inactive",
-        "deprecated",
-        "locked",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Deprecated => "deprecated",
-            Self::Locked => "locked",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for ConnectionStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
-            "deprecated" => Self::Deprecated,
-            "locked" => Self::Locked,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for ConnectionStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for ConnectionStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for ConnectionStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for ConnectionStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ConnectionStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectionStatus, Unknown { Active = "active", Inactive = "inactive", Deprecated =
+    "deprecated", Locked = "locked" }
+);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// The `ConnectionStatusEnum` schema.
 ///
@@ -4285,80 +3198,10 @@ pub enum ConnectionStatusEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::cmp::Eq for ConnectionStatusEnum {}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ConnectionStatusEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "active",
-        "inactive",
-        "deprecated",
-        "locked",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-            Self::Deprecated => "deprecated",
-            Self::Locked => "locked",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::convert::From<::std::string::String> for ConnectionStatusEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
-            "deprecated" => Self::Deprecated,
-            "locked" => Self::Locked,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::convert::From<&str> for ConnectionStatusEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::str::FromStr for ConnectionStatusEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::fmt::Display for ConnectionStatusEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::serde::Serialize for ConnectionStatusEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl<'de> ::serde::Deserialize<'de> for ConnectionStatusEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectionStatusEnum, Unknown { Active = "active", Inactive = "inactive", Deprecated
+    = "deprecated", Locked = "locked" }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionStatusRead` schema.
 ///
@@ -4547,151 +3390,15 @@ pub enum ConnectionSyncModeEnum {
         feature = "streams"
     )
 )]
-impl ::std::cmp::Eq for ConnectionSyncModeEnum {}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "public-streams",
-        feature = "streams"
-    )
-)]
-impl ConnectionSyncModeEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "full_refresh_overwrite",
-        "full_refresh_overwrite_deduped",
-        "full_refresh_append",
-        "full_refresh_update",
-        "full_refresh_soft_delete",
-        "incremental_append",
-        "incremental_deduped_history",
-        "incremental_update",
-        "incremental_soft_delete",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullRefreshOverwrite => "full_refresh_overwrite",
-            Self::FullRefreshOverwriteDeduped => "full_refresh_overwrite_deduped",
-            Self::FullRefreshAppend => "full_refresh_append",
-            Self::FullRefreshUpdate => "full_refresh_update",
-            Self::FullRefreshSoftDelete => "full_refresh_soft_delete",
-            Self::IncrementalAppend => "incremental_append",
-            Self::IncrementalDedupedHistory => "incremental_deduped_history",
-            Self::IncrementalUpdate => "incremental_update",
-            Self::IncrementalSoftDelete => "incremental_soft_delete",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "public-streams",
-        feature = "streams"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for ConnectionSyncModeEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "full_refresh_overwrite" => Self::FullRefreshOverwrite,
-            "full_refresh_overwrite_deduped" => Self::FullRefreshOverwriteDeduped,
-            "full_refresh_append" => Self::FullRefreshAppend,
-            "full_refresh_update" => Self::FullRefreshUpdate,
-            "full_refresh_soft_delete" => Self::FullRefreshSoftDelete,
-            "incremental_append" => Self::IncrementalAppend,
-            "incremental_deduped_history" => Self::IncrementalDedupedHistory,
-            "incremental_update" => Self::IncrementalUpdate,
-            "incremental_soft_delete" => Self::IncrementalSoftDelete,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "public-streams",
-        feature = "streams"
-    )
-)]
-impl ::std::convert::From<&str> for ConnectionSyncModeEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "public-streams",
-        feature = "streams"
-    )
-)]
-impl ::std::str::FromStr for ConnectionSyncModeEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "public-streams",
-        feature = "streams"
-    )
-)]
-impl ::std::fmt::Display for ConnectionSyncModeEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "public-streams",
-        feature = "streams"
-    )
-)]
-impl ::serde::Serialize for ConnectionSyncModeEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "public-streams",
-        feature = "streams"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ConnectionSyncModeEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectionSyncModeEnum, Unknown { FullRefreshOverwrite = "full_refresh_overwrite",
+    FullRefreshOverwriteDeduped = "full_refresh_overwrite_deduped", FullRefreshAppend =
+    "full_refresh_append", FullRefreshUpdate = "full_refresh_update",
+    FullRefreshSoftDelete = "full_refresh_soft_delete", IncrementalAppend =
+    "incremental_append", IncrementalDedupedHistory = "incremental_deduped_history",
+    IncrementalUpdate = "incremental_update", IncrementalSoftDelete =
+    "incremental_soft_delete" }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionSyncProgressRead` schema.
 ///
@@ -4777,89 +3484,11 @@ pub enum ConnectionSyncStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connection")]
-impl ::std::cmp::Eq for ConnectionSyncStatus {}
-#[cfg(feature = "connection")]
-impl ConnectionSyncStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "running",
-        "queued",
-        "failed",
-        "paused",
-        "pending",
-        "incomplete",
-        "synced",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "running",
-            Self::Queued => "queued",
-            Self::Failed => "failed",
-            Self::Paused => "paused",
-            Self::Pending => "pending",
-            Self::Incomplete => "incomplete",
-            Self::Synced => "synced",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "connection")]
-impl ::std::convert::From<::std::string::String> for ConnectionSyncStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "running" => Self::Running,
-            "queued" => Self::Queued,
-            "failed" => Self::Failed,
-            "paused" => Self::Paused,
-            "pending" => Self::Pending,
-            "incomplete" => Self::Incomplete,
-            "synced" => Self::Synced,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "connection")]
-impl ::std::convert::From<&str> for ConnectionSyncStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "connection")]
-impl ::std::str::FromStr for ConnectionSyncStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "connection")]
-impl ::std::fmt::Display for ConnectionSyncStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "connection")]
-impl ::serde::Serialize for ConnectionSyncStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "connection")]
-impl<'de> ::serde::Deserialize<'de> for ConnectionSyncStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectionSyncStatus, Unknown { Running = "running", Queued = "queued", Failed =
+    "failed", Paused = "paused", Pending = "pending", Incomplete = "incomplete", Synced =
+    "synced" }
+);
 #[cfg(feature = "connection")]
 /// Used to apply a patch-style update to a connection, which means that null properties remain unchanged
 ///
@@ -6120,95 +4749,12 @@ pub enum ConnectorRolloutState {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-rollout")]
-impl ::std::cmp::Eq for ConnectorRolloutState {}
-#[cfg(feature = "connector-rollout")]
-impl ConnectorRolloutState {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "initialized",
-        "workflow_started",
-        "in_progress",
-        "paused",
-        "finalizing",
-        "succeeded",
-        "errored",
-        "failed_rolled_back",
-        "canceled",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initialized => "initialized",
-            Self::WorkflowStarted => "workflow_started",
-            Self::InProgress => "in_progress",
-            Self::Paused => "paused",
-            Self::Finalizing => "finalizing",
-            Self::Succeeded => "succeeded",
-            Self::Errored => "errored",
-            Self::FailedRolledBack => "failed_rolled_back",
-            Self::Canceled => "canceled",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::std::convert::From<::std::string::String> for ConnectorRolloutState {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "initialized" => Self::Initialized,
-            "workflow_started" => Self::WorkflowStarted,
-            "in_progress" => Self::InProgress,
-            "paused" => Self::Paused,
-            "finalizing" => Self::Finalizing,
-            "succeeded" => Self::Succeeded,
-            "errored" => Self::Errored,
-            "failed_rolled_back" => Self::FailedRolledBack,
-            "canceled" => Self::Canceled,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::std::convert::From<&str> for ConnectorRolloutState {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::std::str::FromStr for ConnectorRolloutState {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::std::fmt::Display for ConnectorRolloutState {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::serde::Serialize for ConnectorRolloutState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectorRolloutState, Unknown { Initialized = "initialized", WorkflowStarted =
+    "workflow_started", InProgress = "in_progress", Paused = "paused", Finalizing =
+    "finalizing", Succeeded = "succeeded", Errored = "errored", FailedRolledBack =
+    "failed_rolled_back", Canceled = "canceled" }
+);
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutStateTerminal` schema.
 ///
@@ -6225,77 +4771,10 @@ pub enum ConnectorRolloutStateTerminal {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-rollout")]
-impl ::std::cmp::Eq for ConnectorRolloutStateTerminal {}
-#[cfg(feature = "connector-rollout")]
-impl ConnectorRolloutStateTerminal {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "succeeded",
-        "failed_rolled_back",
-        "canceled",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::FailedRolledBack => "failed_rolled_back",
-            Self::Canceled => "canceled",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::std::convert::From<::std::string::String> for ConnectorRolloutStateTerminal {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "succeeded" => Self::Succeeded,
-            "failed_rolled_back" => Self::FailedRolledBack,
-            "canceled" => Self::Canceled,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::std::convert::From<&str> for ConnectorRolloutStateTerminal {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::std::str::FromStr for ConnectorRolloutStateTerminal {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::std::fmt::Display for ConnectorRolloutStateTerminal {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::serde::Serialize for ConnectorRolloutStateTerminal {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutStateTerminal {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectorRolloutStateTerminal, Unknown { Succeeded = "succeeded", FailedRolledBack =
+    "failed_rolled_back", Canceled = "canceled" }
+);
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutStrategy` schema.
 ///
@@ -6312,73 +4791,10 @@ pub enum ConnectorRolloutStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-rollout")]
-impl ::std::cmp::Eq for ConnectorRolloutStrategy {}
-#[cfg(feature = "connector-rollout")]
-impl ConnectorRolloutStrategy {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["manual", "automated", "overridden"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Manual => "manual",
-            Self::Automated => "automated",
-            Self::Overridden => "overridden",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::std::convert::From<::std::string::String> for ConnectorRolloutStrategy {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "manual" => Self::Manual,
-            "automated" => Self::Automated,
-            "overridden" => Self::Overridden,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::std::convert::From<&str> for ConnectorRolloutStrategy {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::std::str::FromStr for ConnectorRolloutStrategy {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::std::fmt::Display for ConnectorRolloutStrategy {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::serde::Serialize for ConnectorRolloutStrategy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutStrategy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectorRolloutStrategy, Unknown { Manual = "manual", Automated = "automated",
+    Overridden = "overridden" }
+);
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutTierFilter` schema.
 ///
@@ -6450,113 +4866,9 @@ pub enum ConnectorType {
         feature = "connector-definitions"
     )
 )]
-impl ::std::cmp::Eq for ConnectorType {}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connector-definitions",
-        feature = "connector-definitions"
-    )
-)]
-impl ConnectorType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["source", "destination"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "source",
-            Self::Destination => "destination",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connector-definitions",
-        feature = "connector-definitions"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for ConnectorType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "source" => Self::Source,
-            "destination" => Self::Destination,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connector-definitions",
-        feature = "connector-definitions"
-    )
-)]
-impl ::std::convert::From<&str> for ConnectorType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connector-definitions",
-        feature = "connector-definitions"
-    )
-)]
-impl ::std::str::FromStr for ConnectorType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connector-definitions",
-        feature = "connector-definitions"
-    )
-)]
-impl ::std::fmt::Display for ConnectorType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connector-definitions",
-        feature = "connector-definitions"
-    )
-)]
-impl ::serde::Serialize for ConnectorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connector-definitions",
-        feature = "connector-definitions"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ConnectorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectorType, Unknown { Source = "source", Destination = "destination" }
+);
 #[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 /// The `ConsumptionTimeWindow` schema.
 ///
@@ -6573,77 +4885,10 @@ pub enum ConsumptionTimeWindow {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
-impl ::std::cmp::Eq for ConsumptionTimeWindow {}
-#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
-impl ConsumptionTimeWindow {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "lastMonth",
-        "lastSixMonths",
-        "lastYear",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LastMonth => "lastMonth",
-            Self::LastSixMonths => "lastSixMonths",
-            Self::LastYear => "lastYear",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
-impl ::std::convert::From<::std::string::String> for ConsumptionTimeWindow {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "lastMonth" => Self::LastMonth,
-            "lastSixMonths" => Self::LastSixMonths,
-            "lastYear" => Self::LastYear,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
-impl ::std::convert::From<&str> for ConsumptionTimeWindow {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
-impl ::std::str::FromStr for ConsumptionTimeWindow {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
-impl ::std::fmt::Display for ConsumptionTimeWindow {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
-impl ::serde::Serialize for ConsumptionTimeWindow {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
-impl<'de> ::serde::Deserialize<'de> for ConsumptionTimeWindow {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConsumptionTimeWindow, Unknown { LastMonth = "lastMonth", LastSixMonths =
+    "lastSixMonths", LastYear = "lastYear" }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `ContributionInfo` schema.
 ///
@@ -6921,75 +5166,10 @@ pub enum CustomerTier {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-rollout")]
-impl ::std::cmp::Eq for CustomerTier {}
-#[cfg(feature = "connector-rollout")]
-impl CustomerTier {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["TIER_0", "TIER_1", "TIER_2", "ALL"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tier0 => "TIER_0",
-            Self::Tier1 => "TIER_1",
-            Self::Tier2 => "TIER_2",
-            Self::All => "ALL",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::std::convert::From<::std::string::String> for CustomerTier {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "TIER_0" => Self::Tier0,
-            "TIER_1" => Self::Tier1,
-            "TIER_2" => Self::Tier2,
-            "ALL" => Self::All,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::std::convert::From<&str> for CustomerTier {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::std::str::FromStr for CustomerTier {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::std::fmt::Display for CustomerTier {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl ::serde::Serialize for CustomerTier {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-rollout")]
-impl<'de> ::serde::Deserialize<'de> for CustomerTier {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomerTier, Unknown { Tier0 = "TIER_0", Tier1 = "TIER_1", Tier2 = "TIER_2", All =
+    "ALL" }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -7025,83 +5205,10 @@ pub enum DataType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-impl ::std::cmp::Eq for DataType {}
-#[cfg(feature = "unreferenced-types")]
-impl DataType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "string",
-        "number",
-        "boolean",
-        "object",
-        "array",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "string",
-            Self::Number => "number",
-            Self::Boolean => "boolean",
-            Self::Object => "object",
-            Self::Array => "array",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<::std::string::String> for DataType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "string" => Self::String,
-            "number" => Self::Number,
-            "boolean" => Self::Boolean,
-            "object" => Self::Object,
-            "array" => Self::Array,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<&str> for DataType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::str::FromStr for DataType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::fmt::Display for DataType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::serde::Serialize for DataType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl<'de> ::serde::Deserialize<'de> for DataType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    DataType, Unknown { String = "string", Number = "number", Boolean = "boolean", Object
+    = "object", Array = "array" }
+);
 #[cfg(feature = "organization")]
 /// The `DataWorkerUsage` schema.
 ///
@@ -7728,119 +5835,14 @@ pub enum DbMigrationState {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-impl ::std::cmp::Eq for DbMigrationState {}
-#[cfg(feature = "unreferenced-types")]
-impl DbMigrationState {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "pending",
-        "above_target",
-        "below_baseline",
-        "baseline",
-        "ignored",
-        "missing_success",
-        "missing_failed",
-        "success",
-        "undone",
-        "available",
-        "failed",
-        "out_of_order",
-        "future_success",
-        "future_failed",
-        "outdated",
-        "superseded",
-        "deleted",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::AboveTarget => "above_target",
-            Self::BelowBaseline => "below_baseline",
-            Self::Baseline => "baseline",
-            Self::Ignored => "ignored",
-            Self::MissingSuccess => "missing_success",
-            Self::MissingFailed => "missing_failed",
-            Self::Success => "success",
-            Self::Undone => "undone",
-            Self::Available => "available",
-            Self::Failed => "failed",
-            Self::OutOfOrder => "out_of_order",
-            Self::FutureSuccess => "future_success",
-            Self::FutureFailed => "future_failed",
-            Self::Outdated => "outdated",
-            Self::Superseded => "superseded",
-            Self::Deleted => "deleted",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<::std::string::String> for DbMigrationState {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "pending" => Self::Pending,
-            "above_target" => Self::AboveTarget,
-            "below_baseline" => Self::BelowBaseline,
-            "baseline" => Self::Baseline,
-            "ignored" => Self::Ignored,
-            "missing_success" => Self::MissingSuccess,
-            "missing_failed" => Self::MissingFailed,
-            "success" => Self::Success,
-            "undone" => Self::Undone,
-            "available" => Self::Available,
-            "failed" => Self::Failed,
-            "out_of_order" => Self::OutOfOrder,
-            "future_success" => Self::FutureSuccess,
-            "future_failed" => Self::FutureFailed,
-            "outdated" => Self::Outdated,
-            "superseded" => Self::Superseded,
-            "deleted" => Self::Deleted,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<&str> for DbMigrationState {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::str::FromStr for DbMigrationState {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::fmt::Display for DbMigrationState {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::serde::Serialize for DbMigrationState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl<'de> ::serde::Deserialize<'de> for DbMigrationState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    DbMigrationState, Unknown { Pending = "pending", AboveTarget = "above_target",
+    BelowBaseline = "below_baseline", Baseline = "baseline", Ignored = "ignored",
+    MissingSuccess = "missing_success", MissingFailed = "missing_failed", Success =
+    "success", Undone = "undone", Available = "available", Failed = "failed", OutOfOrder
+    = "out_of_order", FutureSuccess = "future_success", FutureFailed = "future_failed",
+    Outdated = "outdated", Superseded = "superseded", Deleted = "deleted" }
+);
 #[cfg(feature = "workspace")]
 /// A dbt Cloud job
 ///
@@ -7897,134 +5899,9 @@ pub enum DeadlineAction {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for DeadlineAction {}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl DeadlineAction {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["auto_upgrade", "disable"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AutoUpgrade => "auto_upgrade",
-            Self::Disable => "disable",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for DeadlineAction {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "auto_upgrade" => Self::AutoUpgrade,
-            "disable" => Self::Disable,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for DeadlineAction {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for DeadlineAction {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for DeadlineAction {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for DeadlineAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for DeadlineAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    DeadlineAction, Unknown { AutoUpgrade = "auto_upgrade", Disable = "disable" }
+);
 #[cfg(
     any(
         feature = "public",
@@ -9176,184 +7053,11 @@ pub enum DestinationSyncMode {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for DestinationSyncMode {}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl DestinationSyncMode {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "append",
-        "overwrite",
-        "append_dedup",
-        "overwrite_dedup",
-        "update",
-        "soft_delete",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Append => "append",
-            Self::Overwrite => "overwrite",
-            Self::AppendDedup => "append_dedup",
-            Self::OverwriteDedup => "overwrite_dedup",
-            Self::Update => "update",
-            Self::SoftDelete => "soft_delete",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for DestinationSyncMode {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "append" => Self::Append,
-            "overwrite" => Self::Overwrite,
-            "append_dedup" => Self::AppendDedup,
-            "overwrite_dedup" => Self::OverwriteDedup,
-            "update" => Self::Update,
-            "soft_delete" => Self::SoftDelete,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for DestinationSyncMode {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for DestinationSyncMode {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for DestinationSyncMode {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for DestinationSyncMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for DestinationSyncMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    DestinationSyncMode, Unknown { Append = "append", Overwrite = "overwrite",
+    AppendDedup = "append_dedup", OverwriteDedup = "overwrite_dedup", Update = "update",
+    SoftDelete = "soft_delete" }
+);
 #[cfg(feature = "destination")]
 /// The `DestinationUpdate` schema.
 ///
@@ -9784,71 +7488,9 @@ pub enum EncryptionMapperAlgorithm {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-impl ::std::cmp::Eq for EncryptionMapperAlgorithm {}
-#[cfg(feature = "unreferenced-types")]
-impl EncryptionMapperAlgorithm {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["RSA", "AES"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa => "RSA",
-            Self::Aes => "AES",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<::std::string::String> for EncryptionMapperAlgorithm {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "RSA" => Self::Rsa,
-            "AES" => Self::Aes,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<&str> for EncryptionMapperAlgorithm {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::str::FromStr for EncryptionMapperAlgorithm {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::fmt::Display for EncryptionMapperAlgorithm {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::serde::Serialize for EncryptionMapperAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    EncryptionMapperAlgorithm, Unknown { Rsa = "RSA", Aes = "AES" }
+);
 #[cfg(
     any(
         feature = "public",
@@ -10181,190 +7823,11 @@ pub enum FailureOrigin {
         feature = "source"
     )
 )]
-impl ::std::cmp::Eq for FailureOrigin {}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl FailureOrigin {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "source",
-        "destination",
-        "replication",
-        "persistence",
-        "airbyte_platform",
-        "normalization",
-        "dbt",
-        "unknown",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "source",
-            Self::Destination => "destination",
-            Self::Replication => "replication",
-            Self::Persistence => "persistence",
-            Self::AirbytePlatform => "airbyte_platform",
-            Self::Normalization => "normalization",
-            Self::Dbt => "dbt",
-            Self::Unknown => "unknown",
-            Self::Unknown2(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for FailureOrigin {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "source" => Self::Source,
-            "destination" => Self::Destination,
-            "replication" => Self::Replication,
-            "persistence" => Self::Persistence,
-            "airbyte_platform" => Self::AirbytePlatform,
-            "normalization" => Self::Normalization,
-            "dbt" => Self::Dbt,
-            "unknown" => Self::Unknown,
-            _ => Self::Unknown2(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::convert::From<&str> for FailureOrigin {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::str::FromStr for FailureOrigin {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::fmt::Display for FailureOrigin {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::serde::Serialize for FailureOrigin {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for FailureOrigin {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    FailureOrigin, Unknown2 { Source = "source", Destination = "destination", Replication
+    = "replication", Persistence = "persistence", AirbytePlatform = "airbyte_platform",
+    Normalization = "normalization", Dbt = "dbt", Unknown = "unknown" }
+);
 #[cfg(
     any(
         feature = "actor-definition",
@@ -10481,187 +7944,12 @@ pub enum FailureType {
         feature = "source"
     )
 )]
-impl ::std::cmp::Eq for FailureType {}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl FailureType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "config_error",
-        "system_error",
-        "manual_cancellation",
-        "refresh_schema",
-        "heartbeat_timeout",
-        "destination_timeout",
-        "transient_error",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConfigError => "config_error",
-            Self::SystemError => "system_error",
-            Self::ManualCancellation => "manual_cancellation",
-            Self::RefreshSchema => "refresh_schema",
-            Self::HeartbeatTimeout => "heartbeat_timeout",
-            Self::DestinationTimeout => "destination_timeout",
-            Self::TransientError => "transient_error",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for FailureType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "config_error" => Self::ConfigError,
-            "system_error" => Self::SystemError,
-            "manual_cancellation" => Self::ManualCancellation,
-            "refresh_schema" => Self::RefreshSchema,
-            "heartbeat_timeout" => Self::HeartbeatTimeout,
-            "destination_timeout" => Self::DestinationTimeout,
-            "transient_error" => Self::TransientError,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::convert::From<&str> for FailureType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::str::FromStr for FailureType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::fmt::Display for FailureType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::serde::Serialize for FailureType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for FailureType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    FailureType, Unknown { ConfigError = "config_error", SystemError = "system_error",
+    ManualCancellation = "manual_cancellation", RefreshSchema = "refresh_schema",
+    HeartbeatTimeout = "heartbeat_timeout", DestinationTimeout = "destination_timeout",
+    TransientError = "transient_error" }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -12452,169 +9740,12 @@ pub enum JobConfigType {
         feature = "source"
     )
 )]
-impl ::std::cmp::Eq for JobConfigType {}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl JobConfigType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "check_connection_source",
-        "check_connection_destination",
-        "discover_schema",
-        "get_spec",
-        "sync",
-        "reset_connection",
-        "refresh",
-        "clear",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CheckConnectionSource => "check_connection_source",
-            Self::CheckConnectionDestination => "check_connection_destination",
-            Self::DiscoverSchema => "discover_schema",
-            Self::GetSpec => "get_spec",
-            Self::Sync => "sync",
-            Self::ResetConnection => "reset_connection",
-            Self::Refresh => "refresh",
-            Self::Clear => "clear",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for JobConfigType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "check_connection_source" => Self::CheckConnectionSource,
-            "check_connection_destination" => Self::CheckConnectionDestination,
-            "discover_schema" => Self::DiscoverSchema,
-            "get_spec" => Self::GetSpec,
-            "sync" => Self::Sync,
-            "reset_connection" => Self::ResetConnection,
-            "refresh" => Self::Refresh,
-            "clear" => Self::Clear,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::convert::From<&str> for JobConfigType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::str::FromStr for JobConfigType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::fmt::Display for JobConfigType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::serde::Serialize for JobConfigType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for JobConfigType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    JobConfigType, Unknown { CheckConnectionSource = "check_connection_source",
+    CheckConnectionDestination = "check_connection_destination", DiscoverSchema =
+    "discover_schema", GetSpec = "get_spec", Sync = "sync", ResetConnection =
+    "reset_connection", Refresh = "refresh", Clear = "clear" }
+);
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `JobCreate` schema.
 ///
@@ -13111,138 +10242,11 @@ pub enum JobStatus {
         feature = "web-backend"
     )
 )]
-impl ::std::cmp::Eq for JobStatus {}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "connection",
-        feature = "jobs-2",
-        feature = "web-backend"
-    )
-)]
-impl JobStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "pending",
-        "queued",
-        "running",
-        "incomplete",
-        "failed",
-        "succeeded",
-        "cancelled",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Queued => "queued",
-            Self::Running => "running",
-            Self::Incomplete => "incomplete",
-            Self::Failed => "failed",
-            Self::Succeeded => "succeeded",
-            Self::Cancelled => "cancelled",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "connection",
-        feature = "jobs-2",
-        feature = "web-backend"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for JobStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "pending" => Self::Pending,
-            "queued" => Self::Queued,
-            "running" => Self::Running,
-            "incomplete" => Self::Incomplete,
-            "failed" => Self::Failed,
-            "succeeded" => Self::Succeeded,
-            "cancelled" => Self::Cancelled,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "connection",
-        feature = "jobs-2",
-        feature = "web-backend"
-    )
-)]
-impl ::std::convert::From<&str> for JobStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "connection",
-        feature = "jobs-2",
-        feature = "web-backend"
-    )
-)]
-impl ::std::str::FromStr for JobStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "connection",
-        feature = "jobs-2",
-        feature = "web-backend"
-    )
-)]
-impl ::std::fmt::Display for JobStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "connection",
-        feature = "jobs-2",
-        feature = "web-backend"
-    )
-)]
-impl ::serde::Serialize for JobStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "connection",
-        feature = "jobs-2",
-        feature = "web-backend"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for JobStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    JobStatus, Unknown { Pending = "pending", Queued = "queued", Running = "running",
+    Incomplete = "incomplete", Failed = "failed", Succeeded = "succeeded", Cancelled =
+    "cancelled" }
+);
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// The `JobStatusEnum` schema.
 ///
@@ -13267,89 +10271,11 @@ pub enum JobStatusEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-impl ::std::cmp::Eq for JobStatusEnum {}
-#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-impl JobStatusEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "pending",
-        "queued",
-        "running",
-        "incomplete",
-        "failed",
-        "succeeded",
-        "cancelled",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Queued => "queued",
-            Self::Running => "running",
-            Self::Incomplete => "incomplete",
-            Self::Failed => "failed",
-            Self::Succeeded => "succeeded",
-            Self::Cancelled => "cancelled",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-impl ::std::convert::From<::std::string::String> for JobStatusEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "pending" => Self::Pending,
-            "queued" => Self::Queued,
-            "running" => Self::Running,
-            "incomplete" => Self::Incomplete,
-            "failed" => Self::Failed,
-            "succeeded" => Self::Succeeded,
-            "cancelled" => Self::Cancelled,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-impl ::std::convert::From<&str> for JobStatusEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-impl ::std::str::FromStr for JobStatusEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-impl ::std::fmt::Display for JobStatusEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-impl ::serde::Serialize for JobStatusEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-impl<'de> ::serde::Deserialize<'de> for JobStatusEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    JobStatusEnum, Unknown { Pending = "pending", Queued = "queued", Running = "running",
+    Incomplete = "incomplete", Failed = "failed", Succeeded = "succeeded", Cancelled =
+    "cancelled" }
+);
 #[cfg(feature = "connection")]
 /// The `JobSyncResultRead` schema.
 ///
@@ -13446,215 +10372,12 @@ pub enum JobType {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for JobType {}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-destinations",
-        feature = "destinations",
-        feature = "public-sources",
-        feature = "sources",
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl JobType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "get_spec",
-        "check_connection",
-        "discover_schema",
-        "sync",
-        "reset_connection",
-        "connection_updater",
-        "replicate",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GetSpec => "get_spec",
-            Self::CheckConnection => "check_connection",
-            Self::DiscoverSchema => "discover_schema",
-            Self::Sync => "sync",
-            Self::ResetConnection => "reset_connection",
-            Self::ConnectionUpdater => "connection_updater",
-            Self::Replicate => "replicate",
-            Self::Unknown(other) => other.as_str(),
-        }
+super::support::string_enum!(
+    JobType, Unknown { GetSpec = "get_spec", CheckConnection = "check_connection",
+    DiscoverSchema = "discover_schema", Sync = "sync", ResetConnection =
+    "reset_connection", ConnectionUpdater = "connection_updater", Replicate = "replicate"
     }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-destinations",
-        feature = "destinations",
-        feature = "public-sources",
-        feature = "sources",
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for JobType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "get_spec" => Self::GetSpec,
-            "check_connection" => Self::CheckConnection,
-            "discover_schema" => Self::DiscoverSchema,
-            "sync" => Self::Sync,
-            "reset_connection" => Self::ResetConnection,
-            "connection_updater" => Self::ConnectionUpdater,
-            "replicate" => Self::Replicate,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-destinations",
-        feature = "destinations",
-        feature = "public-sources",
-        feature = "sources",
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for JobType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-destinations",
-        feature = "destinations",
-        feature = "public-sources",
-        feature = "sources",
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for JobType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-destinations",
-        feature = "destinations",
-        feature = "public-sources",
-        feature = "sources",
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for JobType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-destinations",
-        feature = "destinations",
-        feature = "public-sources",
-        feature = "sources",
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for JobType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-destinations",
-        feature = "destinations",
-        feature = "public-sources",
-        feature = "sources",
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for JobType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+);
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Enum that describes the different types of jobs that the platform runs. When not specified, all job types are returned.
 ///
@@ -13673,75 +10396,10 @@ pub enum JobTypeEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-impl ::std::cmp::Eq for JobTypeEnum {}
-#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-impl JobTypeEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["sync", "reset", "refresh", "clear"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sync => "sync",
-            Self::Reset => "reset",
-            Self::Refresh => "refresh",
-            Self::Clear => "clear",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-impl ::std::convert::From<::std::string::String> for JobTypeEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "sync" => Self::Sync,
-            "reset" => Self::Reset,
-            "refresh" => Self::Refresh,
-            "clear" => Self::Clear,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-impl ::std::convert::From<&str> for JobTypeEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-impl ::std::str::FromStr for JobTypeEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-impl ::std::fmt::Display for JobTypeEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-impl ::serde::Serialize for JobTypeEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-impl<'de> ::serde::Deserialize<'de> for JobTypeEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    JobTypeEnum, Unknown { Sync = "sync", Reset = "reset", Refresh = "refresh", Clear =
+    "clear" }
+);
 #[cfg(
     any(
         feature = "public",
@@ -13940,80 +10598,10 @@ pub enum LicenseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance-configuration")]
-impl ::std::cmp::Eq for LicenseStatus {}
-#[cfg(feature = "instance-configuration")]
-impl LicenseStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "pro",
-        "invalid",
-        "exceeded",
-        "expired",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pro => "pro",
-            Self::Invalid => "invalid",
-            Self::Exceeded => "exceeded",
-            Self::Expired => "expired",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::std::convert::From<::std::string::String> for LicenseStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "pro" => Self::Pro,
-            "invalid" => Self::Invalid,
-            "exceeded" => Self::Exceeded,
-            "expired" => Self::Expired,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::std::convert::From<&str> for LicenseStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::std::str::FromStr for LicenseStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::std::fmt::Display for LicenseStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::serde::Serialize for LicenseStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl<'de> ::serde::Deserialize<'de> for LicenseStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    LicenseStatus, Unknown { Pro = "pro", Invalid = "invalid", Exceeded = "exceeded",
+    Expired = "expired" }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -14407,162 +10995,9 @@ pub enum LogFormatType {
         feature = "source"
     )
 )]
-impl ::std::cmp::Eq for LogFormatType {}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl LogFormatType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["formatted", "structured"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Formatted => "formatted",
-            Self::Structured => "structured",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for LogFormatType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "formatted" => Self::Formatted,
-            "structured" => Self::Structured,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::convert::From<&str> for LogFormatType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::str::FromStr for LogFormatType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::fmt::Display for LogFormatType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::serde::Serialize for LogFormatType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for LogFormatType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    LogFormatType, Unknown { Formatted = "formatted", Structured = "structured" }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -14609,174 +11044,10 @@ pub enum LogLevel {
         feature = "source"
     )
 )]
-impl ::std::cmp::Eq for LogLevel {}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl LogLevel {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "debug",
-        "error",
-        "info",
-        "trace",
-        "warn",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Debug => "debug",
-            Self::Error => "error",
-            Self::Info => "info",
-            Self::Trace => "trace",
-            Self::Warn => "warn",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for LogLevel {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "debug" => Self::Debug,
-            "error" => Self::Error,
-            "info" => Self::Info,
-            "trace" => Self::Trace,
-            "warn" => Self::Warn,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::convert::From<&str> for LogLevel {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::str::FromStr for LogLevel {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::fmt::Display for LogLevel {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::serde::Serialize for LogLevel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for LogLevel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    LogLevel, Unknown { Debug = "debug", Error = "error", Info = "info", Trace = "trace",
+    Warn = "warn" }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -14856,171 +11127,10 @@ pub enum LogSource {
         feature = "source"
     )
 )]
-impl ::std::cmp::Eq for LogSource {}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl LogSource {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "destination",
-        "source",
-        "platform",
-        "replication-orchestrator",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Destination => "destination",
-            Self::Source => "source",
-            Self::Platform => "platform",
-            Self::ReplicationOrchestrator => "replication-orchestrator",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for LogSource {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "destination" => Self::Destination,
-            "source" => Self::Source,
-            "platform" => Self::Platform,
-            "replication-orchestrator" => Self::ReplicationOrchestrator,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::convert::From<&str> for LogSource {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::str::FromStr for LogSource {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::std::fmt::Display for LogSource {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl ::serde::Serialize for LogSource {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "attempt",
-        feature = "command",
-        feature = "connection",
-        feature = "destination-definition-specification",
-        feature = "destination",
-        feature = "jobs-2",
-        feature = "scheduler",
-        feature = "source-definition-specification",
-        feature = "source"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for LogSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    LogSource, Unknown { Destination = "destination", Source = "source", Platform =
+    "platform", ReplicationOrchestrator = "replication-orchestrator" }
+);
 #[cfg(feature = "unreferenced-types")]
 /// type/source of logs produced
 ///
@@ -15035,71 +11145,9 @@ pub enum LogType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-impl ::std::cmp::Eq for LogType {}
-#[cfg(feature = "unreferenced-types")]
-impl LogType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["server", "scheduler"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Server => "server",
-            Self::Scheduler => "scheduler",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<::std::string::String> for LogType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "server" => Self::Server,
-            "scheduler" => Self::Scheduler,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<&str> for LogType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::str::FromStr for LogType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::fmt::Display for LogType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::serde::Serialize for LogType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl<'de> ::serde::Deserialize<'de> for LogType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    LogType, Unknown { Server = "server", Scheduler = "scheduler" }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The `LogsRequestBody` schema.
 ///
@@ -15187,80 +11235,11 @@ pub enum MapperValidationErrorType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "web-backend")]
-impl ::std::cmp::Eq for MapperValidationErrorType {}
-#[cfg(feature = "web-backend")]
-impl MapperValidationErrorType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "MISSING_MAPPER",
-        "INVALID_MAPPER_CONFIG",
-        "FIELD_NOT_FOUND",
-        "FIELD_ALREADY_EXISTS",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MissingMapper => "MISSING_MAPPER",
-            Self::InvalidMapperConfig => "INVALID_MAPPER_CONFIG",
-            Self::FieldNotFound => "FIELD_NOT_FOUND",
-            Self::FieldAlreadyExists => "FIELD_ALREADY_EXISTS",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::std::convert::From<::std::string::String> for MapperValidationErrorType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "MISSING_MAPPER" => Self::MissingMapper,
-            "INVALID_MAPPER_CONFIG" => Self::InvalidMapperConfig,
-            "FIELD_NOT_FOUND" => Self::FieldNotFound,
-            "FIELD_ALREADY_EXISTS" => Self::FieldAlreadyExists,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::std::convert::From<&str> for MapperValidationErrorType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::std::str::FromStr for MapperValidationErrorType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::std::fmt::Display for MapperValidationErrorType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::serde::Serialize for MapperValidationErrorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "web-backend")]
-impl<'de> ::serde::Deserialize<'de> for MapperValidationErrorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    MapperValidationErrorType, Unknown { MissingMapper = "MISSING_MAPPER",
+    InvalidMapperConfig = "INVALID_MAPPER_CONFIG", FieldNotFound = "FIELD_NOT_FOUND",
+    FieldAlreadyExists = "FIELD_ALREADY_EXISTS" }
+);
 #[cfg(feature = "web-backend")]
 /// The `MapperValidationResult` schema.
 ///
@@ -15331,77 +11310,10 @@ pub enum NamespaceDefinitionEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::cmp::Eq for NamespaceDefinitionEnum {}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl NamespaceDefinitionEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "source",
-        "destination",
-        "custom_format",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "source",
-            Self::Destination => "destination",
-            Self::CustomFormat => "custom_format",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "source" => Self::Source,
-            "destination" => Self::Destination,
-            "custom_format" => Self::CustomFormat,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::convert::From<&str> for NamespaceDefinitionEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::str::FromStr for NamespaceDefinitionEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::fmt::Display for NamespaceDefinitionEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::serde::Serialize for NamespaceDefinitionEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    NamespaceDefinitionEnum, Unknown { Source = "source", Destination = "destination",
+    CustomFormat = "custom_format" }
+);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Define the location where the data will be stored in the destination
 ///
@@ -15418,77 +11330,10 @@ pub enum NamespaceDefinitionEnumNoDefault {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::cmp::Eq for NamespaceDefinitionEnumNoDefault {}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl NamespaceDefinitionEnumNoDefault {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "source",
-        "destination",
-        "custom_format",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "source",
-            Self::Destination => "destination",
-            Self::CustomFormat => "custom_format",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnumNoDefault {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "source" => Self::Source,
-            "destination" => Self::Destination,
-            "custom_format" => Self::CustomFormat,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::convert::From<&str> for NamespaceDefinitionEnumNoDefault {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::str::FromStr for NamespaceDefinitionEnumNoDefault {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::fmt::Display for NamespaceDefinitionEnumNoDefault {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::serde::Serialize for NamespaceDefinitionEnumNoDefault {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionEnumNoDefault {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    NamespaceDefinitionEnumNoDefault, Unknown { Source = "source", Destination =
+    "destination", CustomFormat = "custom_format" }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -15519,126 +11364,10 @@ pub enum NamespaceDefinitionType {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for NamespaceDefinitionType {}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl NamespaceDefinitionType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "source",
-        "destination",
-        "customformat",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Source => "source",
-            Self::Destination => "destination",
-            Self::Customformat => "customformat",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for NamespaceDefinitionType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "source" => Self::Source,
-            "destination" => Self::Destination,
-            "customformat" => Self::Customformat,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for NamespaceDefinitionType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for NamespaceDefinitionType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for NamespaceDefinitionType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for NamespaceDefinitionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    NamespaceDefinitionType, Unknown { Source = "source", Destination = "destination",
+    Customformat = "customformat" }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -15671,129 +11400,10 @@ pub enum NonBreakingChangesPreference {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for NonBreakingChangesPreference {}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl NonBreakingChangesPreference {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "ignore",
-        "disable",
-        "propagate_columns",
-        "propagate_fully",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ignore => "ignore",
-            Self::Disable => "disable",
-            Self::PropagateColumns => "propagate_columns",
-            Self::PropagateFully => "propagate_fully",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for NonBreakingChangesPreference {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ignore" => Self::Ignore,
-            "disable" => Self::Disable,
-            "propagate_columns" => Self::PropagateColumns,
-            "propagate_fully" => Self::PropagateFully,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for NonBreakingChangesPreference {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for NonBreakingChangesPreference {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for NonBreakingChangesPreference {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for NonBreakingChangesPreference {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for NonBreakingChangesPreference {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    NonBreakingChangesPreference, Unknown { Ignore = "ignore", Disable = "disable",
+    PropagateColumns = "propagate_columns", PropagateFully = "propagate_fully" }
+);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
 ///
@@ -15812,81 +11422,11 @@ pub enum NonBreakingSchemaUpdatesBehaviorEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::cmp::Eq for NonBreakingSchemaUpdatesBehaviorEnum {}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl NonBreakingSchemaUpdatesBehaviorEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "ignore",
-        "disable_connection",
-        "propagate_columns",
-        "propagate_fully",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ignore => "ignore",
-            Self::DisableConnection => "disable_connection",
-            Self::PropagateColumns => "propagate_columns",
-            Self::PropagateFully => "propagate_fully",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::convert::From<::std::string::String>
-for NonBreakingSchemaUpdatesBehaviorEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ignore" => Self::Ignore,
-            "disable_connection" => Self::DisableConnection,
-            "propagate_columns" => Self::PropagateColumns,
-            "propagate_fully" => Self::PropagateFully,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::convert::From<&str> for NonBreakingSchemaUpdatesBehaviorEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::str::FromStr for NonBreakingSchemaUpdatesBehaviorEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::fmt::Display for NonBreakingSchemaUpdatesBehaviorEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::serde::Serialize for NonBreakingSchemaUpdatesBehaviorEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    NonBreakingSchemaUpdatesBehaviorEnum, Unknown { Ignore = "ignore", DisableConnection
+    = "disable_connection", PropagateColumns = "propagate_columns", PropagateFully =
+    "propagate_fully" }
+);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
 ///
@@ -15905,81 +11445,11 @@ pub enum NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::cmp::Eq for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "ignore",
-        "disable_connection",
-        "propagate_columns",
-        "propagate_fully",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ignore => "ignore",
-            Self::DisableConnection => "disable_connection",
-            Self::PropagateColumns => "propagate_columns",
-            Self::PropagateFully => "propagate_fully",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::convert::From<::std::string::String>
-for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ignore" => Self::Ignore,
-            "disable_connection" => Self::DisableConnection,
-            "propagate_columns" => Self::PropagateColumns,
-            "propagate_fully" => Self::PropagateFully,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::convert::From<&str> for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::str::FromStr for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::fmt::Display for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::serde::Serialize for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    NonBreakingSchemaUpdatesBehaviorEnumNoDefault, Unknown { Ignore = "ignore",
+    DisableConnection = "disable_connection", PropagateColumns = "propagate_columns",
+    PropagateFully = "propagate_fully" }
+);
 #[cfg(
     any(
         feature = "actor-definition-version",
@@ -16269,95 +11739,14 @@ pub enum NotificationTrigger {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "notifications")]
-impl ::std::cmp::Eq for NotificationTrigger {}
-#[cfg(feature = "notifications")]
-impl NotificationTrigger {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "sync_success",
-        "sync_failure",
-        "sync_disabled",
-        "sync_disabled_warning",
-        "connection_update",
-        "connection_update_action_required",
-        "breaking_change_warning",
-        "breaking_change_syncs_disabled",
-        "connection_sync_queued",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SyncSuccess => "sync_success",
-            Self::SyncFailure => "sync_failure",
-            Self::SyncDisabled => "sync_disabled",
-            Self::SyncDisabledWarning => "sync_disabled_warning",
-            Self::ConnectionUpdate => "connection_update",
-            Self::ConnectionUpdateActionRequired => "connection_update_action_required",
-            Self::BreakingChangeWarning => "breaking_change_warning",
-            Self::BreakingChangeSyncsDisabled => "breaking_change_syncs_disabled",
-            Self::ConnectionSyncQueued => "connection_sync_queued",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::std::convert::From<::std::string::String> for NotificationTrigger {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "sync_success" => Self::SyncSuccess,
-            "sync_failure" => Self::SyncFailure,
-            "sync_disabled" => Self::SyncDisabled,
-            "sync_disabled_warning" => Self::SyncDisabledWarning,
-            "connection_update" => Self::ConnectionUpdate,
-            "connection_update_action_required" => Self::ConnectionUpdateActionRequired,
-            "breaking_change_warning" => Self::BreakingChangeWarning,
-            "breaking_change_syncs_disabled" => Self::BreakingChangeSyncsDisabled,
-            "connection_sync_queued" => Self::ConnectionSyncQueued,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::std::convert::From<&str> for NotificationTrigger {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::std::str::FromStr for NotificationTrigger {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::std::fmt::Display for NotificationTrigger {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::serde::Serialize for NotificationTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "notifications")]
-impl<'de> ::serde::Deserialize<'de> for NotificationTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    NotificationTrigger, Unknown { SyncSuccess = "sync_success", SyncFailure =
+    "sync_failure", SyncDisabled = "sync_disabled", SyncDisabledWarning =
+    "sync_disabled_warning", ConnectionUpdate = "connection_update",
+    ConnectionUpdateActionRequired = "connection_update_action_required",
+    BreakingChangeWarning = "breaking_change_warning", BreakingChangeSyncsDisabled =
+    "breaking_change_syncs_disabled", ConnectionSyncQueued = "connection_sync_queued" }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -16386,120 +11775,9 @@ pub enum NotificationType {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for NotificationType {}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "notifications",
-        feature = "organization",
-        feature = "workspace"
-    )
-)]
-impl NotificationType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["slack", "customerio"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Slack => "slack",
-            Self::Customerio => "customerio",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "notifications",
-        feature = "organization",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for NotificationType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "slack" => Self::Slack,
-            "customerio" => Self::Customerio,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "notifications",
-        feature = "organization",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for NotificationType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "notifications",
-        feature = "organization",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for NotificationType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "notifications",
-        feature = "organization",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for NotificationType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "notifications",
-        feature = "organization",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for NotificationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "notifications",
-        feature = "organization",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for NotificationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    NotificationType, Unknown { Slack = "slack", Customerio = "customerio" }
+);
 #[cfg(feature = "notifications")]
 /// The `NotificationWebhookConfigValidationRequestBody` schema.
 ///
@@ -16889,73 +12167,10 @@ pub enum OperatorType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "operation", feature = "web-backend"))]
-impl ::std::cmp::Eq for OperatorType {}
-#[cfg(any(feature = "operation", feature = "web-backend"))]
-impl OperatorType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["normalization", "dbt", "webhook"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Normalization => "normalization",
-            Self::Dbt => "dbt",
-            Self::Webhook => "webhook",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "operation", feature = "web-backend"))]
-impl ::std::convert::From<::std::string::String> for OperatorType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "normalization" => Self::Normalization,
-            "dbt" => Self::Dbt,
-            "webhook" => Self::Webhook,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "operation", feature = "web-backend"))]
-impl ::std::convert::From<&str> for OperatorType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "operation", feature = "web-backend"))]
-impl ::std::str::FromStr for OperatorType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "operation", feature = "web-backend"))]
-impl ::std::fmt::Display for OperatorType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "operation", feature = "web-backend"))]
-impl ::serde::Serialize for OperatorType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "operation", feature = "web-backend"))]
-impl<'de> ::serde::Deserialize<'de> for OperatorType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    OperatorType, Unknown { Normalization = "normalization", Dbt = "dbt", Webhook =
+    "webhook" }
+);
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 /// The `OperatorWebhook` schema.
 ///
@@ -17892,73 +13107,10 @@ pub enum PermissionScope {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
-impl ::std::cmp::Eq for PermissionScope {}
-#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
-impl PermissionScope {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["workspace", "organization", "none"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Workspace => "workspace",
-            Self::Organization => "organization",
-            Self::None => "none",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
-impl ::std::convert::From<::std::string::String> for PermissionScope {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "workspace" => Self::Workspace,
-            "organization" => Self::Organization,
-            "none" => Self::None,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
-impl ::std::convert::From<&str> for PermissionScope {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
-impl ::std::str::FromStr for PermissionScope {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
-impl ::std::fmt::Display for PermissionScope {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
-impl ::serde::Serialize for PermissionScope {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
-impl<'de> ::serde::Deserialize<'de> for PermissionScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    PermissionScope, Unknown { Workspace = "workspace", Organization = "organization",
+    None = "none" }
+);
 #[cfg(
     any(
         feature = "public",
@@ -18021,198 +13173,16 @@ pub enum PermissionType {
         feature = "user"
     )
 )]
-impl ::std::cmp::Eq for PermissionType {}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "embedded-widget",
-        feature = "groups",
-        feature = "public-group-permissions",
-        feature = "public-permissions",
-        feature = "permissions",
-        feature = "group-permission",
-        feature = "permission",
-        feature = "user-invitation",
-        feature = "user"
-    )
-)]
-impl PermissionType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "instance_admin",
-        "organization_admin",
-        "organization_editor",
-        "organization_runner",
-        "organization_reader",
-        "organization_member",
-        "workspace_owner",
-        "workspace_admin",
-        "workspace_runner",
-        "workspace_editor",
-        "workspace_source_editor",
-        "workspace_destination_editor",
-        "workspace_reader",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InstanceAdmin => "instance_admin",
-            Self::OrganizationAdmin => "organization_admin",
-            Self::OrganizationEditor => "organization_editor",
-            Self::OrganizationRunner => "organization_runner",
-            Self::OrganizationReader => "organization_reader",
-            Self::OrganizationMember => "organization_member",
-            Self::WorkspaceOwner => "workspace_owner",
-            Self::WorkspaceAdmin => "workspace_admin",
-            Self::WorkspaceRunner => "workspace_runner",
-            Self::WorkspaceEditor => "workspace_editor",
-            Self::WorkspaceSourceEditor => "workspace_source_editor",
-            Self::WorkspaceDestinationEditor => "workspace_destination_editor",
-            Self::WorkspaceReader => "workspace_reader",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "embedded-widget",
-        feature = "groups",
-        feature = "public-group-permissions",
-        feature = "public-permissions",
-        feature = "permissions",
-        feature = "group-permission",
-        feature = "permission",
-        feature = "user-invitation",
-        feature = "user"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for PermissionType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "instance_admin" => Self::InstanceAdmin,
-            "organization_admin" => Self::OrganizationAdmin,
-            "organization_editor" => Self::OrganizationEditor,
-            "organization_runner" => Self::OrganizationRunner,
-            "organization_reader" => Self::OrganizationReader,
-            "organization_member" => Self::OrganizationMember,
-            "workspace_owner" => Self::WorkspaceOwner,
-            "workspace_admin" => Self::WorkspaceAdmin,
-            "workspace_runner" => Self::WorkspaceRunner,
-            "workspace_editor" => Self::WorkspaceEditor,
-            "workspace_source_editor" => Self::WorkspaceSourceEditor,
-            "workspace_destination_editor" => Self::WorkspaceDestinationEditor,
-            "workspace_reader" => Self::WorkspaceReader,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "embedded-widget",
-        feature = "groups",
-        feature = "public-group-permissions",
-        feature = "public-permissions",
-        feature = "permissions",
-        feature = "group-permission",
-        feature = "permission",
-        feature = "user-invitation",
-        feature = "user"
-    )
-)]
-impl ::std::convert::From<&str> for PermissionType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "embedded-widget",
-        feature = "groups",
-        feature = "public-group-permissions",
-        feature = "public-permissions",
-        feature = "permissions",
-        feature = "group-permission",
-        feature = "permission",
-        feature = "user-invitation",
-        feature = "user"
-    )
-)]
-impl ::std::str::FromStr for PermissionType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "embedded-widget",
-        feature = "groups",
-        feature = "public-group-permissions",
-        feature = "public-permissions",
-        feature = "permissions",
-        feature = "group-permission",
-        feature = "permission",
-        feature = "user-invitation",
-        feature = "user"
-    )
-)]
-impl ::std::fmt::Display for PermissionType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "embedded-widget",
-        feature = "groups",
-        feature = "public-group-permissions",
-        feature = "public-permissions",
-        feature = "permissions",
-        feature = "group-permission",
-        feature = "permission",
-        feature = "user-invitation",
-        feature = "user"
-    )
-)]
-impl ::serde::Serialize for PermissionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "embedded-widget",
-        feature = "groups",
-        feature = "public-group-permissions",
-        feature = "public-permissions",
-        feature = "permissions",
-        feature = "group-permission",
-        feature = "permission",
-        feature = "user-invitation",
-        feature = "user"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PermissionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    PermissionType, Unknown { InstanceAdmin = "instance_admin", OrganizationAdmin =
+    "organization_admin", OrganizationEditor = "organization_editor", OrganizationRunner
+    = "organization_runner", OrganizationReader = "organization_reader",
+    OrganizationMember = "organization_member", WorkspaceOwner = "workspace_owner",
+    WorkspaceAdmin = "workspace_admin", WorkspaceRunner = "workspace_runner",
+    WorkspaceEditor = "workspace_editor", WorkspaceSourceEditor =
+    "workspace_source_editor", WorkspaceDestinationEditor =
+    "workspace_destination_editor", WorkspaceReader = "workspace_reader" }
+);
 #[cfg(feature = "permission")]
 /// The `PermissionUpdate` schema.
 ///
@@ -18550,71 +13520,9 @@ pub enum PrivateLinkServiceType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-impl ::std::cmp::Eq for PrivateLinkServiceType {}
-#[cfg(feature = "unreferenced-types")]
-impl PrivateLinkServiceType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["endpoint", "storage"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Endpoint => "endpoint",
-            Self::Storage => "storage",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<::std::string::String> for PrivateLinkServiceType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "endpoint" => Self::Endpoint,
-            "storage" => Self::Storage,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<&str> for PrivateLinkServiceType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::str::FromStr for PrivateLinkServiceType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::fmt::Display for PrivateLinkServiceType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::serde::Serialize for PrivateLinkServiceType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl<'de> ::serde::Deserialize<'de> for PrivateLinkServiceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    PrivateLinkServiceType, Unknown { Endpoint = "endpoint", Storage = "storage" }
+);
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// The `PrivateLinkStatus` schema.
 ///
@@ -18641,92 +13549,12 @@ pub enum PrivateLinkStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::std::cmp::Eq for PrivateLinkStatus {}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl PrivateLinkStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "creating",
-        "pending_acceptance",
-        "configuring",
-        "available",
-        "create_failed",
-        "deleting",
-        "delete_failed",
-        "deleted",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "creating",
-            Self::PendingAcceptance => "pending_acceptance",
-            Self::Configuring => "configuring",
-            Self::Available => "available",
-            Self::CreateFailed => "create_failed",
-            Self::Deleting => "deleting",
-            Self::DeleteFailed => "delete_failed",
-            Self::Deleted => "deleted",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::std::convert::From<::std::string::String> for PrivateLinkStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "creating" => Self::Creating,
-            "pending_acceptance" => Self::PendingAcceptance,
-            "configuring" => Self::Configuring,
-            "available" => Self::Available,
-            "create_failed" => Self::CreateFailed,
-            "deleting" => Self::Deleting,
-            "delete_failed" => Self::DeleteFailed,
-            "deleted" => Self::Deleted,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::std::convert::From<&str> for PrivateLinkStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::std::str::FromStr for PrivateLinkStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::std::fmt::Display for PrivateLinkStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::serde::Serialize for PrivateLinkStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl<'de> ::serde::Deserialize<'de> for PrivateLinkStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    PrivateLinkStatus, Unknown { Creating = "creating", PendingAcceptance =
+    "pending_acceptance", Configuring = "configuring", Available = "available",
+    CreateFailed = "create_failed", Deleting = "deleting", DeleteFailed =
+    "delete_failed", Deleted = "deleted" }
+);
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Internal-only — partial update used by infra-worker activities. Only the supplied fields are written.
 /// Set `clearScopedConfigurationId: true` to null out the existing scoped configuration reference
@@ -18866,150 +13694,15 @@ pub enum PublicPermissionType {
         feature = "group-permission"
     )
 )]
-impl ::std::cmp::Eq for PublicPermissionType {}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-permissions",
-        feature = "permissions",
-        feature = "group-permission"
-    )
-)]
-impl PublicPermissionType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "organization_admin",
-        "organization_editor",
-        "organization_runner",
-        "organization_reader",
-        "organization_member",
-        "workspace_admin",
-        "workspace_editor",
-        "workspace_source_editor",
-        "workspace_destination_editor",
-        "workspace_runner",
-        "workspace_reader",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrganizationAdmin => "organization_admin",
-            Self::OrganizationEditor => "organization_editor",
-            Self::OrganizationRunner => "organization_runner",
-            Self::OrganizationReader => "organization_reader",
-            Self::OrganizationMember => "organization_member",
-            Self::WorkspaceAdmin => "workspace_admin",
-            Self::WorkspaceEditor => "workspace_editor",
-            Self::WorkspaceSourceEditor => "workspace_source_editor",
-            Self::WorkspaceDestinationEditor => "workspace_destination_editor",
-            Self::WorkspaceRunner => "workspace_runner",
-            Self::WorkspaceReader => "workspace_reader",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-permissions",
-        feature = "permissions",
-        feature = "group-permission"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for PublicPermissionType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "organization_admin" => Self::OrganizationAdmin,
-            "organization_editor" => Self::OrganizationEditor,
-            "organization_runner" => Self::OrganizationRunner,
-            "organization_reader" => Self::OrganizationReader,
-            "organization_member" => Self::OrganizationMember,
-            "workspace_admin" => Self::WorkspaceAdmin,
-            "workspace_editor" => Self::WorkspaceEditor,
-            "workspace_source_editor" => Self::WorkspaceSourceEditor,
-            "workspace_destination_editor" => Self::WorkspaceDestinationEditor,
-            "workspace_runner" => Self::WorkspaceRunner,
-            "workspace_reader" => Self::WorkspaceReader,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-permissions",
-        feature = "permissions",
-        feature = "group-permission"
-    )
-)]
-impl ::std::convert::From<&str> for PublicPermissionType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-permissions",
-        feature = "permissions",
-        feature = "group-permission"
-    )
-)]
-impl ::std::str::FromStr for PublicPermissionType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-permissions",
-        feature = "permissions",
-        feature = "group-permission"
-    )
-)]
-impl ::std::fmt::Display for PublicPermissionType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-permissions",
-        feature = "permissions",
-        feature = "group-permission"
-    )
-)]
-impl ::serde::Serialize for PublicPermissionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-permissions",
-        feature = "permissions",
-        feature = "group-permission"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for PublicPermissionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    PublicPermissionType, Unknown { OrganizationAdmin = "organization_admin",
+    OrganizationEditor = "organization_editor", OrganizationRunner =
+    "organization_runner", OrganizationReader = "organization_reader", OrganizationMember
+    = "organization_member", WorkspaceAdmin = "workspace_admin", WorkspaceEditor =
+    "workspace_editor", WorkspaceSourceEditor = "workspace_source_editor",
+    WorkspaceDestinationEditor = "workspace_destination_editor", WorkspaceRunner =
+    "workspace_runner", WorkspaceReader = "workspace_reader" }
+);
 #[cfg(feature = "unreferenced-types")]
 /// Root Type for RedirectUrlResponse
 ///
@@ -19039,71 +13732,9 @@ pub enum RefreshMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connection")]
-impl ::std::cmp::Eq for RefreshMode {}
-#[cfg(feature = "connection")]
-impl RefreshMode {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["Truncate", "Merge"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Truncate => "Truncate",
-            Self::Merge => "Merge",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "connection")]
-impl ::std::convert::From<::std::string::String> for RefreshMode {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Truncate" => Self::Truncate,
-            "Merge" => Self::Merge,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "connection")]
-impl ::std::convert::From<&str> for RefreshMode {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "connection")]
-impl ::std::str::FromStr for RefreshMode {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "connection")]
-impl ::std::fmt::Display for RefreshMode {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "connection")]
-impl ::serde::Serialize for RefreshMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "connection")]
-impl<'de> ::serde::Deserialize<'de> for RefreshMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    RefreshMode, Unknown { Truncate = "Truncate", Merge = "Merge" }
+);
 #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// The `RegionCreateRequest` schema.
 ///
@@ -19225,136 +13856,10 @@ pub enum ReleaseStage {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for ReleaseStage {}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "workspace"
-    )
-)]
-impl ReleaseStage {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "alpha",
-        "beta",
-        "generally_available",
-        "custom",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Alpha => "alpha",
-            Self::Beta => "beta",
-            Self::GenerallyAvailable => "generally_available",
-            Self::Custom => "custom",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for ReleaseStage {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "alpha" => Self::Alpha,
-            "beta" => Self::Beta,
-            "generally_available" => Self::GenerallyAvailable,
-            "custom" => Self::Custom,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for ReleaseStage {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for ReleaseStage {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for ReleaseStage {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for ReleaseStage {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ReleaseStage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ReleaseStage, Unknown { Alpha = "alpha", Beta = "beta", GenerallyAvailable =
+    "generally_available", Custom = "custom" }
+);
 #[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
 /// contains information about how a reset was configured. only populated if the job was a reset.
 ///
@@ -19791,71 +14296,9 @@ pub enum RowFilteringOperationType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-impl ::std::cmp::Eq for RowFilteringOperationType {}
-#[cfg(feature = "unreferenced-types")]
-impl RowFilteringOperationType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["EQUAL", "NOT"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equal => "EQUAL",
-            Self::Not => "NOT",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<::std::string::String> for RowFilteringOperationType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "EQUAL" => Self::Equal,
-            "NOT" => Self::Not,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<&str> for RowFilteringOperationType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::str::FromStr for RowFilteringOperationType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::fmt::Display for RowFilteringOperationType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::serde::Serialize for RowFilteringOperationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    RowFilteringOperationType, Unknown { Equal = "EQUAL", Not = "NOT" }
+);
 #[cfg(feature = "sso-config")]
 /// Default organization role granted to users provisioned by an SSO configuration. If omitted, defaults to organization_member.
 ///
@@ -19872,77 +14315,11 @@ pub enum SsoConfigDefaultRole {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sso-config")]
-impl ::std::cmp::Eq for SsoConfigDefaultRole {}
-#[cfg(feature = "sso-config")]
-impl SsoConfigDefaultRole {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "organization_admin",
-        "organization_editor",
-        "organization_member",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrganizationAdmin => "organization_admin",
-            Self::OrganizationEditor => "organization_editor",
-            Self::OrganizationMember => "organization_member",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "sso-config")]
-impl ::std::convert::From<::std::string::String> for SsoConfigDefaultRole {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "organization_admin" => Self::OrganizationAdmin,
-            "organization_editor" => Self::OrganizationEditor,
-            "organization_member" => Self::OrganizationMember,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "sso-config")]
-impl ::std::convert::From<&str> for SsoConfigDefaultRole {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "sso-config")]
-impl ::std::str::FromStr for SsoConfigDefaultRole {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "sso-config")]
-impl ::std::fmt::Display for SsoConfigDefaultRole {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "sso-config")]
-impl ::serde::Serialize for SsoConfigDefaultRole {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "sso-config")]
-impl<'de> ::serde::Deserialize<'de> for SsoConfigDefaultRole {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    SsoConfigDefaultRole, Unknown { OrganizationAdmin = "organization_admin",
+    OrganizationEditor = "organization_editor", OrganizationMember =
+    "organization_member" }
+);
 #[cfg(feature = "sso-config")]
 /// The `SSOConfigRead` schema.
 ///
@@ -20000,71 +14377,9 @@ pub enum SsoConfigStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sso-config")]
-impl ::std::cmp::Eq for SsoConfigStatus {}
-#[cfg(feature = "sso-config")]
-impl SsoConfigStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["draft", "active"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Active => "active",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "sso-config")]
-impl ::std::convert::From<::std::string::String> for SsoConfigStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "draft" => Self::Draft,
-            "active" => Self::Active,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "sso-config")]
-impl ::std::convert::From<&str> for SsoConfigStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "sso-config")]
-impl ::std::str::FromStr for SsoConfigStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "sso-config")]
-impl ::std::fmt::Display for SsoConfigStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "sso-config")]
-impl ::serde::Serialize for SsoConfigStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "sso-config")]
-impl<'de> ::serde::Deserialize<'de> for SsoConfigStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    SsoConfigStatus, Unknown { Draft = "draft", Active = "active" }
+);
 #[cfg(any(feature = "internal", feature = "attempt"))]
 /// The `SaveAttemptSyncConfigRequestBody` schema.
 ///
@@ -20138,71 +14453,9 @@ pub enum ScheduleTypeEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::cmp::Eq for ScheduleTypeEnum {}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ScheduleTypeEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["manual", "cron"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Manual => "manual",
-            Self::Cron => "cron",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::convert::From<::std::string::String> for ScheduleTypeEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "manual" => Self::Manual,
-            "cron" => Self::Cron,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::convert::From<&str> for ScheduleTypeEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::str::FromStr for ScheduleTypeEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::fmt::Display for ScheduleTypeEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::serde::Serialize for ScheduleTypeEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl<'de> ::serde::Deserialize<'de> for ScheduleTypeEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ScheduleTypeEnum, Unknown { Manual = "manual", Cron = "cron" }
+);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// The `ScheduleTypeWithBasicEnum` schema.
 ///
@@ -20219,73 +14472,10 @@ pub enum ScheduleTypeWithBasicEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::cmp::Eq for ScheduleTypeWithBasicEnum {}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ScheduleTypeWithBasicEnum {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["manual", "cron", "basic"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Manual => "manual",
-            Self::Cron => "cron",
-            Self::Basic => "basic",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::convert::From<::std::string::String> for ScheduleTypeWithBasicEnum {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "manual" => Self::Manual,
-            "cron" => Self::Cron,
-            "basic" => Self::Basic,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::convert::From<&str> for ScheduleTypeWithBasicEnum {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::str::FromStr for ScheduleTypeWithBasicEnum {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::std::fmt::Display for ScheduleTypeWithBasicEnum {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl ::serde::Serialize for ScheduleTypeWithBasicEnum {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-impl<'de> ::serde::Deserialize<'de> for ScheduleTypeWithBasicEnum {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ScheduleTypeWithBasicEnum, Unknown { Manual = "manual", Cron = "cron", Basic =
+    "basic" }
+);
 #[cfg(any(feature = "catalog", feature = "web-backend"))]
 /// The `SchemaChange` schema.
 ///
@@ -20302,77 +14492,10 @@ pub enum SchemaChange {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "catalog", feature = "web-backend"))]
-impl ::std::cmp::Eq for SchemaChange {}
-#[cfg(any(feature = "catalog", feature = "web-backend"))]
-impl SchemaChange {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "no_change",
-        "non_breaking",
-        "breaking",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoChange => "no_change",
-            Self::NonBreaking => "non_breaking",
-            Self::Breaking => "breaking",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "catalog", feature = "web-backend"))]
-impl ::std::convert::From<::std::string::String> for SchemaChange {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "no_change" => Self::NoChange,
-            "non_breaking" => Self::NonBreaking,
-            "breaking" => Self::Breaking,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "catalog", feature = "web-backend"))]
-impl ::std::convert::From<&str> for SchemaChange {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "catalog", feature = "web-backend"))]
-impl ::std::str::FromStr for SchemaChange {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "catalog", feature = "web-backend"))]
-impl ::std::fmt::Display for SchemaChange {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "catalog", feature = "web-backend"))]
-impl ::serde::Serialize for SchemaChange {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "catalog", feature = "web-backend"))]
-impl<'de> ::serde::Deserialize<'de> for SchemaChange {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    SchemaChange, Unknown { NoChange = "no_change", NonBreaking = "non_breaking",
+    Breaking = "breaking" }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -20401,120 +14524,10 @@ pub enum SchemaChangeBackfillPreference {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for SchemaChangeBackfillPreference {}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl SchemaChangeBackfillPreference {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(other) => other.as_str(),
-        }
+super::support::string_enum!(
+    SchemaChangeBackfillPreference, Unknown { Enabled = "enabled", Disabled = "disabled"
     }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for SchemaChangeBackfillPreference {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for SchemaChangeBackfillPreference {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for SchemaChangeBackfillPreference {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for SchemaChangeBackfillPreference {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for SchemaChangeBackfillPreference {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for SchemaChangeBackfillPreference {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+);
 #[cfg(feature = "scim-config")]
 /// The `ScimConfigResponse` schema.
 ///
@@ -20580,77 +14593,10 @@ pub enum ScimConfigStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "scim-config")]
-impl ::std::cmp::Eq for ScimConfigStatus {}
-#[cfg(feature = "scim-config")]
-impl ScimConfigStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "not_configured",
-        "enabled",
-        "disabled",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotConfigured => "not_configured",
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "scim-config")]
-impl ::std::convert::From<::std::string::String> for ScimConfigStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "not_configured" => Self::NotConfigured,
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "scim-config")]
-impl ::std::convert::From<&str> for ScimConfigStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "scim-config")]
-impl ::std::str::FromStr for ScimConfigStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "scim-config")]
-impl ::std::fmt::Display for ScimConfigStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "scim-config")]
-impl ::serde::Serialize for ScimConfigStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "scim-config")]
-impl<'de> ::serde::Deserialize<'de> for ScimConfigStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ScimConfigStatus, Unknown { NotConfigured = "not_configured", Enabled = "enabled",
+    Disabled = "disabled" }
+);
 #[cfg(feature = "scim-config")]
 /// The `ScimIdpProvider` schema.
 ///
@@ -20665,71 +14611,9 @@ pub enum ScimIdpProvider {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "scim-config")]
-impl ::std::cmp::Eq for ScimIdpProvider {}
-#[cfg(feature = "scim-config")]
-impl ScimIdpProvider {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["okta", "microsoft_entra_id"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Okta => "okta",
-            Self::MicrosoftEntraId => "microsoft_entra_id",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "scim-config")]
-impl ::std::convert::From<::std::string::String> for ScimIdpProvider {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "okta" => Self::Okta,
-            "microsoft_entra_id" => Self::MicrosoftEntraId,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "scim-config")]
-impl ::std::convert::From<&str> for ScimIdpProvider {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "scim-config")]
-impl ::std::str::FromStr for ScimIdpProvider {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "scim-config")]
-impl ::std::fmt::Display for ScimIdpProvider {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "scim-config")]
-impl ::serde::Serialize for ScimIdpProvider {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "scim-config")]
-impl<'de> ::serde::Deserialize<'de> for ScimIdpProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ScimIdpProvider, Unknown { Okta = "okta", MicrosoftEntraId = "microsoft_entra_id" }
+);
 #[cfg(
     any(
         feature = "actor-definition",
@@ -20778,141 +14662,9 @@ pub enum ScopeType {
         feature = "user-invitation"
     )
 )]
-impl ::std::cmp::Eq for ScopeType {}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "destination-definition",
-        feature = "secret-storage",
-        feature = "secrets-persistence-config",
-        feature = "source-definition",
-        feature = "user-invitation"
-    )
-)]
-impl ScopeType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["workspace", "organization"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Workspace => "workspace",
-            Self::Organization => "organization",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "destination-definition",
-        feature = "secret-storage",
-        feature = "secrets-persistence-config",
-        feature = "source-definition",
-        feature = "user-invitation"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for ScopeType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "workspace" => Self::Workspace,
-            "organization" => Self::Organization,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "destination-definition",
-        feature = "secret-storage",
-        feature = "secrets-persistence-config",
-        feature = "source-definition",
-        feature = "user-invitation"
-    )
-)]
-impl ::std::convert::From<&str> for ScopeType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "destination-definition",
-        feature = "secret-storage",
-        feature = "secrets-persistence-config",
-        feature = "source-definition",
-        feature = "user-invitation"
-    )
-)]
-impl ::std::str::FromStr for ScopeType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "destination-definition",
-        feature = "secret-storage",
-        feature = "secrets-persistence-config",
-        feature = "source-definition",
-        feature = "user-invitation"
-    )
-)]
-impl ::std::fmt::Display for ScopeType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "destination-definition",
-        feature = "secret-storage",
-        feature = "secrets-persistence-config",
-        feature = "source-definition",
-        feature = "user-invitation"
-    )
-)]
-impl ::serde::Serialize for ScopeType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition",
-        feature = "internal",
-        feature = "destination-definition",
-        feature = "secret-storage",
-        feature = "secrets-persistence-config",
-        feature = "source-definition",
-        feature = "user-invitation"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ScopeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ScopeType, Unknown { Workspace = "workspace", Organization = "organization" }
+);
 #[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationContextRequestBody` schema.
 ///
@@ -21318,83 +15070,10 @@ pub enum SecretPersistenceType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "secrets-persistence-config")]
-impl ::std::cmp::Eq for SecretPersistenceType {}
-#[cfg(feature = "secrets-persistence-config")]
-impl SecretPersistenceType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "testing",
-        "google",
-        "vault",
-        "aws",
-        "azure",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Testing => "testing",
-            Self::Google => "google",
-            Self::Vault => "vault",
-            Self::Aws => "aws",
-            Self::Azure => "azure",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "secrets-persistence-config")]
-impl ::std::convert::From<::std::string::String> for SecretPersistenceType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "testing" => Self::Testing,
-            "google" => Self::Google,
-            "vault" => Self::Vault,
-            "aws" => Self::Aws,
-            "azure" => Self::Azure,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "secrets-persistence-config")]
-impl ::std::convert::From<&str> for SecretPersistenceType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "secrets-persistence-config")]
-impl ::std::str::FromStr for SecretPersistenceType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "secrets-persistence-config")]
-impl ::std::fmt::Display for SecretPersistenceType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "secrets-persistence-config")]
-impl ::serde::Serialize for SecretPersistenceType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "secrets-persistence-config")]
-impl<'de> ::serde::Deserialize<'de> for SecretPersistenceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    SecretPersistenceType, Unknown { Testing = "testing", Google = "google", Vault =
+    "vault", Aws = "aws", Azure = "azure" }
+);
 #[cfg(feature = "secret-storage")]
 /// Object representing a secret storage create request
 ///
@@ -21566,83 +15245,11 @@ pub enum SecretStorageType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "secret-storage")]
-impl ::std::cmp::Eq for SecretStorageType {}
-#[cfg(feature = "secret-storage")]
-impl SecretStorageType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "local_testing",
-        "google_secret_manager",
-        "vault",
-        "aws_secrets_manager",
-        "azure_key_vault",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LocalTesting => "local_testing",
-            Self::GoogleSecretManager => "google_secret_manager",
-            Self::Vault => "vault",
-            Self::AwsSecretsManager => "aws_secrets_manager",
-            Self::AzureKeyVault => "azure_key_vault",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "secret-storage")]
-impl ::std::convert::From<::std::string::String> for SecretStorageType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "local_testing" => Self::LocalTesting,
-            "google_secret_manager" => Self::GoogleSecretManager,
-            "vault" => Self::Vault,
-            "aws_secrets_manager" => Self::AwsSecretsManager,
-            "azure_key_vault" => Self::AzureKeyVault,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "secret-storage")]
-impl ::std::convert::From<&str> for SecretStorageType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "secret-storage")]
-impl ::std::str::FromStr for SecretStorageType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "secret-storage")]
-impl ::std::fmt::Display for SecretStorageType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "secret-storage")]
-impl ::serde::Serialize for SecretStorageType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "secret-storage")]
-impl<'de> ::serde::Deserialize<'de> for SecretStorageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    SecretStorageType, Unknown { LocalTesting = "local_testing", GoogleSecretManager =
+    "google_secret_manager", Vault = "vault", AwsSecretsManager = "aws_secrets_manager",
+    AzureKeyVault = "azure_key_vault" }
+);
 #[cfg(
     any(
         feature = "public",
@@ -23185,188 +16792,11 @@ pub enum StreamMapperType {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for StreamMapperType {}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl StreamMapperType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "hashing",
-        "field-renaming",
-        "row-filtering",
-        "encryption",
-        "field-filtering",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hashing => "hashing",
-            Self::FieldRenaming => "field-renaming",
-            Self::RowFiltering => "row-filtering",
-            Self::Encryption => "encryption",
-            Self::FieldFiltering => "field-filtering",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for StreamMapperType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "hashing" => Self::Hashing,
-            "field-renaming" => Self::FieldRenaming,
-            "row-filtering" => Self::RowFiltering,
-            "encryption" => Self::Encryption,
-            "field-filtering" => Self::FieldFiltering,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for StreamMapperType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for StreamMapperType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for StreamMapperType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for StreamMapperType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for StreamMapperType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    StreamMapperType, Unknown { Hashing = "hashing", FieldRenaming = "field-renaming",
+    RowFiltering = "row-filtering", Encryption = "encryption", FieldFiltering =
+    "field-filtering" }
+);
 #[cfg(feature = "unreferenced-types")]
 /// Primary key changed
 ///
@@ -23538,71 +16968,9 @@ pub enum StreamStatusIncompleteRunCause {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::std::cmp::Eq for StreamStatusIncompleteRunCause {}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl StreamStatusIncompleteRunCause {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["FAILED", "CANCELED"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Failed => "FAILED",
-            Self::Canceled => "CANCELED",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::std::convert::From<::std::string::String> for StreamStatusIncompleteRunCause {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "FAILED" => Self::Failed,
-            "CANCELED" => Self::Canceled,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::std::convert::From<&str> for StreamStatusIncompleteRunCause {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::std::str::FromStr for StreamStatusIncompleteRunCause {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::std::fmt::Display for StreamStatusIncompleteRunCause {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::serde::Serialize for StreamStatusIncompleteRunCause {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl<'de> ::serde::Deserialize<'de> for StreamStatusIncompleteRunCause {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    StreamStatusIncompleteRunCause, Unknown { Failed = "FAILED", Canceled = "CANCELED" }
+);
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusJobType` schema.
 ///
@@ -23617,71 +16985,9 @@ pub enum StreamStatusJobType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::std::cmp::Eq for StreamStatusJobType {}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl StreamStatusJobType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["SYNC", "RESET"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sync => "SYNC",
-            Self::Reset => "RESET",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::std::convert::From<::std::string::String> for StreamStatusJobType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "SYNC" => Self::Sync,
-            "RESET" => Self::Reset,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::std::convert::From<&str> for StreamStatusJobType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::std::str::FromStr for StreamStatusJobType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::std::fmt::Display for StreamStatusJobType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::serde::Serialize for StreamStatusJobType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl<'de> ::serde::Deserialize<'de> for StreamStatusJobType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    StreamStatusJobType, Unknown { Sync = "SYNC", Reset = "RESET" }
+);
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusListRequestBody` schema.
 ///
@@ -23806,83 +17112,10 @@ pub enum StreamStatusRunState {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::std::cmp::Eq for StreamStatusRunState {}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl StreamStatusRunState {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "PENDING",
-        "RUNNING",
-        "COMPLETE",
-        "INCOMPLETE",
-        "RATE_LIMITED",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Running => "RUNNING",
-            Self::Complete => "COMPLETE",
-            Self::Incomplete => "INCOMPLETE",
-            Self::RateLimited => "RATE_LIMITED",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::std::convert::From<::std::string::String> for StreamStatusRunState {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PENDING" => Self::Pending,
-            "RUNNING" => Self::Running,
-            "COMPLETE" => Self::Complete,
-            "INCOMPLETE" => Self::Incomplete,
-            "RATE_LIMITED" => Self::RateLimited,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::std::convert::From<&str> for StreamStatusRunState {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::std::str::FromStr for StreamStatusRunState {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::std::fmt::Display for StreamStatusRunState {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl ::serde::Serialize for StreamStatusRunState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-impl<'de> ::serde::Deserialize<'de> for StreamStatusRunState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    StreamStatusRunState, Unknown { Pending = "PENDING", Running = "RUNNING", Complete =
+    "COMPLETE", Incomplete = "INCOMPLETE", RateLimited = "RATE_LIMITED" }
+);
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusUpdateRequestBody` schema.
 ///
@@ -24059,150 +17292,10 @@ pub enum SupportLevel {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for SupportLevel {}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl SupportLevel {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "community",
-        "certified",
-        "archived",
-        "none",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Community => "community",
-            Self::Certified => "certified",
-            Self::Archived => "archived",
-            Self::None => "none",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for SupportLevel {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "community" => Self::Community,
-            "certified" => Self::Certified,
-            "archived" => Self::Archived,
-            "none" => Self::None,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for SupportLevel {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for SupportLevel {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for SupportLevel {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for SupportLevel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination-definition",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for SupportLevel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    SupportLevel, Unknown { Community = "community", Certified = "certified", Archived =
+    "archived", None = "none" }
+);
 #[cfg(
     any(
         feature = "actor-definition-version",
@@ -24237,140 +17330,10 @@ pub enum SupportState {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for SupportState {}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl SupportState {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "supported",
-        "unsupported",
-        "deprecated",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Supported => "supported",
-            Self::Unsupported => "unsupported",
-            Self::Deprecated => "deprecated",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for SupportState {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "supported" => Self::Supported,
-            "unsupported" => Self::Unsupported,
-            "deprecated" => Self::Deprecated,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for SupportState {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for SupportState {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for SupportState {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for SupportState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "actor-definition-version",
-        feature = "cloud-only",
-        feature = "destination",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for SupportState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    SupportState, Unknown { Supported = "supported", Unsupported = "unsupported",
+    Deprecated = "deprecated" }
+);
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `SyncInput` schema.
 ///
@@ -24430,155 +17393,9 @@ pub enum SyncMode {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for SyncMode {}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl SyncMode {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["full_refresh", "incremental"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullRefresh => "full_refresh",
-            Self::Incremental => "incremental",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for SyncMode {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "full_refresh" => Self::FullRefresh,
-            "incremental" => Self::Incremental,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for SyncMode {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for SyncMode {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for SyncMode {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for SyncMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for SyncMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    SyncMode, Unknown { FullRefresh = "full_refresh", Incremental = "incremental" }
+);
 #[cfg(
     any(
         feature = "destination-definition-specification",
@@ -25276,80 +18093,10 @@ pub enum UserInvitationStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "user-invitation")]
-impl ::std::cmp::Eq for UserInvitationStatus {}
-#[cfg(feature = "user-invitation")]
-impl UserInvitationStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "pending",
-        "accepted",
-        "cancelled",
-        "declined",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Cancelled => "cancelled",
-            Self::Declined => "declined",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "user-invitation")]
-impl ::std::convert::From<::std::string::String> for UserInvitationStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "cancelled" => Self::Cancelled,
-            "declined" => Self::Declined,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "user-invitation")]
-impl ::std::convert::From<&str> for UserInvitationStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "user-invitation")]
-impl ::std::str::FromStr for UserInvitationStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "user-invitation")]
-impl ::std::fmt::Display for UserInvitationStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "user-invitation")]
-impl ::serde::Serialize for UserInvitationStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "user-invitation")]
-impl<'de> ::serde::Deserialize<'de> for UserInvitationStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    UserInvitationStatus, Unknown { Pending = "pending", Accepted = "accepted", Cancelled
+    = "cancelled", Declined = "declined" }
+);
 #[cfg(feature = "user")]
 /// The `UserRead` schema.
 ///
@@ -25447,73 +18194,10 @@ pub enum UserStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "user")]
-impl ::std::cmp::Eq for UserStatus {}
-#[cfg(feature = "user")]
-impl UserStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["invited", "registered", "disabled"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Invited => "invited",
-            Self::Registered => "registered",
-            Self::Disabled => "disabled",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "user")]
-impl ::std::convert::From<::std::string::String> for UserStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "invited" => Self::Invited,
-            "registered" => Self::Registered,
-            "disabled" => Self::Disabled,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "user")]
-impl ::std::convert::From<&str> for UserStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "user")]
-impl ::std::str::FromStr for UserStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "user")]
-impl ::std::fmt::Display for UserStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "user")]
-impl ::serde::Serialize for UserStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "user")]
-impl<'de> ::serde::Deserialize<'de> for UserStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    UserStatus, Unknown { Invited = "invited", Registered = "registered", Disabled =
+    "disabled" }
+);
 #[cfg(feature = "user")]
 /// The `UserUpdate` schema.
 ///
@@ -25876,92 +18560,13 @@ pub enum WebBackendConnectionListSortKey {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "web-backend")]
-impl ::std::cmp::Eq for WebBackendConnectionListSortKey {}
-#[cfg(feature = "web-backend")]
-impl WebBackendConnectionListSortKey {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "connectionName_asc",
-        "connectionName_desc",
-        "sourceName_asc",
-        "sourceName_desc",
-        "destinationName_asc",
-        "destinationName_desc",
-        "lastSync_asc",
-        "lastSync_desc",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ConnectionNameAsc => "connectionName_asc",
-            Self::ConnectionNameDesc => "connectionName_desc",
-            Self::SourceNameAsc => "sourceName_asc",
-            Self::SourceNameDesc => "sourceName_desc",
-            Self::DestinationNameAsc => "destinationName_asc",
-            Self::DestinationNameDesc => "destinationName_desc",
-            Self::LastSyncAsc => "lastSync_asc",
-            Self::LastSyncDesc => "lastSync_desc",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::std::convert::From<::std::string::String> for WebBackendConnectionListSortKey {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "connectionName_asc" => Self::ConnectionNameAsc,
-            "connectionName_desc" => Self::ConnectionNameDesc,
-            "sourceName_asc" => Self::SourceNameAsc,
-            "sourceName_desc" => Self::SourceNameDesc,
-            "destinationName_asc" => Self::DestinationNameAsc,
-            "destinationName_desc" => Self::DestinationNameDesc,
-            "lastSync_asc" => Self::LastSyncAsc,
-            "lastSync_desc" => Self::LastSyncDesc,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::std::convert::From<&str> for WebBackendConnectionListSortKey {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::std::str::FromStr for WebBackendConnectionListSortKey {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::std::fmt::Display for WebBackendConnectionListSortKey {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::serde::Serialize for WebBackendConnectionListSortKey {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "web-backend")]
-impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionListSortKey {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    WebBackendConnectionListSortKey, Unknown { ConnectionNameAsc = "connectionName_asc",
+    ConnectionNameDesc = "connectionName_desc", SourceNameAsc = "sourceName_asc",
+    SourceNameDesc = "sourceName_desc", DestinationNameAsc = "destinationName_asc",
+    DestinationNameDesc = "destinationName_desc", LastSyncAsc = "lastSync_asc",
+    LastSyncDesc = "lastSync_desc" }
+);
 #[cfg(feature = "web-backend")]
 /// The `WebBackendConnectionRead` schema.
 ///
@@ -26550,71 +19155,9 @@ pub enum WorkloadPriority {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "source")]
-impl ::std::cmp::Eq for WorkloadPriority {}
-#[cfg(feature = "source")]
-impl WorkloadPriority {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["high", "default"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "high",
-            Self::Default => "default",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "source")]
-impl ::std::convert::From<::std::string::String> for WorkloadPriority {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "high" => Self::High,
-            "default" => Self::Default,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "source")]
-impl ::std::convert::From<&str> for WorkloadPriority {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "source")]
-impl ::std::str::FromStr for WorkloadPriority {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "source")]
-impl ::std::fmt::Display for WorkloadPriority {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "source")]
-impl ::serde::Serialize for WorkloadPriority {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "source")]
-impl<'de> ::serde::Deserialize<'de> for WorkloadPriority {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    WorkloadPriority, Unknown { High = "high", Default = "default" }
+);
 #[cfg(feature = "workspace")]
 /// The `WorkspaceCreate` schema.
 ///
@@ -27348,106 +19891,9 @@ pub enum AdvancedAuthAuthFlowType {
         feature = "source-definition-specification"
     )
 )]
-impl ::std::cmp::Eq for AdvancedAuthAuthFlowType {}
-#[cfg(
-    any(
-        feature = "destination-definition-specification",
-        feature = "source-definition-specification"
-    )
-)]
-impl AdvancedAuthAuthFlowType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["oauth2.0", "oauth1.0"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Oauth20 => "oauth2.0",
-            Self::Oauth10 => "oauth1.0",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "destination-definition-specification",
-        feature = "source-definition-specification"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for AdvancedAuthAuthFlowType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "oauth2.0" => Self::Oauth20,
-            "oauth1.0" => Self::Oauth10,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "destination-definition-specification",
-        feature = "source-definition-specification"
-    )
-)]
-impl ::std::convert::From<&str> for AdvancedAuthAuthFlowType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "destination-definition-specification",
-        feature = "source-definition-specification"
-    )
-)]
-impl ::std::str::FromStr for AdvancedAuthAuthFlowType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "destination-definition-specification",
-        feature = "source-definition-specification"
-    )
-)]
-impl ::std::fmt::Display for AdvancedAuthAuthFlowType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "destination-definition-specification",
-        feature = "source-definition-specification"
-    )
-)]
-impl ::serde::Serialize for AdvancedAuthAuthFlowType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "destination-definition-specification",
-        feature = "source-definition-specification"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for AdvancedAuthAuthFlowType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    AdvancedAuthAuthFlowType, Unknown { Oauth20 = "oauth2.0", Oauth10 = "oauth1.0" }
+);
 #[cfg(
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
@@ -27464,84 +19910,10 @@ pub enum ApplicationTokenRequestWithGrantGrantType {
 #[cfg(
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
-impl ::std::cmp::Eq for ApplicationTokenRequestWithGrantGrantType {}
-#[cfg(
-    any(feature = "public", feature = "public-applications", feature = "applications")
-)]
-impl ApplicationTokenRequestWithGrantGrantType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["client_credentials"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClientCredentials => "client_credentials",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(feature = "public", feature = "public-applications", feature = "applications")
-)]
-impl ::std::convert::From<::std::string::String>
-for ApplicationTokenRequestWithGrantGrantType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "client_credentials" => Self::ClientCredentials,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(feature = "public", feature = "public-applications", feature = "applications")
-)]
-impl ::std::convert::From<&str> for ApplicationTokenRequestWithGrantGrantType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(feature = "public", feature = "public-applications", feature = "applications")
-)]
-impl ::std::str::FromStr for ApplicationTokenRequestWithGrantGrantType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(feature = "public", feature = "public-applications", feature = "applications")
-)]
-impl ::std::fmt::Display for ApplicationTokenRequestWithGrantGrantType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(feature = "public", feature = "public-applications", feature = "applications")
-)]
-impl ::serde::Serialize for ApplicationTokenRequestWithGrantGrantType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(feature = "public", feature = "public-applications", feature = "applications")
-)]
-impl<'de> ::serde::Deserialize<'de> for ApplicationTokenRequestWithGrantGrantType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ApplicationTokenRequestWithGrantGrantType, Unknown { ClientCredentials =
+    "client_credentials" }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -27577,73 +19949,9 @@ pub enum AuthConfigurationMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance-configuration")]
-impl ::std::cmp::Eq for AuthConfigurationMode {}
-#[cfg(feature = "instance-configuration")]
-impl AuthConfigurationMode {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["none", "simple", "oidc"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Simple => "simple",
-            Self::Oidc => "oidc",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::std::convert::From<::std::string::String> for AuthConfigurationMode {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "none" => Self::None,
-            "simple" => Self::Simple,
-            "oidc" => Self::Oidc,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::std::convert::From<&str> for AuthConfigurationMode {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::std::str::FromStr for AuthConfigurationMode {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::std::fmt::Display for AuthConfigurationMode {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::serde::Serialize for AuthConfigurationMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl<'de> ::serde::Deserialize<'de> for AuthConfigurationMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    AuthConfigurationMode, Unknown { None = "none", Simple = "simple", Oidc = "oidc" }
+);
 #[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 /// Inline schema at `CheckConnectionRead.status`.
 ///
@@ -27658,71 +19966,9 @@ pub enum CheckConnectionReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
-impl ::std::cmp::Eq for CheckConnectionReadStatus {}
-#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
-impl CheckConnectionReadStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
-impl ::std::convert::From<::std::string::String> for CheckConnectionReadStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
-impl ::std::convert::From<&str> for CheckConnectionReadStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
-impl ::std::str::FromStr for CheckConnectionReadStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
-impl ::std::fmt::Display for CheckConnectionReadStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
-impl ::serde::Serialize for CheckConnectionReadStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
-impl<'de> ::serde::Deserialize<'de> for CheckConnectionReadStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CheckConnectionReadStatus, Unknown { Succeeded = "succeeded", Failed = "failed" }
+);
 #[cfg(feature = "operation")]
 /// Inline schema at `CheckOperationRead.status`.
 ///
@@ -27737,71 +19983,9 @@ pub enum CheckOperationReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "operation")]
-impl ::std::cmp::Eq for CheckOperationReadStatus {}
-#[cfg(feature = "operation")]
-impl CheckOperationReadStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "operation")]
-impl ::std::convert::From<::std::string::String> for CheckOperationReadStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "operation")]
-impl ::std::convert::From<&str> for CheckOperationReadStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "operation")]
-impl ::std::str::FromStr for CheckOperationReadStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "operation")]
-impl ::std::fmt::Display for CheckOperationReadStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "operation")]
-impl ::serde::Serialize for CheckOperationReadStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "operation")]
-impl<'de> ::serde::Deserialize<'de> for CheckOperationReadStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CheckOperationReadStatus, Unknown { Succeeded = "succeeded", Failed = "failed" }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -27836,132 +20020,10 @@ pub enum ConnectionScheduleTimeUnit {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for ConnectionScheduleTimeUnit {}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ConnectionScheduleTimeUnit {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "minutes",
-        "hours",
-        "days",
-        "weeks",
-        "months",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Minutes => "minutes",
-            Self::Hours => "hours",
-            Self::Days => "days",
-            Self::Weeks => "weeks",
-            Self::Months => "months",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for ConnectionScheduleTimeUnit {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "minutes" => Self::Minutes,
-            "hours" => Self::Hours,
-            "days" => Self::Days,
-            "weeks" => Self::Weeks,
-            "months" => Self::Months,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for ConnectionScheduleTimeUnit {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for ConnectionScheduleTimeUnit {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for ConnectionScheduleTimeUnit {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for ConnectionScheduleTimeUnit {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleTimeUnit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectionScheduleTimeUnit, Unknown { Minutes = "minutes", Hours = "hours", Days =
+    "days", Weeks = "weeks", Months = "months" }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -28026,133 +20088,10 @@ pub enum ConnectionScheduleDataBasicScheduleTimeUnit {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for ConnectionScheduleDataBasicScheduleTimeUnit {}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ConnectionScheduleDataBasicScheduleTimeUnit {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "minutes",
-        "hours",
-        "days",
-        "weeks",
-        "months",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Minutes => "minutes",
-            Self::Hours => "hours",
-            Self::Days => "days",
-            Self::Weeks => "weeks",
-            Self::Months => "months",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String>
-for ConnectionScheduleDataBasicScheduleTimeUnit {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "minutes" => Self::Minutes,
-            "hours" => Self::Hours,
-            "days" => Self::Days,
-            "weeks" => Self::Weeks,
-            "months" => Self::Months,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for ConnectionScheduleDataBasicScheduleTimeUnit {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for ConnectionScheduleDataBasicScheduleTimeUnit {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for ConnectionScheduleDataBasicScheduleTimeUnit {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for ConnectionScheduleDataBasicScheduleTimeUnit {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "connection",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleDataBasicScheduleTimeUnit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectionScheduleDataBasicScheduleTimeUnit, Unknown { Minutes = "minutes", Hours =
+    "hours", Days = "days", Weeks = "weeks", Months = "months" }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -28207,90 +20146,11 @@ pub enum ConnectorBuilderAuxiliaryRequestType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-builder-project")]
-impl ::std::cmp::Eq for ConnectorBuilderAuxiliaryRequestType {}
-#[cfg(feature = "connector-builder-project")]
-impl ConnectorBuilderAuxiliaryRequestType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "HTTP",
-        "AUTH",
-        "PARENT_STREAM",
-        "ASYNC_CREATE",
-        "ASYNC_POLL",
-        "ASYNC_ABORT",
-        "ASYNC_DELETE",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "HTTP",
-            Self::Auth => "AUTH",
-            Self::ParentStream => "PARENT_STREAM",
-            Self::AsyncCreate => "ASYNC_CREATE",
-            Self::AsyncPoll => "ASYNC_POLL",
-            Self::AsyncAbort => "ASYNC_ABORT",
-            Self::AsyncDelete => "ASYNC_DELETE",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl ::std::convert::From<::std::string::String>
-for ConnectorBuilderAuxiliaryRequestType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "HTTP" => Self::Http,
-            "AUTH" => Self::Auth,
-            "PARENT_STREAM" => Self::ParentStream,
-            "ASYNC_CREATE" => Self::AsyncCreate,
-            "ASYNC_POLL" => Self::AsyncPoll,
-            "ASYNC_ABORT" => Self::AsyncAbort,
-            "ASYNC_DELETE" => Self::AsyncDelete,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl ::std::convert::From<&str> for ConnectorBuilderAuxiliaryRequestType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl ::std::str::FromStr for ConnectorBuilderAuxiliaryRequestType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl ::std::fmt::Display for ConnectorBuilderAuxiliaryRequestType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl ::serde::Serialize for ConnectorBuilderAuxiliaryRequestType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderAuxiliaryRequestType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectorBuilderAuxiliaryRequestType, Unknown { Http = "HTTP", Auth = "AUTH",
+    ParentStream = "PARENT_STREAM", AsyncCreate = "ASYNC_CREATE", AsyncPoll =
+    "ASYNC_POLL", AsyncAbort = "ASYNC_ABORT", AsyncDelete = "ASYNC_DELETE" }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The http method of the request ("GET", "POST", "PUT", or "PATCH")
 ///
@@ -28309,76 +20169,10 @@ pub enum ConnectorBuilderHttpRequestHttpMethod {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-builder-project")]
-impl ::std::cmp::Eq for ConnectorBuilderHttpRequestHttpMethod {}
-#[cfg(feature = "connector-builder-project")]
-impl ConnectorBuilderHttpRequestHttpMethod {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["GET", "POST", "PUT", "PATCH"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "GET",
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Patch => "PATCH",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl ::std::convert::From<::std::string::String>
-for ConnectorBuilderHttpRequestHttpMethod {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "GET" => Self::Get,
-            "POST" => Self::Post,
-            "PUT" => Self::Put,
-            "PATCH" => Self::Patch,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl ::std::convert::From<&str> for ConnectorBuilderHttpRequestHttpMethod {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl ::std::str::FromStr for ConnectorBuilderHttpRequestHttpMethod {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl ::std::fmt::Display for ConnectorBuilderHttpRequestHttpMethod {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl ::serde::Serialize for ConnectorBuilderHttpRequestHttpMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderHttpRequestHttpMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectorBuilderHttpRequestHttpMethod, Unknown { Get = "GET", Post = "POST", Put =
+    "PUT", Patch = "PATCH" }
+);
 #[cfg(feature = "connector-builder-project")]
 /// Inline schema at `ConnectorBuilderProjectStreamRead.logs.Item`.
 ///
@@ -28418,76 +20212,10 @@ pub enum ConnectorBuilderProjectStreamReadLogsItemLevel {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-builder-project")]
-impl ::std::cmp::Eq for ConnectorBuilderProjectStreamReadLogsItemLevel {}
-#[cfg(feature = "connector-builder-project")]
-impl ConnectorBuilderProjectStreamReadLogsItemLevel {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["INFO", "WARN", "ERROR", "FATAL"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Info => "INFO",
-            Self::Warn => "WARN",
-            Self::Error => "ERROR",
-            Self::Fatal => "FATAL",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl ::std::convert::From<::std::string::String>
-for ConnectorBuilderProjectStreamReadLogsItemLevel {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "INFO" => Self::Info,
-            "WARN" => Self::Warn,
-            "ERROR" => Self::Error,
-            "FATAL" => Self::Fatal,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl ::std::convert::From<&str> for ConnectorBuilderProjectStreamReadLogsItemLevel {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl ::std::str::FromStr for ConnectorBuilderProjectStreamReadLogsItemLevel {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl ::std::fmt::Display for ConnectorBuilderProjectStreamReadLogsItemLevel {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl ::serde::Serialize for ConnectorBuilderProjectStreamReadLogsItemLevel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "connector-builder-project")]
-impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectStreamReadLogsItemLevel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ConnectorBuilderProjectStreamReadLogsItemLevel, Unknown { Info = "INFO", Warn =
+    "WARN", Error = "ERROR", Fatal = "FATAL" }
+);
 #[cfg(feature = "connector-builder-project")]
 /// Inline schema at `ConnectorBuilderProjectStreamRead.slices.Item`.
 ///
@@ -28580,73 +20308,10 @@ pub enum CustomerPortalRequestBodyFlow {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::cmp::Eq for CustomerPortalRequestBodyFlow {}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl CustomerPortalRequestBodyFlow {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["portal", "payment_method", "setup"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Portal => "portal",
-            Self::PaymentMethod => "payment_method",
-            Self::Setup => "setup",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::convert::From<::std::string::String> for CustomerPortalRequestBodyFlow {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "portal" => Self::Portal,
-            "payment_method" => Self::PaymentMethod,
-            "setup" => Self::Setup,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::convert::From<&str> for CustomerPortalRequestBodyFlow {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::str::FromStr for CustomerPortalRequestBodyFlow {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::fmt::Display for CustomerPortalRequestBodyFlow {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::serde::Serialize for CustomerPortalRequestBodyFlow {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl<'de> ::serde::Deserialize<'de> for CustomerPortalRequestBodyFlow {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomerPortalRequestBodyFlow, Unknown { Portal = "portal", PaymentMethod =
+    "payment_method", Setup = "setup" }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Requested self-serve plan when initiating setup checkout. Defaults to standard for backwards compatibility.
 ///
@@ -28661,71 +20326,9 @@ pub enum CustomerPortalRequestBodyPlan {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::cmp::Eq for CustomerPortalRequestBodyPlan {}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl CustomerPortalRequestBodyPlan {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["standard", "plus"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "standard",
-            Self::Plus => "plus",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::convert::From<::std::string::String> for CustomerPortalRequestBodyPlan {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "standard" => Self::Standard,
-            "plus" => Self::Plus,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::convert::From<&str> for CustomerPortalRequestBodyPlan {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::str::FromStr for CustomerPortalRequestBodyPlan {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::fmt::Display for CustomerPortalRequestBodyPlan {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::serde::Serialize for CustomerPortalRequestBodyPlan {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl<'de> ::serde::Deserialize<'de> for CustomerPortalRequestBodyPlan {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    CustomerPortalRequestBodyPlan, Unknown { Standard = "standard", Plus = "plus" }
+);
 #[cfg(feature = "dataplanes-2")]
 /// Inline schema at `DataplaneHealthRead.status`.
 ///
@@ -28744,80 +20347,10 @@ pub enum DataplaneHealthReadStatus {
     Unknown2(::std::string::String),
 }
 #[cfg(feature = "dataplanes-2")]
-impl ::std::cmp::Eq for DataplaneHealthReadStatus {}
-#[cfg(feature = "dataplanes-2")]
-impl DataplaneHealthReadStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "HEALTHY",
-        "DEGRADED",
-        "UNHEALTHY",
-        "UNKNOWN",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Healthy => "HEALTHY",
-            Self::Degraded => "DEGRADED",
-            Self::Unhealthy => "UNHEALTHY",
-            Self::Unknown => "UNKNOWN",
-            Self::Unknown2(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "dataplanes-2")]
-impl ::std::convert::From<::std::string::String> for DataplaneHealthReadStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "HEALTHY" => Self::Healthy,
-            "DEGRADED" => Self::Degraded,
-            "UNHEALTHY" => Self::Unhealthy,
-            "UNKNOWN" => Self::Unknown,
-            _ => Self::Unknown2(value),
-        }
-    }
-}
-#[cfg(feature = "dataplanes-2")]
-impl ::std::convert::From<&str> for DataplaneHealthReadStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "dataplanes-2")]
-impl ::std::str::FromStr for DataplaneHealthReadStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "dataplanes-2")]
-impl ::std::fmt::Display for DataplaneHealthReadStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "dataplanes-2")]
-impl ::serde::Serialize for DataplaneHealthReadStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "dataplanes-2")]
-impl<'de> ::serde::Deserialize<'de> for DataplaneHealthReadStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    DataplaneHealthReadStatus, Unknown2 { Healthy = "HEALTHY", Degraded = "DEGRADED",
+    Unhealthy = "UNHEALTHY", Unknown = "UNKNOWN" }
+);
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
 /// Inline schema at `DomainVerificationResponse.status`.
 ///
@@ -28836,80 +20369,10 @@ pub enum DomainVerificationResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
-impl ::std::cmp::Eq for DomainVerificationResponseStatus {}
-#[cfg(any(feature = "internal", feature = "domain-verifications"))]
-impl DomainVerificationResponseStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "PENDING",
-        "VERIFIED",
-        "FAILED",
-        "EXPIRED",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Verified => "VERIFIED",
-            Self::Failed => "FAILED",
-            Self::Expired => "EXPIRED",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "internal", feature = "domain-verifications"))]
-impl ::std::convert::From<::std::string::String> for DomainVerificationResponseStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PENDING" => Self::Pending,
-            "VERIFIED" => Self::Verified,
-            "FAILED" => Self::Failed,
-            "EXPIRED" => Self::Expired,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "internal", feature = "domain-verifications"))]
-impl ::std::convert::From<&str> for DomainVerificationResponseStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "internal", feature = "domain-verifications"))]
-impl ::std::str::FromStr for DomainVerificationResponseStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "internal", feature = "domain-verifications"))]
-impl ::std::fmt::Display for DomainVerificationResponseStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "internal", feature = "domain-verifications"))]
-impl ::serde::Serialize for DomainVerificationResponseStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "internal", feature = "domain-verifications"))]
-impl<'de> ::serde::Deserialize<'de> for DomainVerificationResponseStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    DomainVerificationResponseStatus, Unknown { Pending = "PENDING", Verified =
+    "VERIFIED", Failed = "FAILED", Expired = "EXPIRED" }
+);
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
 /// Inline schema at `DomainVerificationResponse.verificationMethod`.
 ///
@@ -28924,72 +20387,10 @@ pub enum DomainVerificationResponseVerificationMethod {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
-impl ::std::cmp::Eq for DomainVerificationResponseVerificationMethod {}
-#[cfg(any(feature = "internal", feature = "domain-verifications"))]
-impl DomainVerificationResponseVerificationMethod {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["DNS_TXT", "LEGACY"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DnsTxt => "DNS_TXT",
-            Self::Legacy => "LEGACY",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "internal", feature = "domain-verifications"))]
-impl ::std::convert::From<::std::string::String>
-for DomainVerificationResponseVerificationMethod {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "DNS_TXT" => Self::DnsTxt,
-            "LEGACY" => Self::Legacy,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "internal", feature = "domain-verifications"))]
-impl ::std::convert::From<&str> for DomainVerificationResponseVerificationMethod {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "internal", feature = "domain-verifications"))]
-impl ::std::str::FromStr for DomainVerificationResponseVerificationMethod {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "internal", feature = "domain-verifications"))]
-impl ::std::fmt::Display for DomainVerificationResponseVerificationMethod {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "internal", feature = "domain-verifications"))]
-impl ::serde::Serialize for DomainVerificationResponseVerificationMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "internal", feature = "domain-verifications"))]
-impl<'de> ::serde::Deserialize<'de> for DomainVerificationResponseVerificationMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    DomainVerificationResponseVerificationMethod, Unknown { DnsTxt = "DNS_TXT", Legacy =
+    "LEGACY" }
+);
 #[cfg(
     any(
         feature = "public",
@@ -29032,175 +20433,9 @@ pub enum EncryptionMapperAesConfigurationAlgorithm {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for EncryptionMapperAesConfigurationAlgorithm {}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl EncryptionMapperAesConfigurationAlgorithm {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["AES"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes => "AES",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String>
-for EncryptionMapperAesConfigurationAlgorithm {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "AES" => Self::Aes,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationAlgorithm {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for EncryptionMapperAesConfigurationAlgorithm {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for EncryptionMapperAesConfigurationAlgorithm {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for EncryptionMapperAesConfigurationAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    EncryptionMapperAesConfigurationAlgorithm, Unknown { Aes = "AES" }
+);
 #[cfg(
     any(
         feature = "public",
@@ -29253,192 +20488,10 @@ pub enum EncryptionMapperAesConfigurationMode {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for EncryptionMapperAesConfigurationMode {}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl EncryptionMapperAesConfigurationMode {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "CBC",
-        "CFB",
-        "OFB",
-        "CTR",
-        "GCM",
-        "ECB",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cbc => "CBC",
-            Self::Cfb => "CFB",
-            Self::Ofb => "OFB",
-            Self::Ctr => "CTR",
-            Self::Gcm => "GCM",
-            Self::Ecb => "ECB",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String>
-for EncryptionMapperAesConfigurationMode {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "CBC" => Self::Cbc,
-            "CFB" => Self::Cfb,
-            "OFB" => Self::Ofb,
-            "CTR" => Self::Ctr,
-            "GCM" => Self::Gcm,
-            "ECB" => Self::Ecb,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationMode {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for EncryptionMapperAesConfigurationMode {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for EncryptionMapperAesConfigurationMode {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for EncryptionMapperAesConfigurationMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    EncryptionMapperAesConfigurationMode, Unknown { Cbc = "CBC", Cfb = "CFB", Ofb =
+    "OFB", Ctr = "CTR", Gcm = "GCM", Ecb = "ECB" }
+);
 #[cfg(
     any(
         feature = "public",
@@ -29483,177 +20536,10 @@ pub enum EncryptionMapperAesConfigurationPadding {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for EncryptionMapperAesConfigurationPadding {}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl EncryptionMapperAesConfigurationPadding {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["NoPadding", "PKCS5Padding"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoPadding => "NoPadding",
-            Self::Pkcs5Padding => "PKCS5Padding",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String>
-for EncryptionMapperAesConfigurationPadding {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "NoPadding" => Self::NoPadding,
-            "PKCS5Padding" => Self::Pkcs5Padding,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationPadding {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for EncryptionMapperAesConfigurationPadding {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for EncryptionMapperAesConfigurationPadding {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for EncryptionMapperAesConfigurationPadding {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationPadding {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    EncryptionMapperAesConfigurationPadding, Unknown { NoPadding = "NoPadding",
+    Pkcs5Padding = "PKCS5Padding" }
+);
 #[cfg(
     any(
         feature = "public",
@@ -29696,175 +20582,9 @@ pub enum EncryptionMapperRsaConfigurationAlgorithm {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for EncryptionMapperRsaConfigurationAlgorithm {}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl EncryptionMapperRsaConfigurationAlgorithm {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["RSA"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rsa => "RSA",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String>
-for EncryptionMapperRsaConfigurationAlgorithm {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "RSA" => Self::Rsa,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for EncryptionMapperRsaConfigurationAlgorithm {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for EncryptionMapperRsaConfigurationAlgorithm {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for EncryptionMapperRsaConfigurationAlgorithm {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for EncryptionMapperRsaConfigurationAlgorithm {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for EncryptionMapperRsaConfigurationAlgorithm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    EncryptionMapperRsaConfigurationAlgorithm, Unknown { Rsa = "RSA" }
+);
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Inline schema at `EndpointPrivateLinkServiceConfig.type`.
 ///
@@ -29877,70 +20597,9 @@ pub enum EndpointPrivateLinkServiceConfigType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::std::cmp::Eq for EndpointPrivateLinkServiceConfigType {}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl EndpointPrivateLinkServiceConfigType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["endpoint"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Endpoint => "endpoint",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::std::convert::From<::std::string::String>
-for EndpointPrivateLinkServiceConfigType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "endpoint" => Self::Endpoint,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::std::convert::From<&str> for EndpointPrivateLinkServiceConfigType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::std::str::FromStr for EndpointPrivateLinkServiceConfigType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::std::fmt::Display for EndpointPrivateLinkServiceConfigType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::serde::Serialize for EndpointPrivateLinkServiceConfigType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl<'de> ::serde::Deserialize<'de> for EndpointPrivateLinkServiceConfigType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    EndpointPrivateLinkServiceConfigType, Unknown { Endpoint = "endpoint" }
+);
 #[cfg(feature = "web-backend")]
 /// Inline schema at `FieldSpec.type`.
 ///
@@ -29977,107 +20636,13 @@ pub enum FieldSpecType {
     Unknown2(::std::string::String),
 }
 #[cfg(feature = "web-backend")]
-impl ::std::cmp::Eq for FieldSpecType {}
-#[cfg(feature = "web-backend")]
-impl FieldSpecType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "STRING",
-        "BOOLEAN",
-        "DATE",
-        "TIMESTAMP_WITHOUT_TIMEZONE",
-        "TIMESTAMP_WITH_TIMEZONE",
-        "TIME_WITHOUT_TIMEZONE",
-        "TIME_WITH_TIMEZONE",
-        "INTEGER",
-        "NUMBER",
-        "ARRAY",
-        "OBJECT",
-        "MULTI",
-        "UNKNOWN",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "STRING",
-            Self::Boolean => "BOOLEAN",
-            Self::Date => "DATE",
-            Self::TimestampWithoutTimezone => "TIMESTAMP_WITHOUT_TIMEZONE",
-            Self::TimestampWithTimezone => "TIMESTAMP_WITH_TIMEZONE",
-            Self::TimeWithoutTimezone => "TIME_WITHOUT_TIMEZONE",
-            Self::TimeWithTimezone => "TIME_WITH_TIMEZONE",
-            Self::Integer => "INTEGER",
-            Self::Number => "NUMBER",
-            Self::Array => "ARRAY",
-            Self::Object => "OBJECT",
-            Self::Multi => "MULTI",
-            Self::Unknown => "UNKNOWN",
-            Self::Unknown2(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::std::convert::From<::std::string::String> for FieldSpecType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "STRING" => Self::String,
-            "BOOLEAN" => Self::Boolean,
-            "DATE" => Self::Date,
-            "TIMESTAMP_WITHOUT_TIMEZONE" => Self::TimestampWithoutTimezone,
-            "TIMESTAMP_WITH_TIMEZONE" => Self::TimestampWithTimezone,
-            "TIME_WITHOUT_TIMEZONE" => Self::TimeWithoutTimezone,
-            "TIME_WITH_TIMEZONE" => Self::TimeWithTimezone,
-            "INTEGER" => Self::Integer,
-            "NUMBER" => Self::Number,
-            "ARRAY" => Self::Array,
-            "OBJECT" => Self::Object,
-            "MULTI" => Self::Multi,
-            "UNKNOWN" => Self::Unknown,
-            _ => Self::Unknown2(value),
-        }
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::std::convert::From<&str> for FieldSpecType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::std::str::FromStr for FieldSpecType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::std::fmt::Display for FieldSpecType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::serde::Serialize for FieldSpecType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "web-backend")]
-impl<'de> ::serde::Deserialize<'de> for FieldSpecType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    FieldSpecType, Unknown2 { String = "STRING", Boolean = "BOOLEAN", Date = "DATE",
+    TimestampWithoutTimezone = "TIMESTAMP_WITHOUT_TIMEZONE", TimestampWithTimezone =
+    "TIMESTAMP_WITH_TIMEZONE", TimeWithoutTimezone = "TIME_WITHOUT_TIMEZONE",
+    TimeWithTimezone = "TIME_WITH_TIMEZONE", Integer = "INTEGER", Number = "NUMBER",
+    Array = "ARRAY", Object = "OBJECT", Multi = "MULTI", Unknown = "UNKNOWN" }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -30114,147 +20679,10 @@ pub enum FieldTransformTransformType {
         feature = "web-backend"
     )
 )]
-impl ::std::cmp::Eq for FieldTransformTransformType {}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl FieldTransformTransformType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "add_field",
-        "remove_field",
-        "update_field_schema",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AddField => "add_field",
-            Self::RemoveField => "remove_field",
-            Self::UpdateFieldSchema => "update_field_schema",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for FieldTransformTransformType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "add_field" => Self::AddField,
-            "remove_field" => Self::RemoveField,
-            "update_field_schema" => Self::UpdateFieldSchema,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl ::std::convert::From<&str> for FieldTransformTransformType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl ::std::str::FromStr for FieldTransformTransformType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl ::std::fmt::Display for FieldTransformTransformType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl ::serde::Serialize for FieldTransformTransformType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for FieldTransformTransformType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    FieldTransformTransformType, Unknown { AddField = "add_field", RemoveField =
+    "remove_field", UpdateFieldSchema = "update_field_schema" }
+);
 #[cfg(
     any(
         feature = "public",
@@ -30311,194 +20739,10 @@ pub enum HashingMapperConfigurationMethod {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for HashingMapperConfigurationMethod {}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl HashingMapperConfigurationMethod {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "MD2",
-        "MD5",
-        "SHA-1",
-        "SHA-224",
-        "SHA-256",
-        "SHA-384",
-        "SHA-512",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Md2 => "MD2",
-            Self::Md5 => "MD5",
-            Self::Sha1 => "SHA-1",
-            Self::Sha224 => "SHA-224",
-            Self::Sha256 => "SHA-256",
-            Self::Sha384 => "SHA-384",
-            Self::Sha512 => "SHA-512",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for HashingMapperConfigurationMethod {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "MD2" => Self::Md2,
-            "MD5" => Self::Md5,
-            "SHA-1" => Self::Sha1,
-            "SHA-224" => Self::Sha224,
-            "SHA-256" => Self::Sha256,
-            "SHA-384" => Self::Sha384,
-            "SHA-512" => Self::Sha512,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for HashingMapperConfigurationMethod {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for HashingMapperConfigurationMethod {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for HashingMapperConfigurationMethod {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for HashingMapperConfigurationMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for HashingMapperConfigurationMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    HashingMapperConfigurationMethod, Unknown { Md2 = "MD2", Md5 = "MD5", Sha1 = "SHA-1",
+    Sha224 = "SHA-224", Sha256 = "SHA-256", Sha384 = "SHA-384", Sha512 = "SHA-512" }
+);
 #[cfg(feature = "unreferenced-types")]
 /// Inline schema at `ImportRead.status`.
 ///
@@ -30513,71 +20757,9 @@ pub enum ImportReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-impl ::std::cmp::Eq for ImportReadStatus {}
-#[cfg(feature = "unreferenced-types")]
-impl ImportReadStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<::std::string::String> for ImportReadStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<&str> for ImportReadStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::str::FromStr for ImportReadStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::fmt::Display for ImportReadStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::serde::Serialize for ImportReadStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl<'de> ::serde::Deserialize<'de> for ImportReadStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    ImportReadStatus, Unknown { Succeeded = "succeeded", Failed = "failed" }
+);
 #[cfg(any(feature = "cloud-only", feature = "organization"))]
 /// Inline schema at `IndividualWorkspaceUsageRead.workspace`.
 ///
@@ -30610,71 +20792,9 @@ pub enum InitiateOauthRequestClientType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
-impl ::std::cmp::Eq for InitiateOauthRequestClientType {}
-#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
-impl InitiateOauthRequestClientType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["api", "webapp"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Api => "api",
-            Self::Webapp => "webapp",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
-impl ::std::convert::From<::std::string::String> for InitiateOauthRequestClientType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "api" => Self::Api,
-            "webapp" => Self::Webapp,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
-impl ::std::convert::From<&str> for InitiateOauthRequestClientType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
-impl ::std::str::FromStr for InitiateOauthRequestClientType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
-impl ::std::fmt::Display for InitiateOauthRequestClientType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
-impl ::serde::Serialize for InitiateOauthRequestClientType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
-impl<'de> ::serde::Deserialize<'de> for InitiateOauthRequestClientType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    InitiateOauthRequestClientType, Unknown { Api = "api", Webapp = "webapp" }
+);
 #[cfg(feature = "instance-configuration")]
 /// Inline schema at `InstanceConfigurationResponse.edition`.
 ///
@@ -30693,81 +20813,10 @@ pub enum InstanceConfigurationResponseEdition {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance-configuration")]
-impl ::std::cmp::Eq for InstanceConfigurationResponseEdition {}
-#[cfg(feature = "instance-configuration")]
-impl InstanceConfigurationResponseEdition {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "community",
-        "pro",
-        "enterprise",
-        "trial",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Community => "community",
-            Self::Pro => "pro",
-            Self::Enterprise => "enterprise",
-            Self::Trial => "trial",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::std::convert::From<::std::string::String>
-for InstanceConfigurationResponseEdition {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "community" => Self::Community,
-            "pro" => Self::Pro,
-            "enterprise" => Self::Enterprise,
-            "trial" => Self::Trial,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::std::convert::From<&str> for InstanceConfigurationResponseEdition {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::std::str::FromStr for InstanceConfigurationResponseEdition {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::std::fmt::Display for InstanceConfigurationResponseEdition {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::serde::Serialize for InstanceConfigurationResponseEdition {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl<'de> ::serde::Deserialize<'de> for InstanceConfigurationResponseEdition {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    InstanceConfigurationResponseEdition, Unknown { Community = "community", Pro = "pro",
+    Enterprise = "enterprise", Trial = "trial" }
+);
 #[cfg(feature = "instance-configuration")]
 /// Inline schema at `InstanceConfigurationResponse.trackingStrategy`.
 ///
@@ -30782,72 +20831,10 @@ pub enum InstanceConfigurationResponseTrackingStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance-configuration")]
-impl ::std::cmp::Eq for InstanceConfigurationResponseTrackingStrategy {}
-#[cfg(feature = "instance-configuration")]
-impl InstanceConfigurationResponseTrackingStrategy {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["logging", "segment"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Logging => "logging",
-            Self::Segment => "segment",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::std::convert::From<::std::string::String>
-for InstanceConfigurationResponseTrackingStrategy {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "logging" => Self::Logging,
-            "segment" => Self::Segment,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::std::convert::From<&str> for InstanceConfigurationResponseTrackingStrategy {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::std::str::FromStr for InstanceConfigurationResponseTrackingStrategy {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::std::fmt::Display for InstanceConfigurationResponseTrackingStrategy {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl ::serde::Serialize for InstanceConfigurationResponseTrackingStrategy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "instance-configuration")]
-impl<'de> ::serde::Deserialize<'de> for InstanceConfigurationResponseTrackingStrategy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    InstanceConfigurationResponseTrackingStrategy, Unknown { Logging = "logging", Segment
+    = "segment" }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Inline schema at `InvoiceRead.status`.
 ///
@@ -30868,83 +20855,10 @@ pub enum InvoiceReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::cmp::Eq for InvoiceReadStatus {}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl InvoiceReadStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "draft",
-        "open",
-        "paid",
-        "void",
-        "uncollectible",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Open => "open",
-            Self::Paid => "paid",
-            Self::Void => "void",
-            Self::Uncollectible => "uncollectible",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::convert::From<::std::string::String> for InvoiceReadStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "draft" => Self::Draft,
-            "open" => Self::Open,
-            "paid" => Self::Paid,
-            "void" => Self::Void,
-            "uncollectible" => Self::Uncollectible,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::convert::From<&str> for InvoiceReadStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::str::FromStr for InvoiceReadStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::fmt::Display for InvoiceReadStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::serde::Serialize for InvoiceReadStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl<'de> ::serde::Deserialize<'de> for InvoiceReadStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    InvoiceReadStatus, Unknown { Draft = "draft", Open = "open", Paid = "paid", Void =
+    "void", Uncollectible = "uncollectible" }
+);
 #[cfg(feature = "jobs-2")]
 /// The field to order by
 ///
@@ -30959,72 +20873,10 @@ pub enum JobListForWorkspacesRequestBodyOrderByField {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jobs-2")]
-impl ::std::cmp::Eq for JobListForWorkspacesRequestBodyOrderByField {}
-#[cfg(feature = "jobs-2")]
-impl JobListForWorkspacesRequestBodyOrderByField {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["createdAt", "updatedAt"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "createdAt",
-            Self::UpdatedAt => "updatedAt",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::std::convert::From<::std::string::String>
-for JobListForWorkspacesRequestBodyOrderByField {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "createdAt" => Self::CreatedAt,
-            "updatedAt" => Self::UpdatedAt,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::std::convert::From<&str> for JobListForWorkspacesRequestBodyOrderByField {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::std::str::FromStr for JobListForWorkspacesRequestBodyOrderByField {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::std::fmt::Display for JobListForWorkspacesRequestBodyOrderByField {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::serde::Serialize for JobListForWorkspacesRequestBodyOrderByField {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl<'de> ::serde::Deserialize<'de> for JobListForWorkspacesRequestBodyOrderByField {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    JobListForWorkspacesRequestBodyOrderByField, Unknown { CreatedAt = "createdAt",
+    UpdatedAt = "updatedAt" }
+);
 #[cfg(feature = "jobs-2")]
 /// The order by method
 ///
@@ -31039,72 +20891,9 @@ pub enum JobListForWorkspacesRequestBodyOrderByMethod {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jobs-2")]
-impl ::std::cmp::Eq for JobListForWorkspacesRequestBodyOrderByMethod {}
-#[cfg(feature = "jobs-2")]
-impl JobListForWorkspacesRequestBodyOrderByMethod {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["ASC", "DESC"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "ASC",
-            Self::Desc => "DESC",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::std::convert::From<::std::string::String>
-for JobListForWorkspacesRequestBodyOrderByMethod {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::std::convert::From<&str> for JobListForWorkspacesRequestBodyOrderByMethod {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::std::str::FromStr for JobListForWorkspacesRequestBodyOrderByMethod {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::std::fmt::Display for JobListForWorkspacesRequestBodyOrderByMethod {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::serde::Serialize for JobListForWorkspacesRequestBodyOrderByMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl<'de> ::serde::Deserialize<'de> for JobListForWorkspacesRequestBodyOrderByMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    JobListForWorkspacesRequestBodyOrderByMethod, Unknown { Asc = "ASC", Desc = "DESC" }
+);
 #[cfg(feature = "jobs-2")]
 /// The field to order by
 ///
@@ -31119,71 +20908,10 @@ pub enum JobListRequestBodyOrderByField {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jobs-2")]
-impl ::std::cmp::Eq for JobListRequestBodyOrderByField {}
-#[cfg(feature = "jobs-2")]
-impl JobListRequestBodyOrderByField {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["createdAt", "updatedAt"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "createdAt",
-            Self::UpdatedAt => "updatedAt",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::std::convert::From<::std::string::String> for JobListRequestBodyOrderByField {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "createdAt" => Self::CreatedAt,
-            "updatedAt" => Self::UpdatedAt,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::std::convert::From<&str> for JobListRequestBodyOrderByField {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::std::str::FromStr for JobListRequestBodyOrderByField {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::std::fmt::Display for JobListRequestBodyOrderByField {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::serde::Serialize for JobListRequestBodyOrderByField {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl<'de> ::serde::Deserialize<'de> for JobListRequestBodyOrderByField {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    JobListRequestBodyOrderByField, Unknown { CreatedAt = "createdAt", UpdatedAt =
+    "updatedAt" }
+);
 #[cfg(feature = "jobs-2")]
 /// The order by method
 ///
@@ -31198,71 +20926,9 @@ pub enum JobListRequestBodyOrderByMethod {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jobs-2")]
-impl ::std::cmp::Eq for JobListRequestBodyOrderByMethod {}
-#[cfg(feature = "jobs-2")]
-impl JobListRequestBodyOrderByMethod {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["ASC", "DESC"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "ASC",
-            Self::Desc => "DESC",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::std::convert::From<::std::string::String> for JobListRequestBodyOrderByMethod {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::std::convert::From<&str> for JobListRequestBodyOrderByMethod {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::std::str::FromStr for JobListRequestBodyOrderByMethod {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::std::fmt::Display for JobListRequestBodyOrderByMethod {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl ::serde::Serialize for JobListRequestBodyOrderByMethod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "jobs-2")]
-impl<'de> ::serde::Deserialize<'de> for JobListRequestBodyOrderByMethod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    JobListRequestBodyOrderByMethod, Unknown { Asc = "ASC", Desc = "DESC" }
+);
 #[cfg(feature = "notifications")]
 /// Inline schema at `NotificationRead.status`.
 ///
@@ -31277,71 +20943,9 @@ pub enum NotificationReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "notifications")]
-impl ::std::cmp::Eq for NotificationReadStatus {}
-#[cfg(feature = "notifications")]
-impl NotificationReadStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::std::convert::From<::std::string::String> for NotificationReadStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::std::convert::From<&str> for NotificationReadStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::std::str::FromStr for NotificationReadStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::std::fmt::Display for NotificationReadStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "notifications")]
-impl ::serde::Serialize for NotificationReadStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "notifications")]
-impl<'de> ::serde::Deserialize<'de> for NotificationReadStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    NotificationReadStatus, Unknown { Succeeded = "succeeded", Failed = "failed" }
+);
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 /// Inline schema at `OperatorWebhook.dbtCloud`.
 ///
@@ -31374,69 +20978,9 @@ pub enum OperatorWebhookWebhookType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "operation", feature = "web-backend"))]
-impl ::std::cmp::Eq for OperatorWebhookWebhookType {}
-#[cfg(any(feature = "operation", feature = "web-backend"))]
-impl OperatorWebhookWebhookType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["dbtCloud"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DbtCloud => "dbtCloud",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "operation", feature = "web-backend"))]
-impl ::std::convert::From<::std::string::String> for OperatorWebhookWebhookType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "dbtCloud" => Self::DbtCloud,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "operation", feature = "web-backend"))]
-impl ::std::convert::From<&str> for OperatorWebhookWebhookType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "operation", feature = "web-backend"))]
-impl ::std::str::FromStr for OperatorWebhookWebhookType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "operation", feature = "web-backend"))]
-impl ::std::fmt::Display for OperatorWebhookWebhookType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "operation", feature = "web-backend"))]
-impl ::serde::Serialize for OperatorWebhookWebhookType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "operation", feature = "web-backend"))]
-impl<'de> ::serde::Deserialize<'de> for OperatorWebhookWebhookType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    OperatorWebhookWebhookType, Unknown { DbtCloud = "dbtCloud" }
+);
 #[cfg(any(feature = "organization", feature = "workspace"))]
 /// Inline schema at `OrganizationInfoRead.billing`.
 ///
@@ -31474,72 +21018,10 @@ pub enum OrganizationInfoReadBillingAccountType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::std::cmp::Eq for OrganizationInfoReadBillingAccountType {}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl OrganizationInfoReadBillingAccountType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["free", "internal"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "free",
-            Self::Internal => "internal",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::std::convert::From<::std::string::String>
-for OrganizationInfoReadBillingAccountType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "free" => Self::Free,
-            "internal" => Self::Internal,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::std::convert::From<&str> for OrganizationInfoReadBillingAccountType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::std::str::FromStr for OrganizationInfoReadBillingAccountType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::std::fmt::Display for OrganizationInfoReadBillingAccountType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::serde::Serialize for OrganizationInfoReadBillingAccountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl<'de> ::serde::Deserialize<'de> for OrganizationInfoReadBillingAccountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    OrganizationInfoReadBillingAccountType, Unknown { Free = "free", Internal =
+    "internal" }
+);
 #[cfg(any(feature = "organization", feature = "workspace"))]
 /// Inline schema at `OrganizationInfoRead.billing.paymentStatus`.
 ///
@@ -31562,87 +21044,11 @@ pub enum OrganizationInfoReadBillingPaymentStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::std::cmp::Eq for OrganizationInfoReadBillingPaymentStatus {}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl OrganizationInfoReadBillingPaymentStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "uninitialized",
-        "okay",
-        "grace_period",
-        "disabled",
-        "locked",
-        "manual",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Uninitialized => "uninitialized",
-            Self::Okay => "okay",
-            Self::GracePeriod => "grace_period",
-            Self::Disabled => "disabled",
-            Self::Locked => "locked",
-            Self::Manual => "manual",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::std::convert::From<::std::string::String>
-for OrganizationInfoReadBillingPaymentStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "uninitialized" => Self::Uninitialized,
-            "okay" => Self::Okay,
-            "grace_period" => Self::GracePeriod,
-            "disabled" => Self::Disabled,
-            "locked" => Self::Locked,
-            "manual" => Self::Manual,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::std::convert::From<&str> for OrganizationInfoReadBillingPaymentStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::std::str::FromStr for OrganizationInfoReadBillingPaymentStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::std::fmt::Display for OrganizationInfoReadBillingPaymentStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::serde::Serialize for OrganizationInfoReadBillingPaymentStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl<'de> ::serde::Deserialize<'de> for OrganizationInfoReadBillingPaymentStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    OrganizationInfoReadBillingPaymentStatus, Unknown { Uninitialized = "uninitialized",
+    Okay = "okay", GracePeriod = "grace_period", Disabled = "disabled", Locked =
+    "locked", Manual = "manual" }
+);
 #[cfg(any(feature = "organization", feature = "workspace"))]
 /// Inline schema at `OrganizationInfoRead.billing.subscriptionStatus`.
 ///
@@ -31659,78 +21065,10 @@ pub enum OrganizationInfoReadBillingSubscriptionStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::std::cmp::Eq for OrganizationInfoReadBillingSubscriptionStatus {}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl OrganizationInfoReadBillingSubscriptionStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "pre_subscription",
-        "unsubscribed",
-        "subscribed",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PreSubscription => "pre_subscription",
-            Self::Unsubscribed => "unsubscribed",
-            Self::Subscribed => "subscribed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::std::convert::From<::std::string::String>
-for OrganizationInfoReadBillingSubscriptionStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "pre_subscription" => Self::PreSubscription,
-            "unsubscribed" => Self::Unsubscribed,
-            "subscribed" => Self::Subscribed,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::std::convert::From<&str> for OrganizationInfoReadBillingSubscriptionStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::std::str::FromStr for OrganizationInfoReadBillingSubscriptionStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::std::fmt::Display for OrganizationInfoReadBillingSubscriptionStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl ::serde::Serialize for OrganizationInfoReadBillingSubscriptionStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "organization", feature = "workspace"))]
-impl<'de> ::serde::Deserialize<'de> for OrganizationInfoReadBillingSubscriptionStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    OrganizationInfoReadBillingSubscriptionStatus, Unknown { PreSubscription =
+    "pre_subscription", Unsubscribed = "unsubscribed", Subscribed = "subscribed" }
+);
 #[cfg(
     any(
         feature = "billing",
@@ -31767,136 +21105,11 @@ pub enum OrganizationPaymentConfigReadPaymentStatus {
         feature = "admin-api"
     )
 )]
-impl ::std::cmp::Eq for OrganizationPaymentConfigReadPaymentStatus {}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl OrganizationPaymentConfigReadPaymentStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "uninitialized",
-        "okay",
-        "grace_period",
-        "disabled",
-        "locked",
-        "manual",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Uninitialized => "uninitialized",
-            Self::Okay => "okay",
-            Self::GracePeriod => "grace_period",
-            Self::Disabled => "disabled",
-            Self::Locked => "locked",
-            Self::Manual => "manual",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::convert::From<::std::string::String>
-for OrganizationPaymentConfigReadPaymentStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "uninitialized" => Self::Uninitialized,
-            "okay" => Self::Okay,
-            "grace_period" => Self::GracePeriod,
-            "disabled" => Self::Disabled,
-            "locked" => Self::Locked,
-            "manual" => Self::Manual,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::convert::From<&str> for OrganizationPaymentConfigReadPaymentStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::str::FromStr for OrganizationPaymentConfigReadPaymentStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::fmt::Display for OrganizationPaymentConfigReadPaymentStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::serde::Serialize for OrganizationPaymentConfigReadPaymentStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentConfigReadPaymentStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    OrganizationPaymentConfigReadPaymentStatus, Unknown { Uninitialized =
+    "uninitialized", Okay = "okay", GracePeriod = "grace_period", Disabled = "disabled",
+    Locked = "locked", Manual = "manual" }
+);
 #[cfg(
     any(
         feature = "billing",
@@ -31927,127 +21140,10 @@ pub enum OrganizationPaymentConfigReadSubscriptionStatus {
         feature = "admin-api"
     )
 )]
-impl ::std::cmp::Eq for OrganizationPaymentConfigReadSubscriptionStatus {}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl OrganizationPaymentConfigReadSubscriptionStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "pre_subscription",
-        "subscribed",
-        "unsubscribed",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PreSubscription => "pre_subscription",
-            Self::Subscribed => "subscribed",
-            Self::Unsubscribed => "unsubscribed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::convert::From<::std::string::String>
-for OrganizationPaymentConfigReadSubscriptionStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "pre_subscription" => Self::PreSubscription,
-            "subscribed" => Self::Subscribed,
-            "unsubscribed" => Self::Unsubscribed,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::convert::From<&str> for OrganizationPaymentConfigReadSubscriptionStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::str::FromStr for OrganizationPaymentConfigReadSubscriptionStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::fmt::Display for OrganizationPaymentConfigReadSubscriptionStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::serde::Serialize for OrganizationPaymentConfigReadSubscriptionStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentConfigReadSubscriptionStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    OrganizationPaymentConfigReadSubscriptionStatus, Unknown { PreSubscription =
+    "pre_subscription", Subscribed = "subscribed", Unsubscribed = "unsubscribed" }
+);
 #[cfg(
     any(
         feature = "billing",
@@ -32076,122 +21172,10 @@ pub enum OrganizationPaymentConfigReadUsageCategoryOverwrite {
         feature = "admin-api"
     )
 )]
-impl ::std::cmp::Eq for OrganizationPaymentConfigReadUsageCategoryOverwrite {}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl OrganizationPaymentConfigReadUsageCategoryOverwrite {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["free", "internal"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "free",
-            Self::Internal => "internal",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::convert::From<::std::string::String>
-for OrganizationPaymentConfigReadUsageCategoryOverwrite {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "free" => Self::Free,
-            "internal" => Self::Internal,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::convert::From<&str> for OrganizationPaymentConfigReadUsageCategoryOverwrite {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::str::FromStr for OrganizationPaymentConfigReadUsageCategoryOverwrite {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::fmt::Display for OrganizationPaymentConfigReadUsageCategoryOverwrite {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::serde::Serialize for OrganizationPaymentConfigReadUsageCategoryOverwrite {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de>
-for OrganizationPaymentConfigReadUsageCategoryOverwrite {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    OrganizationPaymentConfigReadUsageCategoryOverwrite, Unknown { Free = "free",
+    Internal = "internal" }
+);
 #[cfg(
     any(
         feature = "billing",
@@ -32228,138 +21212,11 @@ pub enum OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
         feature = "admin-api"
     )
 )]
-impl ::std::cmp::Eq for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "uninitialized",
-        "okay",
-        "grace_period",
-        "disabled",
-        "locked",
-        "manual",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Uninitialized => "uninitialized",
-            Self::Okay => "okay",
-            Self::GracePeriod => "grace_period",
-            Self::Disabled => "disabled",
-            Self::Locked => "locked",
-            Self::Manual => "manual",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::convert::From<::std::string::String>
-for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "uninitialized" => Self::Uninitialized,
-            "okay" => Self::Okay,
-            "grace_period" => Self::GracePeriod,
-            "disabled" => Self::Disabled,
-            "locked" => Self::Locked,
-            "manual" => Self::Manual,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::convert::From<&str>
-for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::str::FromStr for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::fmt::Display for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::serde::Serialize for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de>
-for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    OrganizationPaymentConfigUpdateRequestBodyPaymentStatus, Unknown { Uninitialized =
+    "uninitialized", Okay = "okay", GracePeriod = "grace_period", Disabled = "disabled",
+    Locked = "locked", Manual = "manual" }
+);
 #[cfg(
     any(
         feature = "billing",
@@ -32388,127 +21245,10 @@ pub enum OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
         feature = "admin-api"
     )
 )]
-impl ::std::cmp::Eq
-for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["free", "internal"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "free",
-            Self::Internal => "internal",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::convert::From<::std::string::String>
-for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "free" => Self::Free,
-            "internal" => Self::Internal,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::convert::From<&str>
-for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::str::FromStr
-for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::std::fmt::Display
-for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl ::serde::Serialize
-for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "billing",
-        feature = "cloud-only",
-        feature = "organization-payment-config",
-        feature = "admin-api"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de>
-for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite, Unknown { Free =
+    "free", Internal = "internal" }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Inline schema at `OrganizationSubscriptionInfoRead.credits`.
 ///
@@ -32561,74 +21301,10 @@ pub enum OrganizationTrialStatusReadTrialStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::cmp::Eq for OrganizationTrialStatusReadTrialStatus {}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl OrganizationTrialStatusReadTrialStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["pre_trial", "in_trial", "post_trial"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PreTrial => "pre_trial",
-            Self::InTrial => "in_trial",
-            Self::PostTrial => "post_trial",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::convert::From<::std::string::String>
-for OrganizationTrialStatusReadTrialStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "pre_trial" => Self::PreTrial,
-            "in_trial" => Self::InTrial,
-            "post_trial" => Self::PostTrial,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::convert::From<&str> for OrganizationTrialStatusReadTrialStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::str::FromStr for OrganizationTrialStatusReadTrialStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::std::fmt::Display for OrganizationTrialStatusReadTrialStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl ::serde::Serialize for OrganizationTrialStatusReadTrialStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "billing", feature = "cloud-only"))]
-impl<'de> ::serde::Deserialize<'de> for OrganizationTrialStatusReadTrialStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    OrganizationTrialStatusReadTrialStatus, Unknown { PreTrial = "pre_trial", InTrial =
+    "in_trial", PostTrial = "post_trial" }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Inline schema at `PaymentInformationRead.customer`.
 ///
@@ -32664,71 +21340,9 @@ pub enum PermissionCheckReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "permission")]
-impl ::std::cmp::Eq for PermissionCheckReadStatus {}
-#[cfg(feature = "permission")]
-impl PermissionCheckReadStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "permission")]
-impl ::std::convert::From<::std::string::String> for PermissionCheckReadStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "permission")]
-impl ::std::convert::From<&str> for PermissionCheckReadStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "permission")]
-impl ::std::str::FromStr for PermissionCheckReadStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "permission")]
-impl ::std::fmt::Display for PermissionCheckReadStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "permission")]
-impl ::serde::Serialize for PermissionCheckReadStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "permission")]
-impl<'de> ::serde::Deserialize<'de> for PermissionCheckReadStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    PermissionCheckReadStatus, Unknown { Succeeded = "succeeded", Failed = "failed" }
+);
 #[cfg(
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
@@ -32745,83 +21359,9 @@ pub enum PublicAccessTokenResponseTokenType {
 #[cfg(
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
-impl ::std::cmp::Eq for PublicAccessTokenResponseTokenType {}
-#[cfg(
-    any(feature = "public", feature = "public-applications", feature = "applications")
-)]
-impl PublicAccessTokenResponseTokenType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["Bearer"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bearer => "Bearer",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(feature = "public", feature = "public-applications", feature = "applications")
-)]
-impl ::std::convert::From<::std::string::String> for PublicAccessTokenResponseTokenType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Bearer" => Self::Bearer,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(feature = "public", feature = "public-applications", feature = "applications")
-)]
-impl ::std::convert::From<&str> for PublicAccessTokenResponseTokenType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(feature = "public", feature = "public-applications", feature = "applications")
-)]
-impl ::std::str::FromStr for PublicAccessTokenResponseTokenType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(feature = "public", feature = "public-applications", feature = "applications")
-)]
-impl ::std::fmt::Display for PublicAccessTokenResponseTokenType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(feature = "public", feature = "public-applications", feature = "applications")
-)]
-impl ::serde::Serialize for PublicAccessTokenResponseTokenType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(feature = "public", feature = "public-applications", feature = "applications")
-)]
-impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponseTokenType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    PublicAccessTokenResponseTokenType, Unknown { Bearer = "Bearer" }
+);
 #[cfg(
     any(
         feature = "public",
@@ -32864,174 +21404,9 @@ pub enum RowFilteringOperationEqualType {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for RowFilteringOperationEqualType {}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl RowFilteringOperationEqualType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["EQUAL"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equal => "EQUAL",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for RowFilteringOperationEqualType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "EQUAL" => Self::Equal,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for RowFilteringOperationEqualType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for RowFilteringOperationEqualType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for RowFilteringOperationEqualType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for RowFilteringOperationEqualType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationEqualType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    RowFilteringOperationEqualType, Unknown { Equal = "EQUAL" }
+);
 #[cfg(
     any(
         feature = "public",
@@ -33074,174 +21449,7 @@ pub enum RowFilteringOperationNotType {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for RowFilteringOperationNotType {}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl RowFilteringOperationNotType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["NOT"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Not => "NOT",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for RowFilteringOperationNotType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "NOT" => Self::Not,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for RowFilteringOperationNotType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for RowFilteringOperationNotType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for RowFilteringOperationNotType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for RowFilteringOperationNotType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "public",
-        feature = "public-connections",
-        feature = "connections",
-        feature = "internal",
-        feature = "cloud-only",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationNotType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(RowFilteringOperationNotType, Unknown { Not = "NOT" });
 #[cfg(
     any(
         feature = "cloud-only",
@@ -33274,124 +21482,10 @@ pub enum SourceDefinitionReadSourceType {
         feature = "workspace"
     )
 )]
-impl ::std::cmp::Eq for SourceDefinitionReadSourceType {}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "workspace"
-    )
-)]
-impl SourceDefinitionReadSourceType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["api", "file", "database", "custom"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Api => "api",
-            Self::File => "file",
-            Self::Database => "database",
-            Self::Custom => "custom",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for SourceDefinitionReadSourceType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "api" => Self::Api,
-            "file" => Self::File,
-            "database" => Self::Database,
-            "custom" => Self::Custom,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "workspace"
-    )
-)]
-impl ::std::convert::From<&str> for SourceDefinitionReadSourceType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "workspace"
-    )
-)]
-impl ::std::str::FromStr for SourceDefinitionReadSourceType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "workspace"
-    )
-)]
-impl ::std::fmt::Display for SourceDefinitionReadSourceType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "workspace"
-    )
-)]
-impl ::serde::Serialize for SourceDefinitionReadSourceType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "cloud-only",
-        feature = "jobs-2",
-        feature = "source-definition",
-        feature = "workspace"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for SourceDefinitionReadSourceType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    SourceDefinitionReadSourceType, Unknown { Api = "api", File = "file", Database =
+    "database", Custom = "custom" }
+);
 #[cfg(feature = "source-oauth")]
 /// Inline schema at `SourceOAuthScopesRead.scopeJoinStrategy`.
 ///
@@ -33408,74 +21502,10 @@ pub enum SourceOAuthScopesReadScopeJoinStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "source-oauth")]
-impl ::std::cmp::Eq for SourceOAuthScopesReadScopeJoinStrategy {}
-#[cfg(feature = "source-oauth")]
-impl SourceOAuthScopesReadScopeJoinStrategy {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["space", "comma", "plus"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Space => "space",
-            Self::Comma => "comma",
-            Self::Plus => "plus",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "source-oauth")]
-impl ::std::convert::From<::std::string::String>
-for SourceOAuthScopesReadScopeJoinStrategy {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "space" => Self::Space,
-            "comma" => Self::Comma,
-            "plus" => Self::Plus,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "source-oauth")]
-impl ::std::convert::From<&str> for SourceOAuthScopesReadScopeJoinStrategy {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "source-oauth")]
-impl ::std::str::FromStr for SourceOAuthScopesReadScopeJoinStrategy {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "source-oauth")]
-impl ::std::fmt::Display for SourceOAuthScopesReadScopeJoinStrategy {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "source-oauth")]
-impl ::serde::Serialize for SourceOAuthScopesReadScopeJoinStrategy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "source-oauth")]
-impl<'de> ::serde::Deserialize<'de> for SourceOAuthScopesReadScopeJoinStrategy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    SourceOAuthScopesReadScopeJoinStrategy, Unknown { Space = "space", Comma = "comma",
+    Plus = "plus" }
+);
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Inline schema at `StoragePrivateLinkServiceConfig.type`.
 ///
@@ -33488,70 +21518,9 @@ pub enum StoragePrivateLinkServiceConfigType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::std::cmp::Eq for StoragePrivateLinkServiceConfigType {}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl StoragePrivateLinkServiceConfigType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["storage"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Storage => "storage",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::std::convert::From<::std::string::String>
-for StoragePrivateLinkServiceConfigType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "storage" => Self::Storage,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::std::convert::From<&str> for StoragePrivateLinkServiceConfigType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::std::str::FromStr for StoragePrivateLinkServiceConfigType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::std::fmt::Display for StoragePrivateLinkServiceConfigType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl ::serde::Serialize for StoragePrivateLinkServiceConfigType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-impl<'de> ::serde::Deserialize<'de> for StoragePrivateLinkServiceConfigType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    StoragePrivateLinkServiceConfigType, Unknown { Storage = "storage" }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -33584,140 +21553,10 @@ pub enum StreamAttributeTransformTransformType {
         feature = "web-backend"
     )
 )]
-impl ::std::cmp::Eq for StreamAttributeTransformTransformType {}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl StreamAttributeTransformTransformType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["update_primary_key"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UpdatePrimaryKey => "update_primary_key",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl ::std::convert::From<::std::string::String>
-for StreamAttributeTransformTransformType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "update_primary_key" => Self::UpdatePrimaryKey,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl ::std::convert::From<&str> for StreamAttributeTransformTransformType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl ::std::str::FromStr for StreamAttributeTransformTransformType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl ::std::fmt::Display for StreamAttributeTransformTransformType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl ::serde::Serialize for StreamAttributeTransformTransformType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for StreamAttributeTransformTransformType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    StreamAttributeTransformTransformType, Unknown { UpdatePrimaryKey =
+    "update_primary_key" }
+);
 #[cfg(feature = "unreferenced-types")]
 /// Inline schema at `StreamFieldStatusChanged.status`.
 ///
@@ -33732,71 +21571,10 @@ pub enum StreamFieldStatusChangedStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-impl ::std::cmp::Eq for StreamFieldStatusChangedStatus {}
-#[cfg(feature = "unreferenced-types")]
-impl StreamFieldStatusChangedStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(other) => other.as_str(),
-        }
+super::support::string_enum!(
+    StreamFieldStatusChangedStatus, Unknown { Enabled = "enabled", Disabled = "disabled"
     }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<::std::string::String> for StreamFieldStatusChangedStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<&str> for StreamFieldStatusChangedStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::str::FromStr for StreamFieldStatusChangedStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::fmt::Display for StreamFieldStatusChangedStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::serde::Serialize for StreamFieldStatusChangedStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl<'de> ::serde::Deserialize<'de> for StreamFieldStatusChangedStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+);
 #[cfg(
     any(
         feature = "internal",
@@ -33833,147 +21611,10 @@ pub enum StreamTransformTransformType {
         feature = "web-backend"
     )
 )]
-impl ::std::cmp::Eq for StreamTransformTransformType {}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl StreamTransformTransformType {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "add_stream",
-        "remove_stream",
-        "update_stream",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AddStream => "add_stream",
-            Self::RemoveStream => "remove_stream",
-            Self::UpdateStream => "update_stream",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl ::std::convert::From<::std::string::String> for StreamTransformTransformType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "add_stream" => Self::AddStream,
-            "remove_stream" => Self::RemoveStream,
-            "update_stream" => Self::UpdateStream,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl ::std::convert::From<&str> for StreamTransformTransformType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl ::std::str::FromStr for StreamTransformTransformType {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl ::std::fmt::Display for StreamTransformTransformType {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl ::serde::Serialize for StreamTransformTransformType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(
-    any(
-        feature = "internal",
-        feature = "catalog",
-        feature = "command",
-        feature = "connection",
-        feature = "scheduler",
-        feature = "source",
-        feature = "web-backend"
-    )
-)]
-impl<'de> ::serde::Deserialize<'de> for StreamTransformTransformType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    StreamTransformTransformType, Unknown { AddStream = "add_stream", RemoveStream =
+    "remove_stream", UpdateStream = "update_stream" }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -34064,101 +21705,12 @@ pub enum UpdateOrganizationEntitlementPlanRequestBodyPlanName {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "entitlements")]
-impl ::std::cmp::Eq for UpdateOrganizationEntitlementPlanRequestBodyPlanName {}
-#[cfg(feature = "entitlements")]
-impl UpdateOrganizationEntitlementPlanRequestBodyPlanName {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "CORE",
-        "SME",
-        "STANDARD",
-        "STANDARD_TRIAL",
-        "PRO",
-        "PARTNER",
-        "POV",
-        "FLEX",
-        "EMBEDDED_PAYG",
-        "EMBEDDED_ANNUAL_COMMITMENT",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Core => "CORE",
-            Self::Sme => "SME",
-            Self::Standard => "STANDARD",
-            Self::StandardTrial => "STANDARD_TRIAL",
-            Self::Pro => "PRO",
-            Self::Partner => "PARTNER",
-            Self::Pov => "POV",
-            Self::Flex => "FLEX",
-            Self::EmbeddedPayg => "EMBEDDED_PAYG",
-            Self::EmbeddedAnnualCommitment => "EMBEDDED_ANNUAL_COMMITMENT",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "entitlements")]
-impl ::std::convert::From<::std::string::String>
-for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "CORE" => Self::Core,
-            "SME" => Self::Sme,
-            "STANDARD" => Self::Standard,
-            "STANDARD_TRIAL" => Self::StandardTrial,
-            "PRO" => Self::Pro,
-            "PARTNER" => Self::Partner,
-            "POV" => Self::Pov,
-            "FLEX" => Self::Flex,
-            "EMBEDDED_PAYG" => Self::EmbeddedPayg,
-            "EMBEDDED_ANNUAL_COMMITMENT" => Self::EmbeddedAnnualCommitment,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "entitlements")]
-impl ::std::convert::From<&str>
-for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "entitlements")]
-impl ::std::str::FromStr for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "entitlements")]
-impl ::std::fmt::Display for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "entitlements")]
-impl ::serde::Serialize for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "entitlements")]
-impl<'de> ::serde::Deserialize<'de>
-for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    UpdateOrganizationEntitlementPlanRequestBodyPlanName, Unknown { Core = "CORE", Sme =
+    "SME", Standard = "STANDARD", StandardTrial = "STANDARD_TRIAL", Pro = "PRO", Partner
+    = "PARTNER", Pov = "POV", Flex = "FLEX", EmbeddedPayg = "EMBEDDED_PAYG",
+    EmbeddedAnnualCommitment = "EMBEDDED_ANNUAL_COMMITMENT" }
+);
 #[cfg(feature = "unreferenced-types")]
 /// Inline schema at `UploadRead.status`.
 ///
@@ -34173,71 +21725,9 @@ pub enum UploadReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-impl ::std::cmp::Eq for UploadReadStatus {}
-#[cfg(feature = "unreferenced-types")]
-impl UploadReadStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<::std::string::String> for UploadReadStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::convert::From<&str> for UploadReadStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::str::FromStr for UploadReadStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::std::fmt::Display for UploadReadStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl ::serde::Serialize for UploadReadStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "unreferenced-types")]
-impl<'de> ::serde::Deserialize<'de> for UploadReadStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    UploadReadStatus, Unknown { Succeeded = "succeeded", Failed = "failed" }
+);
 #[cfg(feature = "web-backend")]
 /// Inline schema at `WebBackendConnectionListFilters.statuses.Item`.
 ///
@@ -34256,81 +21746,10 @@ pub enum WebBackendConnectionListFiltersStatusesItem {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "web-backend")]
-impl ::std::cmp::Eq for WebBackendConnectionListFiltersStatusesItem {}
-#[cfg(feature = "web-backend")]
-impl WebBackendConnectionListFiltersStatusesItem {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "healthy",
-        "failed",
-        "running",
-        "paused",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Healthy => "healthy",
-            Self::Failed => "failed",
-            Self::Running => "running",
-            Self::Paused => "paused",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::std::convert::From<::std::string::String>
-for WebBackendConnectionListFiltersStatusesItem {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "healthy" => Self::Healthy,
-            "failed" => Self::Failed,
-            "running" => Self::Running,
-            "paused" => Self::Paused,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::std::convert::From<&str> for WebBackendConnectionListFiltersStatusesItem {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::std::str::FromStr for WebBackendConnectionListFiltersStatusesItem {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::std::fmt::Display for WebBackendConnectionListFiltersStatusesItem {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "web-backend")]
-impl ::serde::Serialize for WebBackendConnectionListFiltersStatusesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "web-backend")]
-impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionListFiltersStatusesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    WebBackendConnectionListFiltersStatusesItem, Unknown { Healthy = "healthy", Failed =
+    "failed", Running = "running", Paused = "paused" }
+);
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// ActorDefinitionCreateRequest
 ///
@@ -34443,81 +21862,10 @@ pub enum GetActorDefinitionResultResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
-impl ::std::cmp::Eq for GetActorDefinitionResultResponseStatus {}
-#[cfg(any(feature = "actor-definition", feature = "internal"))]
-impl GetActorDefinitionResultResponseStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "pending",
-        "running",
-        "succeeded",
-        "failed",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Running => "running",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(any(feature = "actor-definition", feature = "internal"))]
-impl ::std::convert::From<::std::string::String>
-for GetActorDefinitionResultResponseStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "pending" => Self::Pending,
-            "running" => Self::Running,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(any(feature = "actor-definition", feature = "internal"))]
-impl ::std::convert::From<&str> for GetActorDefinitionResultResponseStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(any(feature = "actor-definition", feature = "internal"))]
-impl ::std::str::FromStr for GetActorDefinitionResultResponseStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(any(feature = "actor-definition", feature = "internal"))]
-impl ::std::fmt::Display for GetActorDefinitionResultResponseStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "actor-definition", feature = "internal"))]
-impl ::serde::Serialize for GetActorDefinitionResultResponseStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "actor-definition", feature = "internal"))]
-impl<'de> ::serde::Deserialize<'de> for GetActorDefinitionResultResponseStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    GetActorDefinitionResultResponseStatus, Unknown { Pending = "pending", Running =
+    "running", Succeeded = "succeeded", Failed = "failed" }
+);
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// ActorDefinitionUpdateRequest
 ///
@@ -34789,72 +22137,10 @@ pub enum GetCheckCommandOutputResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "command")]
-impl ::std::cmp::Eq for GetCheckCommandOutputResponseStatus {}
-#[cfg(feature = "command")]
-impl GetCheckCommandOutputResponseStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "command")]
-impl ::std::convert::From<::std::string::String>
-for GetCheckCommandOutputResponseStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "command")]
-impl ::std::convert::From<&str> for GetCheckCommandOutputResponseStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "command")]
-impl ::std::str::FromStr for GetCheckCommandOutputResponseStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "command")]
-impl ::std::fmt::Display for GetCheckCommandOutputResponseStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "command")]
-impl ::serde::Serialize for GetCheckCommandOutputResponseStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "command")]
-impl<'de> ::serde::Deserialize<'de> for GetCheckCommandOutputResponseStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    GetCheckCommandOutputResponseStatus, Unknown { Succeeded = "succeeded", Failed =
+    "failed" }
+);
 #[cfg(feature = "command")]
 /// DiscoverCommandOutputRequest
 ///
@@ -34915,72 +22201,10 @@ pub enum GetDiscoverCommandOutputResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "command")]
-impl ::std::cmp::Eq for GetDiscoverCommandOutputResponseStatus {}
-#[cfg(feature = "command")]
-impl GetDiscoverCommandOutputResponseStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "command")]
-impl ::std::convert::From<::std::string::String>
-for GetDiscoverCommandOutputResponseStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "command")]
-impl ::std::convert::From<&str> for GetDiscoverCommandOutputResponseStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "command")]
-impl ::std::str::FromStr for GetDiscoverCommandOutputResponseStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "command")]
-impl ::std::fmt::Display for GetDiscoverCommandOutputResponseStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "command")]
-impl ::serde::Serialize for GetDiscoverCommandOutputResponseStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "command")]
-impl<'de> ::serde::Deserialize<'de> for GetDiscoverCommandOutputResponseStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    GetDiscoverCommandOutputResponseStatus, Unknown { Succeeded = "succeeded", Failed =
+    "failed" }
+);
 #[cfg(feature = "command")]
 /// ReplicateCommandOutputRequest
 ///
@@ -35072,71 +22296,10 @@ pub enum GetSpecCommandOutputResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "command")]
-impl ::std::cmp::Eq for GetSpecCommandOutputResponseStatus {}
-#[cfg(feature = "command")]
-impl GetSpecCommandOutputResponseStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "command")]
-impl ::std::convert::From<::std::string::String> for GetSpecCommandOutputResponseStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "command")]
-impl ::std::convert::From<&str> for GetSpecCommandOutputResponseStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "command")]
-impl ::std::str::FromStr for GetSpecCommandOutputResponseStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "command")]
-impl ::std::fmt::Display for GetSpecCommandOutputResponseStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "command")]
-impl ::serde::Serialize for GetSpecCommandOutputResponseStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "command")]
-impl<'de> ::serde::Deserialize<'de> for GetSpecCommandOutputResponseStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    GetSpecCommandOutputResponseStatus, Unknown { Succeeded = "succeeded", Failed =
+    "failed" }
+);
 #[cfg(any(feature = "internal", feature = "command"))]
 /// RunCheckCommandRequest
 ///
@@ -35375,80 +22538,10 @@ pub enum GetCommandStatusResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "command")]
-impl ::std::cmp::Eq for GetCommandStatusResponseStatus {}
-#[cfg(feature = "command")]
-impl GetCommandStatusResponseStatus {
-    /// Every value this version knows, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "pending",
-        "running",
-        "completed",
-        "cancelled",
-    ];
-    /// The wire value.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Running => "running",
-            Self::Completed => "completed",
-            Self::Cancelled => "cancelled",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-#[cfg(feature = "command")]
-impl ::std::convert::From<::std::string::String> for GetCommandStatusResponseStatus {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "pending" => Self::Pending,
-            "running" => Self::Running,
-            "completed" => Self::Completed,
-            "cancelled" => Self::Cancelled,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-#[cfg(feature = "command")]
-impl ::std::convert::From<&str> for GetCommandStatusResponseStatus {
-    #[inline]
-    fn from(value: &str) -> Self {
-        Self::from(::std::string::String::from(value))
-    }
-}
-#[cfg(feature = "command")]
-impl ::std::str::FromStr for GetCommandStatusResponseStatus {
-    type Err = ::std::convert::Infallible;
-    #[inline]
-    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Self::from(value))
-    }
-}
-#[cfg(feature = "command")]
-impl ::std::fmt::Display for GetCommandStatusResponseStatus {
-    #[inline]
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "command")]
-impl ::serde::Serialize for GetCommandStatusResponseStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(feature = "command")]
-impl<'de> ::serde::Deserialize<'de> for GetCommandStatusResponseStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        super::support::enum_str(deserializer).map(Self::from)
-    }
-}
+super::support::string_enum!(
+    GetCommandStatusResponseStatus, Unknown { Pending = "pending", Running = "running",
+    Completed = "completed", Cancelled = "cancelled" }
+);
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// CancelQueuedJobRequest
 ///

@@ -121,6 +121,100 @@ pub fn serialize_tagged<T: Serialize, S: Serializer>(
     json.serialize(serializer)
 }
 
+/// The conversions of a string enum, one `Variant = "wire"` per known value;
+/// `$catch` is the variant holding any other value verbatim. The enum itself
+/// (its variants and their docs) is written by the generator; this writes
+/// `VALUES`, `as_str`, `From<String>`, `From<&str>`, `FromStr`, `Display`,
+/// `Serialize`, `Deserialize` and `Eq`. Generated code calls it through its
+/// `support` re-export of this crate.
+///
+/// The conversions are `#[inline]`: a non-generic function that is not
+/// inline is compiled in the crate that defines it, for every enum whether
+/// a user needs it or not; inline, it is compiled where it is used, as the
+/// derives' methods are. `Eq` is a plain impl: the derive adds a field
+/// check function that would be compiled per enum.
+///
+/// ```
+/// #[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
+/// pub enum Status {
+///     Active,
+///     Inactive,
+///     Unknown(String),
+/// }
+/// openapi_support::string_enum!(Status, Unknown { Active = "active", Inactive = "inactive" });
+///
+/// assert_eq!(Status::VALUES, ["active", "inactive"]);
+/// assert_eq!(Status::from("inactive"), Status::Inactive);
+/// assert_eq!("paused".parse::<Status>(), Ok(Status::Unknown("paused".into())));
+/// assert_eq!(serde_json::to_string(&Status::Active)?, r#""active""#);
+/// assert_eq!(serde_json::from_str::<Status>(r#""paused""#)?.to_string(), "paused");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[macro_export]
+macro_rules! string_enum {
+    ($ty:ident, $catch:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+        #[allow(deprecated)]
+        impl ::std::cmp::Eq for $ty {}
+        #[allow(deprecated)]
+        impl $ty {
+            /// Every value this version knows, in spec order.
+            pub const VALUES: &'static [&'static str] = &[$($wire),*];
+            /// The wire value.
+            #[inline]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::$catch(other) => other.as_str(),
+                }
+            }
+        }
+        #[allow(deprecated)]
+        impl ::std::convert::From<::std::string::String> for $ty {
+            #[inline]
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    $($wire => Self::$variant,)*
+                    _ => Self::$catch(value),
+                }
+            }
+        }
+        #[allow(deprecated)]
+        impl ::std::convert::From<&str> for $ty {
+            #[inline]
+            fn from(value: &str) -> Self {
+                Self::from(::std::string::String::from(value))
+            }
+        }
+        #[allow(deprecated)]
+        impl ::std::str::FromStr for $ty {
+            type Err = ::std::convert::Infallible;
+            #[inline]
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+        #[allow(deprecated)]
+        impl ::std::fmt::Display for $ty {
+            #[inline]
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        #[allow(deprecated)]
+        impl ::serde::Serialize for $ty {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        #[allow(deprecated)]
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                $crate::enum_str(deserializer).map(Self::from)
+            }
+        }
+    };
+}
+
 /// Read a string enum's wire value.
 pub fn enum_str<'de, D: Deserializer<'de>>(deserializer: D) -> ::std::result::Result<::std::string::String, D::Error> {
     ::std::string::String::deserialize(deserializer)
