@@ -585,13 +585,20 @@ fn emit_enum(t: &TypeDef, e: &StringEnum, docs: TokenStream, dep: TokenStream) -
         let doc = format!(" `{}`", v.wire);
         quote!(#[doc = #doc] #vn)
     });
-    let pairs = e.variants.iter().map(|v| {
+    let as_str = e.variants.iter().map(|v| {
         let vn = ident(&v.name);
         let w = &v.wire;
-        quote!(#vn = #w)
+        quote!(Self::#vn => #w)
     });
-    // The conversions are the support crate's `string_enum!` (see there why
-    // they are `#[inline]` and `Eq` is a plain impl).
+    let from = e.variants.iter().map(|v| {
+        let vn = ident(&v.name);
+        let w = &v.wire;
+        quote!(#w => Self::#vn)
+    });
+    let values = e.variants.iter().map(|v| &v.wire);
+    // What depends on the values is written out; the rest is the support
+    // crate's `string_enum!` (see there why the conversions are `#[inline]`
+    // and `Eq` is a plain impl).
     quote! {
         #docs
         #dep
@@ -601,7 +608,22 @@ fn emit_enum(t: &TypeDef, e: &StringEnum, docs: TokenStream, dep: TokenStream) -
             /// A value this version of the crate does not know; kept verbatim.
             #catch(::std::string::String),
         }
-        super::support::string_enum!(#name, #catch { #(#pairs),* });
+        impl #name {
+            /// Every value this version knows, in spec order.
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+            /// The wire value.
+            #[inline]
+            pub fn as_str(&self) -> &str {
+                match self { #(#as_str,)* Self::#catch(other) => other.as_str() }
+            }
+        }
+        impl ::std::convert::From<::std::string::String> for #name {
+            #[inline]
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() { #(#from,)* _ => Self::#catch(value) }
+            }
+        }
+        super::support::string_enum!(#name);
     }
 }
 

@@ -196,10 +196,34 @@ pub enum FormatCsvCommaSeparatedValuesFlattening {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    FormatCsvCommaSeparatedValuesFlattening, Unknown { NoFlattening = "No flattening",
-    RootLevelFlattening = "Root level flattening" }
-);
+impl FormatCsvCommaSeparatedValuesFlattening {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "No flattening",
+        "Root level flattening",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoFlattening => "No flattening",
+            Self::RootLevelFlattening => "Root level flattening",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for FormatCsvCommaSeparatedValuesFlattening {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "No flattening" => Self::NoFlattening,
+            "Root level flattening" => Self::RootLevelFlattening,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(FormatCsvCommaSeparatedValuesFlattening);
 /// JSON Lines: Newline-delimited JSON
 ///
 /// Schema: `#/components/schemas/destination-azure-blob-storage/properties/format/oneOf/1`
@@ -232,10 +256,34 @@ pub enum FormatJsonLinesNewlineDelimitedJsonFlattening {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    FormatJsonLinesNewlineDelimitedJsonFlattening, Unknown { NoFlattening =
-    "No flattening", RootLevelFlattening = "Root level flattening" }
-);
+impl FormatJsonLinesNewlineDelimitedJsonFlattening {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "No flattening",
+        "Root level flattening",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoFlattening => "No flattening",
+            Self::RootLevelFlattening => "Root level flattening",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for FormatJsonLinesNewlineDelimitedJsonFlattening {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "No flattening" => Self::NoFlattening,
+            "Root level flattening" => Self::RootLevelFlattening,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(FormatJsonLinesNewlineDelimitedJsonFlattening);
 impl Config {
     /// The required fields without a schema default (`azure_blob_storage_account_name`, `azure_blob_storage_container_name`, `format`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -98,9 +98,30 @@ pub enum CdcDeletionMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CdcDeletionMode, Unknown { HardDelete = "Hard delete", SoftDelete = "Soft delete" }
-);
+impl CdcDeletionMode {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Hard delete", "Soft delete"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HardDelete => "Hard delete",
+            Self::SoftDelete => "Soft delete",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CdcDeletionMode {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Hard delete" => Self::HardDelete,
+            "Soft delete" => Self::SoftDelete,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CdcDeletionMode);
 /// Dataset Location
 ///
 /// The location of the dataset. Warning: Changes made after creation will not be applied. Read more <a href="https://cloud.google.com/bigquery/docs/locations">here</a>.
@@ -199,27 +220,159 @@ pub enum DatasetLocation {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    DatasetLocation, Unknown { Eu = "EU", Us = "US", AfricaSouth1 = "africa-south1",
-    AsiaEast1 = "asia-east1", AsiaEast2 = "asia-east2", AsiaNortheast1 =
-    "asia-northeast1", AsiaNortheast2 = "asia-northeast2", AsiaNortheast3 =
-    "asia-northeast3", AsiaSouth1 = "asia-south1", AsiaSouth2 = "asia-south2",
-    AsiaSoutheast1 = "asia-southeast1", AsiaSoutheast2 = "asia-southeast2",
-    AustraliaSoutheast1 = "australia-southeast1", AustraliaSoutheast2 =
-    "australia-southeast2", EuropeCentral2 = "europe-central2", EuropeNorth1 =
-    "europe-north1", EuropeNorth2 = "europe-north2", EuropeSouthwest1 =
-    "europe-southwest1", EuropeWest1 = "europe-west1", EuropeWest2 = "europe-west2",
-    EuropeWest3 = "europe-west3", EuropeWest4 = "europe-west4", EuropeWest6 =
-    "europe-west6", EuropeWest8 = "europe-west8", EuropeWest9 = "europe-west9",
-    EuropeWest10 = "europe-west10", EuropeWest12 = "europe-west12", MeCentral1 =
-    "me-central1", MeCentral2 = "me-central2", MeWest1 = "me-west1",
-    NorthamericaNortheast1 = "northamerica-northeast1", NorthamericaNortheast2 =
-    "northamerica-northeast2", NorthamericaSouth1 = "northamerica-south1",
-    SouthamericaEast1 = "southamerica-east1", SouthamericaWest1 = "southamerica-west1",
-    UsCentral1 = "us-central1", UsEast1 = "us-east1", UsEast4 = "us-east4", UsEast5 =
-    "us-east5", UsSouth1 = "us-south1", UsWest1 = "us-west1", UsWest2 = "us-west2",
-    UsWest3 = "us-west3", UsWest4 = "us-west4" }
-);
+impl DatasetLocation {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "EU",
+        "US",
+        "africa-south1",
+        "asia-east1",
+        "asia-east2",
+        "asia-northeast1",
+        "asia-northeast2",
+        "asia-northeast3",
+        "asia-south1",
+        "asia-south2",
+        "asia-southeast1",
+        "asia-southeast2",
+        "australia-southeast1",
+        "australia-southeast2",
+        "europe-central2",
+        "europe-north1",
+        "europe-north2",
+        "europe-southwest1",
+        "europe-west1",
+        "europe-west2",
+        "europe-west3",
+        "europe-west4",
+        "europe-west6",
+        "europe-west8",
+        "europe-west9",
+        "europe-west10",
+        "europe-west12",
+        "me-central1",
+        "me-central2",
+        "me-west1",
+        "northamerica-northeast1",
+        "northamerica-northeast2",
+        "northamerica-south1",
+        "southamerica-east1",
+        "southamerica-west1",
+        "us-central1",
+        "us-east1",
+        "us-east4",
+        "us-east5",
+        "us-south1",
+        "us-west1",
+        "us-west2",
+        "us-west3",
+        "us-west4",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Eu => "EU",
+            Self::Us => "US",
+            Self::AfricaSouth1 => "africa-south1",
+            Self::AsiaEast1 => "asia-east1",
+            Self::AsiaEast2 => "asia-east2",
+            Self::AsiaNortheast1 => "asia-northeast1",
+            Self::AsiaNortheast2 => "asia-northeast2",
+            Self::AsiaNortheast3 => "asia-northeast3",
+            Self::AsiaSouth1 => "asia-south1",
+            Self::AsiaSouth2 => "asia-south2",
+            Self::AsiaSoutheast1 => "asia-southeast1",
+            Self::AsiaSoutheast2 => "asia-southeast2",
+            Self::AustraliaSoutheast1 => "australia-southeast1",
+            Self::AustraliaSoutheast2 => "australia-southeast2",
+            Self::EuropeCentral2 => "europe-central2",
+            Self::EuropeNorth1 => "europe-north1",
+            Self::EuropeNorth2 => "europe-north2",
+            Self::EuropeSouthwest1 => "europe-southwest1",
+            Self::EuropeWest1 => "europe-west1",
+            Self::EuropeWest2 => "europe-west2",
+            Self::EuropeWest3 => "europe-west3",
+            Self::EuropeWest4 => "europe-west4",
+            Self::EuropeWest6 => "europe-west6",
+            Self::EuropeWest8 => "europe-west8",
+            Self::EuropeWest9 => "europe-west9",
+            Self::EuropeWest10 => "europe-west10",
+            Self::EuropeWest12 => "europe-west12",
+            Self::MeCentral1 => "me-central1",
+            Self::MeCentral2 => "me-central2",
+            Self::MeWest1 => "me-west1",
+            Self::NorthamericaNortheast1 => "northamerica-northeast1",
+            Self::NorthamericaNortheast2 => "northamerica-northeast2",
+            Self::NorthamericaSouth1 => "northamerica-south1",
+            Self::SouthamericaEast1 => "southamerica-east1",
+            Self::SouthamericaWest1 => "southamerica-west1",
+            Self::UsCentral1 => "us-central1",
+            Self::UsEast1 => "us-east1",
+            Self::UsEast4 => "us-east4",
+            Self::UsEast5 => "us-east5",
+            Self::UsSouth1 => "us-south1",
+            Self::UsWest1 => "us-west1",
+            Self::UsWest2 => "us-west2",
+            Self::UsWest3 => "us-west3",
+            Self::UsWest4 => "us-west4",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DatasetLocation {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "EU" => Self::Eu,
+            "US" => Self::Us,
+            "africa-south1" => Self::AfricaSouth1,
+            "asia-east1" => Self::AsiaEast1,
+            "asia-east2" => Self::AsiaEast2,
+            "asia-northeast1" => Self::AsiaNortheast1,
+            "asia-northeast2" => Self::AsiaNortheast2,
+            "asia-northeast3" => Self::AsiaNortheast3,
+            "asia-south1" => Self::AsiaSouth1,
+            "asia-south2" => Self::AsiaSouth2,
+            "asia-southeast1" => Self::AsiaSoutheast1,
+            "asia-southeast2" => Self::AsiaSoutheast2,
+            "australia-southeast1" => Self::AustraliaSoutheast1,
+            "australia-southeast2" => Self::AustraliaSoutheast2,
+            "europe-central2" => Self::EuropeCentral2,
+            "europe-north1" => Self::EuropeNorth1,
+            "europe-north2" => Self::EuropeNorth2,
+            "europe-southwest1" => Self::EuropeSouthwest1,
+            "europe-west1" => Self::EuropeWest1,
+            "europe-west2" => Self::EuropeWest2,
+            "europe-west3" => Self::EuropeWest3,
+            "europe-west4" => Self::EuropeWest4,
+            "europe-west6" => Self::EuropeWest6,
+            "europe-west8" => Self::EuropeWest8,
+            "europe-west9" => Self::EuropeWest9,
+            "europe-west10" => Self::EuropeWest10,
+            "europe-west12" => Self::EuropeWest12,
+            "me-central1" => Self::MeCentral1,
+            "me-central2" => Self::MeCentral2,
+            "me-west1" => Self::MeWest1,
+            "northamerica-northeast1" => Self::NorthamericaNortheast1,
+            "northamerica-northeast2" => Self::NorthamericaNortheast2,
+            "northamerica-south1" => Self::NorthamericaSouth1,
+            "southamerica-east1" => Self::SouthamericaEast1,
+            "southamerica-west1" => Self::SouthamericaWest1,
+            "us-central1" => Self::UsCentral1,
+            "us-east1" => Self::UsEast1,
+            "us-east4" => Self::UsEast4,
+            "us-east5" => Self::UsEast5,
+            "us-south1" => Self::UsSouth1,
+            "us-west1" => Self::UsWest1,
+            "us-west2" => Self::UsWest2,
+            "us-west3" => Self::UsWest3,
+            "us-west4" => Self::UsWest4,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(DatasetLocation);
 /// Loading Method
 ///
 /// The way data will be uploaded to BigQuery.
@@ -387,10 +540,34 @@ pub enum LoadingMethodGcsStagingKeepFilesInGcsBucket {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    LoadingMethodGcsStagingKeepFilesInGcsBucket, Unknown { DeleteAllTmpFilesFromGcs =
-    "Delete all tmp files from GCS", KeepAllTmpFilesInGcs = "Keep all tmp files in GCS" }
-);
+impl LoadingMethodGcsStagingKeepFilesInGcsBucket {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Delete all tmp files from GCS",
+        "Keep all tmp files in GCS",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DeleteAllTmpFilesFromGcs => "Delete all tmp files from GCS",
+            Self::KeepAllTmpFilesInGcs => "Keep all tmp files in GCS",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for LoadingMethodGcsStagingKeepFilesInGcsBucket {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Delete all tmp files from GCS" => Self::DeleteAllTmpFilesFromGcs,
+            "Keep all tmp files in GCS" => Self::KeepAllTmpFilesInGcs,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(LoadingMethodGcsStagingKeepFilesInGcsBucket);
 impl Config {
     /// The required fields without a schema default (`dataset_id`, `dataset_location`, `project_id`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -103,7 +103,30 @@ pub enum Protocol {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(Protocol, Unknown { Http = "http", Https = "https" });
+impl Protocol {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["http", "https"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http => "http",
+            Self::Https => "https",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Protocol {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "http" => Self::Http,
+            "https" => Self::Https,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Protocol);
 /// SSH Tunnel Method
 ///
 /// Whether to initiate an SSH tunnel before connecting to the database, and if so, which kind of authentication to use.

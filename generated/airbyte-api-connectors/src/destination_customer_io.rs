@@ -284,21 +284,130 @@ pub enum ObjectStorageConfigS3S3BucketRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ObjectStorageConfigS3S3BucketRegion, Unknown { Empty = "", AfSouth1 = "af-south-1",
-    ApEast1 = "ap-east-1", ApNortheast1 = "ap-northeast-1", ApNortheast2 =
-    "ap-northeast-2", ApNortheast3 = "ap-northeast-3", ApSouth1 = "ap-south-1", ApSouth2
-    = "ap-south-2", ApSoutheast1 = "ap-southeast-1", ApSoutheast2 = "ap-southeast-2",
-    ApSoutheast3 = "ap-southeast-3", ApSoutheast4 = "ap-southeast-4", CaCentral1 =
-    "ca-central-1", CaWest1 = "ca-west-1", CnNorth1 = "cn-north-1", CnNorthwest1 =
-    "cn-northwest-1", EuCentral1 = "eu-central-1", EuCentral2 = "eu-central-2", EuNorth1
-    = "eu-north-1", EuSouth1 = "eu-south-1", EuSouth2 = "eu-south-2", EuWest1 =
-    "eu-west-1", EuWest2 = "eu-west-2", EuWest3 = "eu-west-3", IlCentral1 =
-    "il-central-1", MeCentral1 = "me-central-1", MeSouth1 = "me-south-1", SaEast1 =
-    "sa-east-1", UsEast1 = "us-east-1", UsEast2 = "us-east-2", UsGovEast1 =
-    "us-gov-east-1", UsGovWest1 = "us-gov-west-1", UsWest1 = "us-west-1", UsWest2 =
-    "us-west-2" }
-);
+impl ObjectStorageConfigS3S3BucketRegion {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "",
+        "af-south-1",
+        "ap-east-1",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-northeast-3",
+        "ap-south-1",
+        "ap-south-2",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "ap-southeast-3",
+        "ap-southeast-4",
+        "ca-central-1",
+        "ca-west-1",
+        "cn-north-1",
+        "cn-northwest-1",
+        "eu-central-1",
+        "eu-central-2",
+        "eu-north-1",
+        "eu-south-1",
+        "eu-south-2",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "il-central-1",
+        "me-central-1",
+        "me-south-1",
+        "sa-east-1",
+        "us-east-1",
+        "us-east-2",
+        "us-gov-east-1",
+        "us-gov-west-1",
+        "us-west-1",
+        "us-west-2",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Empty => "",
+            Self::AfSouth1 => "af-south-1",
+            Self::ApEast1 => "ap-east-1",
+            Self::ApNortheast1 => "ap-northeast-1",
+            Self::ApNortheast2 => "ap-northeast-2",
+            Self::ApNortheast3 => "ap-northeast-3",
+            Self::ApSouth1 => "ap-south-1",
+            Self::ApSouth2 => "ap-south-2",
+            Self::ApSoutheast1 => "ap-southeast-1",
+            Self::ApSoutheast2 => "ap-southeast-2",
+            Self::ApSoutheast3 => "ap-southeast-3",
+            Self::ApSoutheast4 => "ap-southeast-4",
+            Self::CaCentral1 => "ca-central-1",
+            Self::CaWest1 => "ca-west-1",
+            Self::CnNorth1 => "cn-north-1",
+            Self::CnNorthwest1 => "cn-northwest-1",
+            Self::EuCentral1 => "eu-central-1",
+            Self::EuCentral2 => "eu-central-2",
+            Self::EuNorth1 => "eu-north-1",
+            Self::EuSouth1 => "eu-south-1",
+            Self::EuSouth2 => "eu-south-2",
+            Self::EuWest1 => "eu-west-1",
+            Self::EuWest2 => "eu-west-2",
+            Self::EuWest3 => "eu-west-3",
+            Self::IlCentral1 => "il-central-1",
+            Self::MeCentral1 => "me-central-1",
+            Self::MeSouth1 => "me-south-1",
+            Self::SaEast1 => "sa-east-1",
+            Self::UsEast1 => "us-east-1",
+            Self::UsEast2 => "us-east-2",
+            Self::UsGovEast1 => "us-gov-east-1",
+            Self::UsGovWest1 => "us-gov-west-1",
+            Self::UsWest1 => "us-west-1",
+            Self::UsWest2 => "us-west-2",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ObjectStorageConfigS3S3BucketRegion {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "" => Self::Empty,
+            "af-south-1" => Self::AfSouth1,
+            "ap-east-1" => Self::ApEast1,
+            "ap-northeast-1" => Self::ApNortheast1,
+            "ap-northeast-2" => Self::ApNortheast2,
+            "ap-northeast-3" => Self::ApNortheast3,
+            "ap-south-1" => Self::ApSouth1,
+            "ap-south-2" => Self::ApSouth2,
+            "ap-southeast-1" => Self::ApSoutheast1,
+            "ap-southeast-2" => Self::ApSoutheast2,
+            "ap-southeast-3" => Self::ApSoutheast3,
+            "ap-southeast-4" => Self::ApSoutheast4,
+            "ca-central-1" => Self::CaCentral1,
+            "ca-west-1" => Self::CaWest1,
+            "cn-north-1" => Self::CnNorth1,
+            "cn-northwest-1" => Self::CnNorthwest1,
+            "eu-central-1" => Self::EuCentral1,
+            "eu-central-2" => Self::EuCentral2,
+            "eu-north-1" => Self::EuNorth1,
+            "eu-south-1" => Self::EuSouth1,
+            "eu-south-2" => Self::EuSouth2,
+            "eu-west-1" => Self::EuWest1,
+            "eu-west-2" => Self::EuWest2,
+            "eu-west-3" => Self::EuWest3,
+            "il-central-1" => Self::IlCentral1,
+            "me-central-1" => Self::MeCentral1,
+            "me-south-1" => Self::MeSouth1,
+            "sa-east-1" => Self::SaEast1,
+            "us-east-1" => Self::UsEast1,
+            "us-east-2" => Self::UsEast2,
+            "us-gov-east-1" => Self::UsGovEast1,
+            "us-gov-west-1" => Self::UsGovWest1,
+            "us-west-1" => Self::UsWest1,
+            "us-west-2" => Self::UsWest2,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ObjectStorageConfigS3S3BucketRegion);
 impl Config {
     /// The required fields without a schema default (`credentials`); the others at their defaults, optional fields absent.
     pub fn new(credentials: Credentials) -> Self {

@@ -383,9 +383,30 @@ pub enum FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["No Compression"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoCompression => "No Compression",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "No Compression" => Self::NoCompression,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType, Unknown {
-    NoCompression = "No Compression" }
+    FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType
 );
 /// GZIP
 ///
@@ -411,9 +432,30 @@ pub enum FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    FormatCsvCommaSeparatedValuesCompressionGzipCompressionType, Unknown { Gzip = "GZIP"
+impl FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["GZIP"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gzip => "GZIP",
+            Self::Unknown(other) => other.as_str(),
+        }
     }
+}
+impl ::std::convert::From<::std::string::String>
+for FormatCsvCommaSeparatedValuesCompressionGzipCompressionType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "GZIP" => Self::Gzip,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(
+    FormatCsvCommaSeparatedValuesCompressionGzipCompressionType
 );
 /// Normalization
 ///
@@ -429,10 +471,34 @@ pub enum FormatCsvCommaSeparatedValuesFlattening {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    FormatCsvCommaSeparatedValuesFlattening, Unknown { NoFlattening = "No flattening",
-    RootLevelFlattening = "Root level flattening" }
-);
+impl FormatCsvCommaSeparatedValuesFlattening {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "No flattening",
+        "Root level flattening",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoFlattening => "No flattening",
+            Self::RootLevelFlattening => "Root level flattening",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for FormatCsvCommaSeparatedValuesFlattening {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "No flattening" => Self::NoFlattening,
+            "Root level flattening" => Self::RootLevelFlattening,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(FormatCsvCommaSeparatedValuesFlattening);
 /// JSON Lines: newline-delimited JSON
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/2`
@@ -488,9 +554,30 @@ pub enum FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionT
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["No Compression"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoCompression => "No Compression",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "No Compression" => Self::NoCompression,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType, Unknown {
-    NoCompression = "No Compression" }
+    FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType
 );
 /// GZIP
 ///
@@ -516,9 +603,30 @@ pub enum FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["GZIP"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Gzip => "GZIP",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "GZIP" => Self::Gzip,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType, Unknown { Gzip =
-    "GZIP" }
+    FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType
 );
 /// Parquet: Columnar Storage
 ///
@@ -597,11 +705,49 @@ pub enum FormatParquetColumnarStorageCompressionCodec {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    FormatParquetColumnarStorageCompressionCodec, Unknown { Uncompressed =
-    "UNCOMPRESSED", Snappy = "SNAPPY", Gzip = "GZIP", Lzo = "LZO", Brotli = "BROTLI", Lz4
-    = "LZ4", Zstd = "ZSTD" }
-);
+impl FormatParquetColumnarStorageCompressionCodec {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "UNCOMPRESSED",
+        "SNAPPY",
+        "GZIP",
+        "LZO",
+        "BROTLI",
+        "LZ4",
+        "ZSTD",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Uncompressed => "UNCOMPRESSED",
+            Self::Snappy => "SNAPPY",
+            Self::Gzip => "GZIP",
+            Self::Lzo => "LZO",
+            Self::Brotli => "BROTLI",
+            Self::Lz4 => "LZ4",
+            Self::Zstd => "ZSTD",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for FormatParquetColumnarStorageCompressionCodec {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "UNCOMPRESSED" => Self::Uncompressed,
+            "SNAPPY" => Self::Snappy,
+            "GZIP" => Self::Gzip,
+            "LZO" => Self::Lzo,
+            "BROTLI" => Self::Brotli,
+            "LZ4" => Self::Lz4,
+            "ZSTD" => Self::Zstd,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(FormatParquetColumnarStorageCompressionCodec);
 /// GCS Bucket Region
 ///
 /// Select a Region of the GCS Bucket. Read more <a href="https://cloud.google.com/storage/docs/locations">here</a>.
@@ -682,22 +828,132 @@ pub enum GcsBucketRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    GcsBucketRegion, Unknown { NorthamericaNortheast1 = "northamerica-northeast1",
-    NorthamericaNortheast2 = "northamerica-northeast2", UsCentral1 = "us-central1",
-    UsEast1 = "us-east1", UsEast4 = "us-east4", UsWest1 = "us-west1", UsWest2 =
-    "us-west2", UsWest3 = "us-west3", UsWest4 = "us-west4", SouthamericaEast1 =
-    "southamerica-east1", SouthamericaWest1 = "southamerica-west1", EuropeCentral2 =
-    "europe-central2", EuropeNorth1 = "europe-north1", EuropeWest1 = "europe-west1",
-    EuropeWest2 = "europe-west2", EuropeWest3 = "europe-west3", EuropeWest4 =
-    "europe-west4", EuropeWest6 = "europe-west6", AsiaEast1 = "asia-east1", AsiaEast2 =
-    "asia-east2", AsiaNortheast1 = "asia-northeast1", AsiaNortheast2 = "asia-northeast2",
-    AsiaNortheast3 = "asia-northeast3", AsiaSouth1 = "asia-south1", AsiaSouth2 =
-    "asia-south2", AsiaSoutheast1 = "asia-southeast1", AsiaSoutheast2 =
-    "asia-southeast2", AustraliaSoutheast1 = "australia-southeast1", AustraliaSoutheast2
-    = "australia-southeast2", Asia = "asia", Eu = "eu", Us = "us", Asia1 = "asia1", Eur4
-    = "eur4", Nam4 = "nam4" }
-);
+impl GcsBucketRegion {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "northamerica-northeast1",
+        "northamerica-northeast2",
+        "us-central1",
+        "us-east1",
+        "us-east4",
+        "us-west1",
+        "us-west2",
+        "us-west3",
+        "us-west4",
+        "southamerica-east1",
+        "southamerica-west1",
+        "europe-central2",
+        "europe-north1",
+        "europe-west1",
+        "europe-west2",
+        "europe-west3",
+        "europe-west4",
+        "europe-west6",
+        "asia-east1",
+        "asia-east2",
+        "asia-northeast1",
+        "asia-northeast2",
+        "asia-northeast3",
+        "asia-south1",
+        "asia-south2",
+        "asia-southeast1",
+        "asia-southeast2",
+        "australia-southeast1",
+        "australia-southeast2",
+        "asia",
+        "eu",
+        "us",
+        "asia1",
+        "eur4",
+        "nam4",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NorthamericaNortheast1 => "northamerica-northeast1",
+            Self::NorthamericaNortheast2 => "northamerica-northeast2",
+            Self::UsCentral1 => "us-central1",
+            Self::UsEast1 => "us-east1",
+            Self::UsEast4 => "us-east4",
+            Self::UsWest1 => "us-west1",
+            Self::UsWest2 => "us-west2",
+            Self::UsWest3 => "us-west3",
+            Self::UsWest4 => "us-west4",
+            Self::SouthamericaEast1 => "southamerica-east1",
+            Self::SouthamericaWest1 => "southamerica-west1",
+            Self::EuropeCentral2 => "europe-central2",
+            Self::EuropeNorth1 => "europe-north1",
+            Self::EuropeWest1 => "europe-west1",
+            Self::EuropeWest2 => "europe-west2",
+            Self::EuropeWest3 => "europe-west3",
+            Self::EuropeWest4 => "europe-west4",
+            Self::EuropeWest6 => "europe-west6",
+            Self::AsiaEast1 => "asia-east1",
+            Self::AsiaEast2 => "asia-east2",
+            Self::AsiaNortheast1 => "asia-northeast1",
+            Self::AsiaNortheast2 => "asia-northeast2",
+            Self::AsiaNortheast3 => "asia-northeast3",
+            Self::AsiaSouth1 => "asia-south1",
+            Self::AsiaSouth2 => "asia-south2",
+            Self::AsiaSoutheast1 => "asia-southeast1",
+            Self::AsiaSoutheast2 => "asia-southeast2",
+            Self::AustraliaSoutheast1 => "australia-southeast1",
+            Self::AustraliaSoutheast2 => "australia-southeast2",
+            Self::Asia => "asia",
+            Self::Eu => "eu",
+            Self::Us => "us",
+            Self::Asia1 => "asia1",
+            Self::Eur4 => "eur4",
+            Self::Nam4 => "nam4",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GcsBucketRegion {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "northamerica-northeast1" => Self::NorthamericaNortheast1,
+            "northamerica-northeast2" => Self::NorthamericaNortheast2,
+            "us-central1" => Self::UsCentral1,
+            "us-east1" => Self::UsEast1,
+            "us-east4" => Self::UsEast4,
+            "us-west1" => Self::UsWest1,
+            "us-west2" => Self::UsWest2,
+            "us-west3" => Self::UsWest3,
+            "us-west4" => Self::UsWest4,
+            "southamerica-east1" => Self::SouthamericaEast1,
+            "southamerica-west1" => Self::SouthamericaWest1,
+            "europe-central2" => Self::EuropeCentral2,
+            "europe-north1" => Self::EuropeNorth1,
+            "europe-west1" => Self::EuropeWest1,
+            "europe-west2" => Self::EuropeWest2,
+            "europe-west3" => Self::EuropeWest3,
+            "europe-west4" => Self::EuropeWest4,
+            "europe-west6" => Self::EuropeWest6,
+            "asia-east1" => Self::AsiaEast1,
+            "asia-east2" => Self::AsiaEast2,
+            "asia-northeast1" => Self::AsiaNortheast1,
+            "asia-northeast2" => Self::AsiaNortheast2,
+            "asia-northeast3" => Self::AsiaNortheast3,
+            "asia-south1" => Self::AsiaSouth1,
+            "asia-south2" => Self::AsiaSouth2,
+            "asia-southeast1" => Self::AsiaSoutheast1,
+            "asia-southeast2" => Self::AsiaSoutheast2,
+            "australia-southeast1" => Self::AustraliaSoutheast1,
+            "australia-southeast2" => Self::AustraliaSoutheast2,
+            "asia" => Self::Asia,
+            "eu" => Self::Eu,
+            "us" => Self::Us,
+            "asia1" => Self::Asia1,
+            "eur4" => Self::Eur4,
+            "nam4" => Self::Nam4,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(GcsBucketRegion);
 impl Config {
     /// The required fields without a schema default (`credential`, `format`, `gcs_bucket_name`, `gcs_bucket_path`); the others at their defaults, optional fields absent.
     pub fn new(

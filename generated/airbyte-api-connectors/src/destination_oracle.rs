@@ -217,10 +217,33 @@ pub enum EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm, Unknown { Aes256 = "AES256",
-    Rc456 = "RC4_56", V3des168 = "3DES168" }
-);
+impl EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["AES256", "RC4_56", "3DES168"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aes256 => "AES256",
+            Self::Rc456 => "RC4_56",
+            Self::V3des168 => "3DES168",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "AES256" => Self::Aes256,
+            "RC4_56" => Self::Rc456,
+            "3DES168" => Self::V3des168,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm);
 /// TLS Encrypted (verify certificate)
 ///
 /// Verify and use the certificate provided by the server.

@@ -535,12 +535,76 @@ pub enum ProcessingTextSplitterByProgrammingLanguageLanguage {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ProcessingTextSplitterByProgrammingLanguageLanguage, Unknown { Cpp = "cpp", Go =
-    "go", Java = "java", Js = "js", Php = "php", Proto = "proto", Python = "python", Rst
-    = "rst", Ruby = "ruby", Rust = "rust", Scala = "scala", Swift = "swift", Markdown =
-    "markdown", Latex = "latex", Html = "html", Sol = "sol" }
-);
+impl ProcessingTextSplitterByProgrammingLanguageLanguage {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "cpp",
+        "go",
+        "java",
+        "js",
+        "php",
+        "proto",
+        "python",
+        "rst",
+        "ruby",
+        "rust",
+        "scala",
+        "swift",
+        "markdown",
+        "latex",
+        "html",
+        "sol",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cpp => "cpp",
+            Self::Go => "go",
+            Self::Java => "java",
+            Self::Js => "js",
+            Self::Php => "php",
+            Self::Proto => "proto",
+            Self::Python => "python",
+            Self::Rst => "rst",
+            Self::Ruby => "ruby",
+            Self::Rust => "rust",
+            Self::Scala => "scala",
+            Self::Swift => "swift",
+            Self::Markdown => "markdown",
+            Self::Latex => "latex",
+            Self::Html => "html",
+            Self::Sol => "sol",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ProcessingTextSplitterByProgrammingLanguageLanguage {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cpp" => Self::Cpp,
+            "go" => Self::Go,
+            "java" => Self::Java,
+            "js" => Self::Js,
+            "php" => Self::Php,
+            "proto" => Self::Proto,
+            "python" => Self::Python,
+            "rst" => Self::Rst,
+            "ruby" => Self::Ruby,
+            "rust" => Self::Rust,
+            "scala" => Self::Scala,
+            "swift" => Self::Swift,
+            "markdown" => Self::Markdown,
+            "latex" => Self::Latex,
+            "html" => Self::Html,
+            "sol" => Self::Sol,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ProcessingTextSplitterByProgrammingLanguageLanguage);
 impl Config {
     /// The required fields without a schema default (`embedding`, `indexing`, `processing`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -369,9 +369,28 @@ pub enum IndexingAuthMethodApiKeyAuthMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    IndexingAuthMethodApiKeyAuthMode, Unknown { ApiKeyAuth = "api_key_auth" }
-);
+impl IndexingAuthMethodApiKeyAuthMode {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["api_key_auth"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApiKeyAuth => "api_key_auth",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for IndexingAuthMethodApiKeyAuthMode {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "api_key_auth" => Self::ApiKeyAuth,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(IndexingAuthMethodApiKeyAuthMode);
 /// NoAuth
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/indexing/properties/auth_method/oneOf/1`
@@ -393,9 +412,28 @@ pub enum IndexingAuthMethodNoAuthMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    IndexingAuthMethodNoAuthMode, Unknown { NoAuth = "no_auth" }
-);
+impl IndexingAuthMethodNoAuthMode {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["no_auth"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoAuth => "no_auth",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for IndexingAuthMethodNoAuthMode {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "no_auth" => Self::NoAuth,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(IndexingAuthMethodNoAuthMode);
 /// Distance Metric
 ///
 /// The Distance metric used to measure similarities among vectors. This field is only used if the collection defined in the does not exist yet and is created automatically by the connector.
@@ -412,9 +450,32 @@ pub enum IndexingDistanceMetric {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    IndexingDistanceMetric, Unknown { Dot = "dot", Cos = "cos", Euc = "euc" }
-);
+impl IndexingDistanceMetric {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["dot", "cos", "euc"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dot => "dot",
+            Self::Cos => "cos",
+            Self::Euc => "euc",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for IndexingDistanceMetric {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "dot" => Self::Dot,
+            "cos" => Self::Cos,
+            "euc" => Self::Euc,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(IndexingDistanceMetric);
 /// ProcessingConfigModel
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/processing`
@@ -642,12 +703,76 @@ pub enum ProcessingTextSplitterByProgrammingLanguageLanguage {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ProcessingTextSplitterByProgrammingLanguageLanguage, Unknown { Cpp = "cpp", Go =
-    "go", Java = "java", Js = "js", Php = "php", Proto = "proto", Python = "python", Rst
-    = "rst", Ruby = "ruby", Rust = "rust", Scala = "scala", Swift = "swift", Markdown =
-    "markdown", Latex = "latex", Html = "html", Sol = "sol" }
-);
+impl ProcessingTextSplitterByProgrammingLanguageLanguage {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "cpp",
+        "go",
+        "java",
+        "js",
+        "php",
+        "proto",
+        "python",
+        "rst",
+        "ruby",
+        "rust",
+        "scala",
+        "swift",
+        "markdown",
+        "latex",
+        "html",
+        "sol",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cpp => "cpp",
+            Self::Go => "go",
+            Self::Java => "java",
+            Self::Js => "js",
+            Self::Php => "php",
+            Self::Proto => "proto",
+            Self::Python => "python",
+            Self::Rst => "rst",
+            Self::Ruby => "ruby",
+            Self::Rust => "rust",
+            Self::Scala => "scala",
+            Self::Swift => "swift",
+            Self::Markdown => "markdown",
+            Self::Latex => "latex",
+            Self::Html => "html",
+            Self::Sol => "sol",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ProcessingTextSplitterByProgrammingLanguageLanguage {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "cpp" => Self::Cpp,
+            "go" => Self::Go,
+            "java" => Self::Java,
+            "js" => Self::Js,
+            "php" => Self::Php,
+            "proto" => Self::Proto,
+            "python" => Self::Python,
+            "rst" => Self::Rst,
+            "ruby" => Self::Ruby,
+            "rust" => Self::Rust,
+            "scala" => Self::Scala,
+            "swift" => Self::Swift,
+            "markdown" => Self::Markdown,
+            "latex" => Self::Latex,
+            "html" => Self::Html,
+            "sol" => Self::Sol,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ProcessingTextSplitterByProgrammingLanguageLanguage);
 impl Config {
     /// The required fields without a schema default (`embedding`, `indexing`, `processing`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -96,7 +96,28 @@ pub enum CacheType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(CacheType, Unknown { Hash = "hash" });
+impl CacheType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["hash"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hash => "hash",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CacheType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "hash" => Self::Hash,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CacheType);
 /// SSL Modes
 ///
 /// SSL connection modes.

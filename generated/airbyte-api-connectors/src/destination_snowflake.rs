@@ -108,9 +108,30 @@ pub enum CdcDeletionMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CdcDeletionMode, Unknown { HardDelete = "Hard delete", SoftDelete = "Soft delete" }
-);
+impl CdcDeletionMode {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Hard delete", "Soft delete"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HardDelete => "Hard delete",
+            Self::SoftDelete => "Soft delete",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CdcDeletionMode {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Hard delete" => Self::HardDelete,
+            "Soft delete" => Self::SoftDelete,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CdcDeletionMode);
 /// Authorization Method
 ///
 /// Determines the type of authentication that should be used.

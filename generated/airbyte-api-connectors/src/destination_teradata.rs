@@ -149,7 +149,28 @@ pub enum LogmechTd2AuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(LogmechTd2AuthType, Unknown { Td2 = "TD2" });
+impl LogmechTd2AuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["TD2"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Td2 => "TD2",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for LogmechTd2AuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "TD2" => Self::Td2,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(LogmechTd2AuthType);
 /// LDAP
 ///
 /// Schema: `#/components/schemas/destination-teradata/properties/logmech/oneOf/1`
@@ -194,7 +215,28 @@ pub enum LogmechLdapAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(LogmechLdapAuthType, Unknown { Ldap = "LDAP" });
+impl LogmechLdapAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["LDAP"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ldap => "LDAP",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for LogmechLdapAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "LDAP" => Self::Ldap,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(LogmechLdapAuthType);
 /// SSL modes
 ///
 /// SSL connection modes.

@@ -95,9 +95,28 @@ pub enum CredentialsOAuth20AuthMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsOAuth20AuthMethod, Unknown { Oauth20 = "oauth2.0" }
-);
+impl CredentialsOAuth20AuthMethod {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["oauth2.0"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Oauth20 => "oauth2.0",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthMethod {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "oauth2.0" => Self::Oauth20,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsOAuth20AuthMethod);
 /// Personal Access Token
 ///
 /// Schema: `#/components/schemas/source-airtable/properties/credentials/oneOf/1`
@@ -135,9 +154,29 @@ pub enum CredentialsPersonalAccessTokenAuthMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsPersonalAccessTokenAuthMethod, Unknown { ApiKey = "api_key" }
-);
+impl CredentialsPersonalAccessTokenAuthMethod {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["api_key"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApiKey => "api_key",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsPersonalAccessTokenAuthMethod {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "api_key" => Self::ApiKey,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsPersonalAccessTokenAuthMethod);
 impl CredentialsOAuth20 {
     /// The required fields without a schema default (`client_id`, `client_secret`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -81,10 +81,42 @@ pub enum Interval {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Interval, Unknown { V1min = "1min", V5min = "5min", V15min = "15min", V30min =
-    "30min", V60min = "60min" }
-);
+impl Interval {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "1min",
+        "5min",
+        "15min",
+        "30min",
+        "60min",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V1min => "1min",
+            Self::V5min => "5min",
+            Self::V15min => "15min",
+            Self::V30min => "30min",
+            Self::V60min => "60min",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Interval {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "1min" => Self::V1min,
+            "5min" => Self::V5min,
+            "15min" => Self::V15min,
+            "30min" => Self::V30min,
+            "60min" => Self::V60min,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Interval);
 /// Output Size
 ///
 /// Whether to return full or compact data (the last 100 data points).
@@ -99,7 +131,30 @@ pub enum Outputsize {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(Outputsize, Unknown { Compact = "compact", Full = "full" });
+impl Outputsize {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["compact", "full"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Compact => "compact",
+            Self::Full => "full",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Outputsize {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "compact" => Self::Compact,
+            "full" => Self::Full,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Outputsize);
 impl Config {
     /// The required fields without a schema default (`api_key`, `symbol`); the others at their defaults, optional fields absent.
     pub fn new(api_key: ::std::string::String, symbol: ::std::string::String) -> Self {

@@ -108,7 +108,28 @@ pub enum AuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(AuthType, Unknown { Oauth20 = "oauth2.0" });
+impl AuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["oauth2.0"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Oauth20 => "oauth2.0",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "oauth2.0" => Self::Oauth20,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(AuthType);
 /// Region
 ///
 /// Region to pull data from (EU/NA/FE). See <a href="https://advertising.amazon.com/API/docs/en-us/info/api-overview#api-endpoints">docs</a> for more details.
@@ -125,7 +146,32 @@ pub enum Region {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(Region, Unknown { Na = "NA", Eu = "EU", Fe = "FE" });
+impl Region {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["NA", "EU", "FE"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Na => "NA",
+            Self::Eu => "EU",
+            Self::Fe => "FE",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Region {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "NA" => Self::Na,
+            "EU" => Self::Eu,
+            "FE" => Self::Fe,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Region);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_secret`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

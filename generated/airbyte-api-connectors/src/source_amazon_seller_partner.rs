@@ -164,9 +164,30 @@ pub enum AccountType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    AccountType, Unknown { Seller = "Seller", Vendor = "Vendor" }
-);
+impl AccountType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Seller", "Vendor"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Seller => "Seller",
+            Self::Vendor => "Vendor",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccountType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Seller" => Self::Seller,
+            "Vendor" => Self::Vendor,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(AccountType);
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-amazon-seller-partner/properties/auth_type`
@@ -177,7 +198,28 @@ pub enum AuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(AuthType, Unknown { Oauth20 = "oauth2.0" });
+impl AuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["oauth2.0"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Oauth20 => "oauth2.0",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "oauth2.0" => Self::Oauth20,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(AuthType);
 /// AWS Environment
 ///
 /// Select the AWS Environment.
@@ -192,9 +234,30 @@ pub enum AwsEnvironment {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    AwsEnvironment, Unknown { Production = "PRODUCTION", Sandbox = "SANDBOX" }
-);
+impl AwsEnvironment {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["PRODUCTION", "SANDBOX"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "PRODUCTION",
+            Self::Sandbox => "SANDBOX",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AwsEnvironment {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PRODUCTION" => Self::Production,
+            "SANDBOX" => Self::Sandbox,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(AwsEnvironment);
 /// Financial Events Step Size (in days)
 ///
 /// The time window size (in days) for fetching financial events data in chunks. Options are 1 day, 7 days, 14 days, 30 days, 60 days, and 190 days, based on API limitations.
@@ -224,10 +287,48 @@ pub enum FinancialEventsStep {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    FinancialEventsStep, Unknown { V1 = "1", V7 = "7", V14 = "14", V30 = "30", V60 =
-    "60", V90 = "90", V180 = "180" }
-);
+impl FinancialEventsStep {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "1",
+        "7",
+        "14",
+        "30",
+        "60",
+        "90",
+        "180",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V1 => "1",
+            Self::V7 => "7",
+            Self::V14 => "14",
+            Self::V30 => "30",
+            Self::V60 => "60",
+            Self::V90 => "90",
+            Self::V180 => "180",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for FinancialEventsStep {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "1" => Self::V1,
+            "7" => Self::V7,
+            "14" => Self::V14,
+            "30" => Self::V30,
+            "60" => Self::V60,
+            "90" => Self::V90,
+            "180" => Self::V180,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(FinancialEventsStep);
 /// AWS Region
 ///
 /// Select the AWS Region.
@@ -282,12 +383,93 @@ pub enum Region {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Region, Unknown { Ae = "AE", Au = "AU", Be = "BE", Br = "BR", Ca = "CA", De = "DE",
-    Eg = "EG", Es = "ES", Fr = "FR", Gb = "GB", In = "IN", It = "IT", Jp = "JP", Mx =
-    "MX", Nl = "NL", Pl = "PL", Sa = "SA", Se = "SE", Sg = "SG", Tr = "TR", Uk = "UK", Us
-    = "US" }
-);
+impl Region {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "AE",
+        "AU",
+        "BE",
+        "BR",
+        "CA",
+        "DE",
+        "EG",
+        "ES",
+        "FR",
+        "GB",
+        "IN",
+        "IT",
+        "JP",
+        "MX",
+        "NL",
+        "PL",
+        "SA",
+        "SE",
+        "SG",
+        "TR",
+        "UK",
+        "US",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ae => "AE",
+            Self::Au => "AU",
+            Self::Be => "BE",
+            Self::Br => "BR",
+            Self::Ca => "CA",
+            Self::De => "DE",
+            Self::Eg => "EG",
+            Self::Es => "ES",
+            Self::Fr => "FR",
+            Self::Gb => "GB",
+            Self::In => "IN",
+            Self::It => "IT",
+            Self::Jp => "JP",
+            Self::Mx => "MX",
+            Self::Nl => "NL",
+            Self::Pl => "PL",
+            Self::Sa => "SA",
+            Self::Se => "SE",
+            Self::Sg => "SG",
+            Self::Tr => "TR",
+            Self::Uk => "UK",
+            Self::Us => "US",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Region {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "AE" => Self::Ae,
+            "AU" => Self::Au,
+            "BE" => Self::Be,
+            "BR" => Self::Br,
+            "CA" => Self::Ca,
+            "DE" => Self::De,
+            "EG" => Self::Eg,
+            "ES" => Self::Es,
+            "FR" => Self::Fr,
+            "GB" => Self::Gb,
+            "IN" => Self::In,
+            "IT" => Self::It,
+            "JP" => Self::Jp,
+            "MX" => Self::Mx,
+            "NL" => Self::Nl,
+            "PL" => Self::Pl,
+            "SA" => Self::Sa,
+            "SE" => Self::Se,
+            "SG" => Self::Sg,
+            "TR" => Self::Tr,
+            "UK" => Self::Uk,
+            "US" => Self::Us,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Region);
 /// Report Options
 ///
 /// Schema: `#/components/schemas/source-amazon-seller-partner/properties/report_options_list/items`
@@ -412,53 +594,214 @@ pub enum ReportOptionsListItemReportName {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ReportOptionsListItemReportName, Unknown { GetAfnInventoryData =
-    "GET_AFN_INVENTORY_DATA", GetAfnInventoryDataByCountry =
-    "GET_AFN_INVENTORY_DATA_BY_COUNTRY", GetAmazonFulfilledShipmentsDataGeneral =
-    "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL", GetFbaEstimatedFbaFeesTxtData =
-    "GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA", GetFbaFulfillmentCustomerReturnsData =
-    "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA",
-    GetFbaFulfillmentCustomerShipmentPromotionData =
-    "GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_PROMOTION_DATA",
-    GetFbaFulfillmentCustomerShipmentReplacementData =
-    "GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA",
-    GetFbaFulfillmentRemovalOrderDetailData =
-    "GET_FBA_FULFILLMENT_REMOVAL_ORDER_DETAIL_DATA",
-    GetFbaFulfillmentRemovalShipmentDetailData =
-    "GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA", GetFbaInventoryPlanningData =
-    "GET_FBA_INVENTORY_PLANNING_DATA", GetFbaMyiUnsuppressedInventoryData =
-    "GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA", GetFbaReimbursementsData =
-    "GET_FBA_REIMBURSEMENTS_DATA", GetFbaSnsForecastData = "GET_FBA_SNS_FORECAST_DATA",
-    GetFbaSnsPerformanceData = "GET_FBA_SNS_PERFORMANCE_DATA",
-    GetFbaStorageFeeChargesData = "GET_FBA_STORAGE_FEE_CHARGES_DATA",
-    GetFlatFileActionableOrderDataShipping =
-    "GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING",
-    GetFlatFileAllOrdersDataByLastUpdateGeneral =
-    "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL",
-    GetFlatFileAllOrdersDataByOrderDateGeneral =
-    "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL",
-    GetFlatFileArchivedOrdersDataByOrderDate =
-    "GET_FLAT_FILE_ARCHIVED_ORDERS_DATA_BY_ORDER_DATE", GetFlatFileOpenListingsData =
-    "GET_FLAT_FILE_OPEN_LISTINGS_DATA", GetFlatFileReturnsDataByReturnDate =
-    "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE", GetLedgerDetailViewData =
-    "GET_LEDGER_DETAIL_VIEW_DATA", GetLedgerSummaryViewData =
-    "GET_LEDGER_SUMMARY_VIEW_DATA", GetMerchantCancelledListingsData =
-    "GET_MERCHANT_CANCELLED_LISTINGS_DATA", GetMerchantListingsAllData =
-    "GET_MERCHANT_LISTINGS_ALL_DATA", GetMerchantListingsData =
-    "GET_MERCHANT_LISTINGS_DATA", GetMerchantListingsDataBackCompat =
-    "GET_MERCHANT_LISTINGS_DATA_BACK_COMPAT", GetMerchantListingsInactiveData =
-    "GET_MERCHANT_LISTINGS_INACTIVE_DATA", GetMerchantsListingsFypReport =
-    "GET_MERCHANTS_LISTINGS_FYP_REPORT", GetOrderReportDataShipping =
-    "GET_ORDER_REPORT_DATA_SHIPPING", GetRestockInventoryRecommendationsReport =
-    "GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT", GetSellerFeedbackData =
-    "GET_SELLER_FEEDBACK_DATA", GetStrandedInventoryUiData =
-    "GET_STRANDED_INVENTORY_UI_DATA", GetV2SettlementReportDataFlatFile =
-    "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE", GetXmlAllOrdersDataByOrderDateGeneral =
-    "GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL", GetXmlBrowseTreeData =
-    "GET_XML_BROWSE_TREE_DATA", GetVendorRealTimeInventoryReport =
-    "GET_VENDOR_REAL_TIME_INVENTORY_REPORT" }
-);
+impl ReportOptionsListItemReportName {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "GET_AFN_INVENTORY_DATA",
+        "GET_AFN_INVENTORY_DATA_BY_COUNTRY",
+        "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL",
+        "GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA",
+        "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA",
+        "GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_PROMOTION_DATA",
+        "GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA",
+        "GET_FBA_FULFILLMENT_REMOVAL_ORDER_DETAIL_DATA",
+        "GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA",
+        "GET_FBA_INVENTORY_PLANNING_DATA",
+        "GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA",
+        "GET_FBA_REIMBURSEMENTS_DATA",
+        "GET_FBA_SNS_FORECAST_DATA",
+        "GET_FBA_SNS_PERFORMANCE_DATA",
+        "GET_FBA_STORAGE_FEE_CHARGES_DATA",
+        "GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING",
+        "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL",
+        "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL",
+        "GET_FLAT_FILE_ARCHIVED_ORDERS_DATA_BY_ORDER_DATE",
+        "GET_FLAT_FILE_OPEN_LISTINGS_DATA",
+        "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE",
+        "GET_LEDGER_DETAIL_VIEW_DATA",
+        "GET_LEDGER_SUMMARY_VIEW_DATA",
+        "GET_MERCHANT_CANCELLED_LISTINGS_DATA",
+        "GET_MERCHANT_LISTINGS_ALL_DATA",
+        "GET_MERCHANT_LISTINGS_DATA",
+        "GET_MERCHANT_LISTINGS_DATA_BACK_COMPAT",
+        "GET_MERCHANT_LISTINGS_INACTIVE_DATA",
+        "GET_MERCHANTS_LISTINGS_FYP_REPORT",
+        "GET_ORDER_REPORT_DATA_SHIPPING",
+        "GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT",
+        "GET_SELLER_FEEDBACK_DATA",
+        "GET_STRANDED_INVENTORY_UI_DATA",
+        "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE",
+        "GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL",
+        "GET_XML_BROWSE_TREE_DATA",
+        "GET_VENDOR_REAL_TIME_INVENTORY_REPORT",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GetAfnInventoryData => "GET_AFN_INVENTORY_DATA",
+            Self::GetAfnInventoryDataByCountry => "GET_AFN_INVENTORY_DATA_BY_COUNTRY",
+            Self::GetAmazonFulfilledShipmentsDataGeneral => {
+                "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL"
+            }
+            Self::GetFbaEstimatedFbaFeesTxtData => "GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA",
+            Self::GetFbaFulfillmentCustomerReturnsData => {
+                "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA"
+            }
+            Self::GetFbaFulfillmentCustomerShipmentPromotionData => {
+                "GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_PROMOTION_DATA"
+            }
+            Self::GetFbaFulfillmentCustomerShipmentReplacementData => {
+                "GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA"
+            }
+            Self::GetFbaFulfillmentRemovalOrderDetailData => {
+                "GET_FBA_FULFILLMENT_REMOVAL_ORDER_DETAIL_DATA"
+            }
+            Self::GetFbaFulfillmentRemovalShipmentDetailData => {
+                "GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA"
+            }
+            Self::GetFbaInventoryPlanningData => "GET_FBA_INVENTORY_PLANNING_DATA",
+            Self::GetFbaMyiUnsuppressedInventoryData => {
+                "GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA"
+            }
+            Self::GetFbaReimbursementsData => "GET_FBA_REIMBURSEMENTS_DATA",
+            Self::GetFbaSnsForecastData => "GET_FBA_SNS_FORECAST_DATA",
+            Self::GetFbaSnsPerformanceData => "GET_FBA_SNS_PERFORMANCE_DATA",
+            Self::GetFbaStorageFeeChargesData => "GET_FBA_STORAGE_FEE_CHARGES_DATA",
+            Self::GetFlatFileActionableOrderDataShipping => {
+                "GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING"
+            }
+            Self::GetFlatFileAllOrdersDataByLastUpdateGeneral => {
+                "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL"
+            }
+            Self::GetFlatFileAllOrdersDataByOrderDateGeneral => {
+                "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
+            }
+            Self::GetFlatFileArchivedOrdersDataByOrderDate => {
+                "GET_FLAT_FILE_ARCHIVED_ORDERS_DATA_BY_ORDER_DATE"
+            }
+            Self::GetFlatFileOpenListingsData => "GET_FLAT_FILE_OPEN_LISTINGS_DATA",
+            Self::GetFlatFileReturnsDataByReturnDate => {
+                "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE"
+            }
+            Self::GetLedgerDetailViewData => "GET_LEDGER_DETAIL_VIEW_DATA",
+            Self::GetLedgerSummaryViewData => "GET_LEDGER_SUMMARY_VIEW_DATA",
+            Self::GetMerchantCancelledListingsData => {
+                "GET_MERCHANT_CANCELLED_LISTINGS_DATA"
+            }
+            Self::GetMerchantListingsAllData => "GET_MERCHANT_LISTINGS_ALL_DATA",
+            Self::GetMerchantListingsData => "GET_MERCHANT_LISTINGS_DATA",
+            Self::GetMerchantListingsDataBackCompat => {
+                "GET_MERCHANT_LISTINGS_DATA_BACK_COMPAT"
+            }
+            Self::GetMerchantListingsInactiveData => {
+                "GET_MERCHANT_LISTINGS_INACTIVE_DATA"
+            }
+            Self::GetMerchantsListingsFypReport => "GET_MERCHANTS_LISTINGS_FYP_REPORT",
+            Self::GetOrderReportDataShipping => "GET_ORDER_REPORT_DATA_SHIPPING",
+            Self::GetRestockInventoryRecommendationsReport => {
+                "GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT"
+            }
+            Self::GetSellerFeedbackData => "GET_SELLER_FEEDBACK_DATA",
+            Self::GetStrandedInventoryUiData => "GET_STRANDED_INVENTORY_UI_DATA",
+            Self::GetV2SettlementReportDataFlatFile => {
+                "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE"
+            }
+            Self::GetXmlAllOrdersDataByOrderDateGeneral => {
+                "GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL"
+            }
+            Self::GetXmlBrowseTreeData => "GET_XML_BROWSE_TREE_DATA",
+            Self::GetVendorRealTimeInventoryReport => {
+                "GET_VENDOR_REAL_TIME_INVENTORY_REPORT"
+            }
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ReportOptionsListItemReportName {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "GET_AFN_INVENTORY_DATA" => Self::GetAfnInventoryData,
+            "GET_AFN_INVENTORY_DATA_BY_COUNTRY" => Self::GetAfnInventoryDataByCountry,
+            "GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL" => {
+                Self::GetAmazonFulfilledShipmentsDataGeneral
+            }
+            "GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA" => Self::GetFbaEstimatedFbaFeesTxtData,
+            "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA" => {
+                Self::GetFbaFulfillmentCustomerReturnsData
+            }
+            "GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_PROMOTION_DATA" => {
+                Self::GetFbaFulfillmentCustomerShipmentPromotionData
+            }
+            "GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA" => {
+                Self::GetFbaFulfillmentCustomerShipmentReplacementData
+            }
+            "GET_FBA_FULFILLMENT_REMOVAL_ORDER_DETAIL_DATA" => {
+                Self::GetFbaFulfillmentRemovalOrderDetailData
+            }
+            "GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA" => {
+                Self::GetFbaFulfillmentRemovalShipmentDetailData
+            }
+            "GET_FBA_INVENTORY_PLANNING_DATA" => Self::GetFbaInventoryPlanningData,
+            "GET_FBA_MYI_UNSUPPRESSED_INVENTORY_DATA" => {
+                Self::GetFbaMyiUnsuppressedInventoryData
+            }
+            "GET_FBA_REIMBURSEMENTS_DATA" => Self::GetFbaReimbursementsData,
+            "GET_FBA_SNS_FORECAST_DATA" => Self::GetFbaSnsForecastData,
+            "GET_FBA_SNS_PERFORMANCE_DATA" => Self::GetFbaSnsPerformanceData,
+            "GET_FBA_STORAGE_FEE_CHARGES_DATA" => Self::GetFbaStorageFeeChargesData,
+            "GET_FLAT_FILE_ACTIONABLE_ORDER_DATA_SHIPPING" => {
+                Self::GetFlatFileActionableOrderDataShipping
+            }
+            "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_LAST_UPDATE_GENERAL" => {
+                Self::GetFlatFileAllOrdersDataByLastUpdateGeneral
+            }
+            "GET_FLAT_FILE_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL" => {
+                Self::GetFlatFileAllOrdersDataByOrderDateGeneral
+            }
+            "GET_FLAT_FILE_ARCHIVED_ORDERS_DATA_BY_ORDER_DATE" => {
+                Self::GetFlatFileArchivedOrdersDataByOrderDate
+            }
+            "GET_FLAT_FILE_OPEN_LISTINGS_DATA" => Self::GetFlatFileOpenListingsData,
+            "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE" => {
+                Self::GetFlatFileReturnsDataByReturnDate
+            }
+            "GET_LEDGER_DETAIL_VIEW_DATA" => Self::GetLedgerDetailViewData,
+            "GET_LEDGER_SUMMARY_VIEW_DATA" => Self::GetLedgerSummaryViewData,
+            "GET_MERCHANT_CANCELLED_LISTINGS_DATA" => {
+                Self::GetMerchantCancelledListingsData
+            }
+            "GET_MERCHANT_LISTINGS_ALL_DATA" => Self::GetMerchantListingsAllData,
+            "GET_MERCHANT_LISTINGS_DATA" => Self::GetMerchantListingsData,
+            "GET_MERCHANT_LISTINGS_DATA_BACK_COMPAT" => {
+                Self::GetMerchantListingsDataBackCompat
+            }
+            "GET_MERCHANT_LISTINGS_INACTIVE_DATA" => {
+                Self::GetMerchantListingsInactiveData
+            }
+            "GET_MERCHANTS_LISTINGS_FYP_REPORT" => Self::GetMerchantsListingsFypReport,
+            "GET_ORDER_REPORT_DATA_SHIPPING" => Self::GetOrderReportDataShipping,
+            "GET_RESTOCK_INVENTORY_RECOMMENDATIONS_REPORT" => {
+                Self::GetRestockInventoryRecommendationsReport
+            }
+            "GET_SELLER_FEEDBACK_DATA" => Self::GetSellerFeedbackData,
+            "GET_STRANDED_INVENTORY_UI_DATA" => Self::GetStrandedInventoryUiData,
+            "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE" => {
+                Self::GetV2SettlementReportDataFlatFile
+            }
+            "GET_XML_ALL_ORDERS_DATA_BY_ORDER_DATE_GENERAL" => {
+                Self::GetXmlAllOrdersDataByOrderDateGeneral
+            }
+            "GET_XML_BROWSE_TREE_DATA" => Self::GetXmlBrowseTreeData,
+            "GET_VENDOR_REAL_TIME_INVENTORY_REPORT" => {
+                Self::GetVendorRealTimeInventoryReport
+            }
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ReportOptionsListItemReportName);
 impl Config {
     /// The required fields without a schema default (`lwa_app_id`, `lwa_client_secret`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

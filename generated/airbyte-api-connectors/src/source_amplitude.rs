@@ -82,10 +82,33 @@ pub enum DataRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    DataRegion, Unknown { StandardServer = "Standard Server", EuResidencyServer =
-    "EU Residency Server" }
-);
+impl DataRegion {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Standard Server",
+        "EU Residency Server",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StandardServer => "Standard Server",
+            Self::EuResidencyServer => "EU Residency Server",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DataRegion {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Standard Server" => Self::StandardServer,
+            "EU Residency Server" => Self::EuResidencyServer,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(DataRegion);
 impl Config {
     /// The required fields without a schema default (`api_key`, `secret_key`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -67,10 +67,39 @@ pub enum GroupBy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    GroupBy, Unknown { Network = "network", Product = "product", Country = "country",
-    Date = "date" }
-);
+impl GroupBy {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "network",
+        "product",
+        "country",
+        "date",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Network => "network",
+            Self::Product => "product",
+            Self::Country => "country",
+            Self::Date => "date",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GroupBy {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "network" => Self::Network,
+            "product" => Self::Product,
+            "country" => Self::Country,
+            "date" => Self::Date,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(GroupBy);
 impl Config {
     /// The required fields without a schema default (`api_key`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

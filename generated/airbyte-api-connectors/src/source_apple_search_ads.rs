@@ -103,7 +103,30 @@ pub enum Timezone {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(Timezone, Unknown { Ortz = "ORTZ", Utc = "UTC" });
+impl Timezone {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["ORTZ", "UTC"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ortz => "ORTZ",
+            Self::Utc => "UTC",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Timezone {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ORTZ" => Self::Ortz,
+            "UTC" => Self::Utc,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Timezone);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_secret`, `org_id`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

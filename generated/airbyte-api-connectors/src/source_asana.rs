@@ -112,10 +112,29 @@ pub enum CredentialsAuthenticateViaAsanaOauthOptionTitle {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsAuthenticateViaAsanaOauthOptionTitle, Unknown { OAuthCredentials =
-    "OAuth Credentials" }
-);
+impl CredentialsAuthenticateViaAsanaOauthOptionTitle {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["OAuth Credentials"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OAuthCredentials => "OAuth Credentials",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsAuthenticateViaAsanaOauthOptionTitle {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "OAuth Credentials" => Self::OAuthCredentials,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsAuthenticateViaAsanaOauthOptionTitle);
 /// Authenticate with Personal Access Token
 ///
 /// Schema: `#/components/schemas/source-asana/properties/credentials/oneOf/1`
@@ -161,10 +180,29 @@ pub enum CredentialsAuthenticateWithPersonalAccessTokenOptionTitle {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsAuthenticateWithPersonalAccessTokenOptionTitle, Unknown { PatCredentials =
-    "PAT Credentials" }
-);
+impl CredentialsAuthenticateWithPersonalAccessTokenOptionTitle {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["PAT Credentials"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PatCredentials => "PAT Credentials",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsAuthenticateWithPersonalAccessTokenOptionTitle {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PAT Credentials" => Self::PatCredentials,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsAuthenticateWithPersonalAccessTokenOptionTitle);
 impl CredentialsAuthenticateViaAsanaOauth {
     /// The required fields without a schema default (`client_id`, `client_secret`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

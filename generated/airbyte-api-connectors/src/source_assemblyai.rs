@@ -64,7 +64,30 @@ pub enum SubtitleFormat {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(SubtitleFormat, Unknown { Vtt = "vtt", Srt = "srt" });
+impl SubtitleFormat {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["vtt", "srt"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Vtt => "vtt",
+            Self::Srt => "srt",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SubtitleFormat {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "vtt" => Self::Vtt,
+            "srt" => Self::Srt,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(SubtitleFormat);
 impl Config {
     /// The required fields without a schema default (`api_key`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -76,10 +76,32 @@ pub enum Region {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Region, Unknown { Services = "services", UsEast = "us-east", ApSoutheast =
-    "ap-southeast" }
-);
+impl Region {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["services", "us-east", "ap-southeast"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Services => "services",
+            Self::UsEast => "us-east",
+            Self::ApSoutheast => "ap-southeast",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Region {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "services" => Self::Services,
+            "us-east" => Self::UsEast,
+            "ap-southeast" => Self::ApSoutheast,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Region);
 impl Config {
     /// The required fields without a schema default (`access_key_id`, `access_token`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -131,9 +131,30 @@ pub enum AccountNamesItemOperator {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    AccountNamesItemOperator, Unknown { Contains = "Contains", Equals = "Equals" }
-);
+impl AccountNamesItemOperator {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Contains", "Equals"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contains => "Contains",
+            Self::Equals => "Equals",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AccountNamesItemOperator {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Contains" => Self::Contains,
+            "Equals" => Self::Equals,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(AccountNamesItemOperator);
 /// Inline schema at `source-bing-ads.auth_method`.
 ///
 /// Schema: `#/components/schemas/source-bing-ads/properties/auth_method`
@@ -144,7 +165,28 @@ pub enum AuthMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(AuthMethod, Unknown { Oauth20 = "oauth2.0" });
+impl AuthMethod {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["oauth2.0"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Oauth20 => "oauth2.0",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AuthMethod {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "oauth2.0" => Self::Oauth20,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(AuthMethod);
 /// Custom Report Config
 ///
 /// Schema: `#/components/schemas/source-bing-ads/properties/custom_reports/items`
@@ -267,48 +309,213 @@ pub enum CustomReportsItemReportingObject {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CustomReportsItemReportingObject, Unknown { AccountPerformanceReportRequest =
-    "AccountPerformanceReportRequest", AdDynamicTextPerformanceReportRequest =
-    "AdDynamicTextPerformanceReportRequest", AdExtensionByAdReportRequest =
-    "AdExtensionByAdReportRequest", AdExtensionByKeywordReportRequest =
-    "AdExtensionByKeywordReportRequest", AdExtensionDetailReportRequest =
-    "AdExtensionDetailReportRequest", AdGroupPerformanceReportRequest =
-    "AdGroupPerformanceReportRequest", AdPerformanceReportRequest =
-    "AdPerformanceReportRequest", AgeGenderAudienceReportRequest =
-    "AgeGenderAudienceReportRequest", AudiencePerformanceReportRequest =
-    "AudiencePerformanceReportRequest", CallDetailReportRequest =
-    "CallDetailReportRequest", CampaignPerformanceReportRequest =
-    "CampaignPerformanceReportRequest", ConversionPerformanceReportRequest =
-    "ConversionPerformanceReportRequest", DestinationUrlPerformanceReportRequest =
-    "DestinationUrlPerformanceReportRequest", DsaAutoTargetPerformanceReportRequest =
-    "DSAAutoTargetPerformanceReportRequest", DsaCategoryPerformanceReportRequest =
-    "DSACategoryPerformanceReportRequest", DsaSearchQueryPerformanceReportRequest =
-    "DSASearchQueryPerformanceReportRequest", GeographicPerformanceReportRequest =
-    "GeographicPerformanceReportRequest", GoalsAndFunnelsReportRequest =
-    "GoalsAndFunnelsReportRequest", HotelDimensionPerformanceReportRequest =
-    "HotelDimensionPerformanceReportRequest", HotelGroupPerformanceReportRequest =
-    "HotelGroupPerformanceReportRequest", KeywordPerformanceReportRequest =
-    "KeywordPerformanceReportRequest", NegativeKeywordConflictReportRequest =
-    "NegativeKeywordConflictReportRequest", ProductDimensionPerformanceReportRequest =
-    "ProductDimensionPerformanceReportRequest", ProductMatchCountReportRequest =
-    "ProductMatchCountReportRequest", ProductNegativeKeywordConflictReportRequest =
-    "ProductNegativeKeywordConflictReportRequest",
-    ProductPartitionPerformanceReportRequest =
-    "ProductPartitionPerformanceReportRequest",
-    ProductPartitionUnitPerformanceReportRequest =
-    "ProductPartitionUnitPerformanceReportRequest",
-    ProductSearchQueryPerformanceReportRequest =
-    "ProductSearchQueryPerformanceReportRequest",
-    ProfessionalDemographicsAudienceReportRequest =
-    "ProfessionalDemographicsAudienceReportRequest",
-    PublisherUsagePerformanceReportRequest = "PublisherUsagePerformanceReportRequest",
-    SearchCampaignChangeHistoryReportRequest =
-    "SearchCampaignChangeHistoryReportRequest", SearchQueryPerformanceReportRequest =
-    "SearchQueryPerformanceReportRequest", ShareOfVoiceReportRequest =
-    "ShareOfVoiceReportRequest", UserLocationPerformanceReportRequest =
-    "UserLocationPerformanceReportRequest" }
-);
+impl CustomReportsItemReportingObject {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "AccountPerformanceReportRequest",
+        "AdDynamicTextPerformanceReportRequest",
+        "AdExtensionByAdReportRequest",
+        "AdExtensionByKeywordReportRequest",
+        "AdExtensionDetailReportRequest",
+        "AdGroupPerformanceReportRequest",
+        "AdPerformanceReportRequest",
+        "AgeGenderAudienceReportRequest",
+        "AudiencePerformanceReportRequest",
+        "CallDetailReportRequest",
+        "CampaignPerformanceReportRequest",
+        "ConversionPerformanceReportRequest",
+        "DestinationUrlPerformanceReportRequest",
+        "DSAAutoTargetPerformanceReportRequest",
+        "DSACategoryPerformanceReportRequest",
+        "DSASearchQueryPerformanceReportRequest",
+        "GeographicPerformanceReportRequest",
+        "GoalsAndFunnelsReportRequest",
+        "HotelDimensionPerformanceReportRequest",
+        "HotelGroupPerformanceReportRequest",
+        "KeywordPerformanceReportRequest",
+        "NegativeKeywordConflictReportRequest",
+        "ProductDimensionPerformanceReportRequest",
+        "ProductMatchCountReportRequest",
+        "ProductNegativeKeywordConflictReportRequest",
+        "ProductPartitionPerformanceReportRequest",
+        "ProductPartitionUnitPerformanceReportRequest",
+        "ProductSearchQueryPerformanceReportRequest",
+        "ProfessionalDemographicsAudienceReportRequest",
+        "PublisherUsagePerformanceReportRequest",
+        "SearchCampaignChangeHistoryReportRequest",
+        "SearchQueryPerformanceReportRequest",
+        "ShareOfVoiceReportRequest",
+        "UserLocationPerformanceReportRequest",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccountPerformanceReportRequest => "AccountPerformanceReportRequest",
+            Self::AdDynamicTextPerformanceReportRequest => {
+                "AdDynamicTextPerformanceReportRequest"
+            }
+            Self::AdExtensionByAdReportRequest => "AdExtensionByAdReportRequest",
+            Self::AdExtensionByKeywordReportRequest => {
+                "AdExtensionByKeywordReportRequest"
+            }
+            Self::AdExtensionDetailReportRequest => "AdExtensionDetailReportRequest",
+            Self::AdGroupPerformanceReportRequest => "AdGroupPerformanceReportRequest",
+            Self::AdPerformanceReportRequest => "AdPerformanceReportRequest",
+            Self::AgeGenderAudienceReportRequest => "AgeGenderAudienceReportRequest",
+            Self::AudiencePerformanceReportRequest => "AudiencePerformanceReportRequest",
+            Self::CallDetailReportRequest => "CallDetailReportRequest",
+            Self::CampaignPerformanceReportRequest => "CampaignPerformanceReportRequest",
+            Self::ConversionPerformanceReportRequest => {
+                "ConversionPerformanceReportRequest"
+            }
+            Self::DestinationUrlPerformanceReportRequest => {
+                "DestinationUrlPerformanceReportRequest"
+            }
+            Self::DsaAutoTargetPerformanceReportRequest => {
+                "DSAAutoTargetPerformanceReportRequest"
+            }
+            Self::DsaCategoryPerformanceReportRequest => {
+                "DSACategoryPerformanceReportRequest"
+            }
+            Self::DsaSearchQueryPerformanceReportRequest => {
+                "DSASearchQueryPerformanceReportRequest"
+            }
+            Self::GeographicPerformanceReportRequest => {
+                "GeographicPerformanceReportRequest"
+            }
+            Self::GoalsAndFunnelsReportRequest => "GoalsAndFunnelsReportRequest",
+            Self::HotelDimensionPerformanceReportRequest => {
+                "HotelDimensionPerformanceReportRequest"
+            }
+            Self::HotelGroupPerformanceReportRequest => {
+                "HotelGroupPerformanceReportRequest"
+            }
+            Self::KeywordPerformanceReportRequest => "KeywordPerformanceReportRequest",
+            Self::NegativeKeywordConflictReportRequest => {
+                "NegativeKeywordConflictReportRequest"
+            }
+            Self::ProductDimensionPerformanceReportRequest => {
+                "ProductDimensionPerformanceReportRequest"
+            }
+            Self::ProductMatchCountReportRequest => "ProductMatchCountReportRequest",
+            Self::ProductNegativeKeywordConflictReportRequest => {
+                "ProductNegativeKeywordConflictReportRequest"
+            }
+            Self::ProductPartitionPerformanceReportRequest => {
+                "ProductPartitionPerformanceReportRequest"
+            }
+            Self::ProductPartitionUnitPerformanceReportRequest => {
+                "ProductPartitionUnitPerformanceReportRequest"
+            }
+            Self::ProductSearchQueryPerformanceReportRequest => {
+                "ProductSearchQueryPerformanceReportRequest"
+            }
+            Self::ProfessionalDemographicsAudienceReportRequest => {
+                "ProfessionalDemographicsAudienceReportRequest"
+            }
+            Self::PublisherUsagePerformanceReportRequest => {
+                "PublisherUsagePerformanceReportRequest"
+            }
+            Self::SearchCampaignChangeHistoryReportRequest => {
+                "SearchCampaignChangeHistoryReportRequest"
+            }
+            Self::SearchQueryPerformanceReportRequest => {
+                "SearchQueryPerformanceReportRequest"
+            }
+            Self::ShareOfVoiceReportRequest => "ShareOfVoiceReportRequest",
+            Self::UserLocationPerformanceReportRequest => {
+                "UserLocationPerformanceReportRequest"
+            }
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CustomReportsItemReportingObject {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "AccountPerformanceReportRequest" => Self::AccountPerformanceReportRequest,
+            "AdDynamicTextPerformanceReportRequest" => {
+                Self::AdDynamicTextPerformanceReportRequest
+            }
+            "AdExtensionByAdReportRequest" => Self::AdExtensionByAdReportRequest,
+            "AdExtensionByKeywordReportRequest" => {
+                Self::AdExtensionByKeywordReportRequest
+            }
+            "AdExtensionDetailReportRequest" => Self::AdExtensionDetailReportRequest,
+            "AdGroupPerformanceReportRequest" => Self::AdGroupPerformanceReportRequest,
+            "AdPerformanceReportRequest" => Self::AdPerformanceReportRequest,
+            "AgeGenderAudienceReportRequest" => Self::AgeGenderAudienceReportRequest,
+            "AudiencePerformanceReportRequest" => Self::AudiencePerformanceReportRequest,
+            "CallDetailReportRequest" => Self::CallDetailReportRequest,
+            "CampaignPerformanceReportRequest" => Self::CampaignPerformanceReportRequest,
+            "ConversionPerformanceReportRequest" => {
+                Self::ConversionPerformanceReportRequest
+            }
+            "DestinationUrlPerformanceReportRequest" => {
+                Self::DestinationUrlPerformanceReportRequest
+            }
+            "DSAAutoTargetPerformanceReportRequest" => {
+                Self::DsaAutoTargetPerformanceReportRequest
+            }
+            "DSACategoryPerformanceReportRequest" => {
+                Self::DsaCategoryPerformanceReportRequest
+            }
+            "DSASearchQueryPerformanceReportRequest" => {
+                Self::DsaSearchQueryPerformanceReportRequest
+            }
+            "GeographicPerformanceReportRequest" => {
+                Self::GeographicPerformanceReportRequest
+            }
+            "GoalsAndFunnelsReportRequest" => Self::GoalsAndFunnelsReportRequest,
+            "HotelDimensionPerformanceReportRequest" => {
+                Self::HotelDimensionPerformanceReportRequest
+            }
+            "HotelGroupPerformanceReportRequest" => {
+                Self::HotelGroupPerformanceReportRequest
+            }
+            "KeywordPerformanceReportRequest" => Self::KeywordPerformanceReportRequest,
+            "NegativeKeywordConflictReportRequest" => {
+                Self::NegativeKeywordConflictReportRequest
+            }
+            "ProductDimensionPerformanceReportRequest" => {
+                Self::ProductDimensionPerformanceReportRequest
+            }
+            "ProductMatchCountReportRequest" => Self::ProductMatchCountReportRequest,
+            "ProductNegativeKeywordConflictReportRequest" => {
+                Self::ProductNegativeKeywordConflictReportRequest
+            }
+            "ProductPartitionPerformanceReportRequest" => {
+                Self::ProductPartitionPerformanceReportRequest
+            }
+            "ProductPartitionUnitPerformanceReportRequest" => {
+                Self::ProductPartitionUnitPerformanceReportRequest
+            }
+            "ProductSearchQueryPerformanceReportRequest" => {
+                Self::ProductSearchQueryPerformanceReportRequest
+            }
+            "ProfessionalDemographicsAudienceReportRequest" => {
+                Self::ProfessionalDemographicsAudienceReportRequest
+            }
+            "PublisherUsagePerformanceReportRequest" => {
+                Self::PublisherUsagePerformanceReportRequest
+            }
+            "SearchCampaignChangeHistoryReportRequest" => {
+                Self::SearchCampaignChangeHistoryReportRequest
+            }
+            "SearchQueryPerformanceReportRequest" => {
+                Self::SearchQueryPerformanceReportRequest
+            }
+            "ShareOfVoiceReportRequest" => Self::ShareOfVoiceReportRequest,
+            "UserLocationPerformanceReportRequest" => {
+                Self::UserLocationPerformanceReportRequest
+            }
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CustomReportsItemReportingObject);
 impl Config {
     /// The required fields without a schema default (`client_id`, `developer_token`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

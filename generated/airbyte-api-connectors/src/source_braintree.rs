@@ -77,10 +77,39 @@ pub enum Environment {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Environment, Unknown { Development = "Development", Sandbox = "Sandbox", Qa = "Qa",
-    Production = "Production" }
-);
+impl Environment {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Development",
+        "Sandbox",
+        "Qa",
+        "Production",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Development => "Development",
+            Self::Sandbox => "Sandbox",
+            Self::Qa => "Qa",
+            Self::Production => "Production",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Environment {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Development" => Self::Development,
+            "Sandbox" => Self::Sandbox,
+            "Qa" => Self::Qa,
+            "Production" => Self::Production,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Environment);
 impl Config {
     /// The required fields without a schema default (`environment`, `merchant_id`, `private_key`, `public_key`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -54,10 +54,32 @@ pub enum Entity {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Entity, Unknown { Parties = "parties", Opportunities = "opportunities", Kases =
-    "kases" }
-);
+impl Entity {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["parties", "opportunities", "kases"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Parties => "parties",
+            Self::Opportunities => "opportunities",
+            Self::Kases => "kases",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Entity {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "parties" => Self::Parties,
+            "opportunities" => Self::Opportunities,
+            "kases" => Self::Kases,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Entity);
 impl Config {
     /// The required fields without a schema default (`bearer_token`, `entity`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -65,7 +65,32 @@ pub enum UrlRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(UrlRegion, Unknown { Uk = "uk", Nl = "nl", Us = "us" });
+impl UrlRegion {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["uk", "nl", "us"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Uk => "uk",
+            Self::Nl => "nl",
+            Self::Us => "us",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UrlRegion {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "uk" => Self::Uk,
+            "nl" => Self::Nl,
+            "us" => Self::Us,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(UrlRegion);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_secret`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -73,9 +73,32 @@ pub enum Filter {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Filter, Unknown { Tour = "tour", Survey = "survey", Launcher = "launcher" }
-);
+impl Filter {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["tour", "survey", "launcher"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tour => "tour",
+            Self::Survey => "survey",
+            Self::Launcher => "launcher",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Filter {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "tour" => Self::Tour,
+            "survey" => Self::Survey,
+            "launcher" => Self::Launcher,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Filter);
 impl Config {
     /// The required fields without a schema default (`api_key`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -74,7 +74,30 @@ pub enum ProductCatalog {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(ProductCatalog, Unknown { V10 = "1.0", V20 = "2.0" });
+impl ProductCatalog {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["1.0", "2.0"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V10 => "1.0",
+            Self::V20 => "2.0",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ProductCatalog {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "1.0" => Self::V10,
+            "2.0" => Self::V20,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ProductCatalog);
 impl Config {
     /// The required fields without a schema default (`site`, `site_api_key`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

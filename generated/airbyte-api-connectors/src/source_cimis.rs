@@ -126,20 +126,105 @@ pub enum DailyDataItems {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    DailyDataItems, Unknown { DayAirTmpAvg = "day-air-tmp-avg", DayAirTmpMin =
-    "day-air-tmp-min", DayDewPnt = "day-dew-pnt", DayEto = "day-eto", DayAsceEto =
-    "day-asce-eto", DayAsceEtr = "day-asce-etr", DayPrecip = "day-precip", DayRelHumAvg =
-    "day-rel-hum-avg", DayRelHumMax = "day-rel-hum-max", DayRelHumMin =
-    "day-rel-hum-min", DaySoilTmpAvg = "day-soil-tmp-avg", DaySoilTmpMax =
-    "day-soil-tmp-max", DaySoilTmpMin = "day-soil-tmp-min", DaySolRadAvg =
-    "day-sol-rad-avg", DaySolRadNet = "day-sol-rad-net", DayVapPresMax =
-    "day-vap-pres-max", DayVapPresAvg = "day-vap-pres-avg", DayWindEne = "day-wind-ene",
-    DayWindEse = "day-wind-ese", DayWindNne = "day-wind-nne", DayWindNnw =
-    "day-wind-nnw", DayWindRun = "day-wind-run", DayWindSpdAvg = "day-wind-spd-avg",
-    DayWindSsw = "day-wind-ssw", DayWindWnw = "day-wind-wnw", DayWindWsw = "day-wind-wsw"
+impl DailyDataItems {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "day-air-tmp-avg",
+        "day-air-tmp-min",
+        "day-dew-pnt",
+        "day-eto",
+        "day-asce-eto",
+        "day-asce-etr",
+        "day-precip",
+        "day-rel-hum-avg",
+        "day-rel-hum-max",
+        "day-rel-hum-min",
+        "day-soil-tmp-avg",
+        "day-soil-tmp-max",
+        "day-soil-tmp-min",
+        "day-sol-rad-avg",
+        "day-sol-rad-net",
+        "day-vap-pres-max",
+        "day-vap-pres-avg",
+        "day-wind-ene",
+        "day-wind-ese",
+        "day-wind-nne",
+        "day-wind-nnw",
+        "day-wind-run",
+        "day-wind-spd-avg",
+        "day-wind-ssw",
+        "day-wind-wnw",
+        "day-wind-wsw",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DayAirTmpAvg => "day-air-tmp-avg",
+            Self::DayAirTmpMin => "day-air-tmp-min",
+            Self::DayDewPnt => "day-dew-pnt",
+            Self::DayEto => "day-eto",
+            Self::DayAsceEto => "day-asce-eto",
+            Self::DayAsceEtr => "day-asce-etr",
+            Self::DayPrecip => "day-precip",
+            Self::DayRelHumAvg => "day-rel-hum-avg",
+            Self::DayRelHumMax => "day-rel-hum-max",
+            Self::DayRelHumMin => "day-rel-hum-min",
+            Self::DaySoilTmpAvg => "day-soil-tmp-avg",
+            Self::DaySoilTmpMax => "day-soil-tmp-max",
+            Self::DaySoilTmpMin => "day-soil-tmp-min",
+            Self::DaySolRadAvg => "day-sol-rad-avg",
+            Self::DaySolRadNet => "day-sol-rad-net",
+            Self::DayVapPresMax => "day-vap-pres-max",
+            Self::DayVapPresAvg => "day-vap-pres-avg",
+            Self::DayWindEne => "day-wind-ene",
+            Self::DayWindEse => "day-wind-ese",
+            Self::DayWindNne => "day-wind-nne",
+            Self::DayWindNnw => "day-wind-nnw",
+            Self::DayWindRun => "day-wind-run",
+            Self::DayWindSpdAvg => "day-wind-spd-avg",
+            Self::DayWindSsw => "day-wind-ssw",
+            Self::DayWindWnw => "day-wind-wnw",
+            Self::DayWindWsw => "day-wind-wsw",
+            Self::Unknown(other) => other.as_str(),
+        }
     }
-);
+}
+impl ::std::convert::From<::std::string::String> for DailyDataItems {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "day-air-tmp-avg" => Self::DayAirTmpAvg,
+            "day-air-tmp-min" => Self::DayAirTmpMin,
+            "day-dew-pnt" => Self::DayDewPnt,
+            "day-eto" => Self::DayEto,
+            "day-asce-eto" => Self::DayAsceEto,
+            "day-asce-etr" => Self::DayAsceEtr,
+            "day-precip" => Self::DayPrecip,
+            "day-rel-hum-avg" => Self::DayRelHumAvg,
+            "day-rel-hum-max" => Self::DayRelHumMax,
+            "day-rel-hum-min" => Self::DayRelHumMin,
+            "day-soil-tmp-avg" => Self::DaySoilTmpAvg,
+            "day-soil-tmp-max" => Self::DaySoilTmpMax,
+            "day-soil-tmp-min" => Self::DaySoilTmpMin,
+            "day-sol-rad-avg" => Self::DaySolRadAvg,
+            "day-sol-rad-net" => Self::DaySolRadNet,
+            "day-vap-pres-max" => Self::DayVapPresMax,
+            "day-vap-pres-avg" => Self::DayVapPresAvg,
+            "day-wind-ene" => Self::DayWindEne,
+            "day-wind-ese" => Self::DayWindEse,
+            "day-wind-nne" => Self::DayWindNne,
+            "day-wind-nnw" => Self::DayWindNnw,
+            "day-wind-run" => Self::DayWindRun,
+            "day-wind-spd-avg" => Self::DayWindSpdAvg,
+            "day-wind-ssw" => Self::DayWindSsw,
+            "day-wind-wnw" => Self::DayWindWnw,
+            "day-wind-wsw" => Self::DayWindWsw,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(DailyDataItems);
 /// Hourly Data Items
 ///
 /// Schema: `#/components/schemas/source-cimis/properties/hourly_data_items`
@@ -176,14 +261,69 @@ pub enum HourlyDataItems {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    HourlyDataItems, Unknown { HlyAirTmp = "hly-air-tmp", HlyDewPnt = "hly-dew-pnt",
-    HlyEto = "hly-eto", HlyNetRad = "hly-net-rad", HlyAsceEto = "hly-asce-eto",
-    HlyAsceEtr = "hly-asce-etr", HlyPrecip = "hly-precip", HlyRelHum = "hly-rel-hum",
-    HlyResWind = "hly-res-wind", HlySoilTmp = "hly-soil-tmp", HlySolRad = "hly-sol-rad",
-    HlyVapPres = "hly-vap-pres", HlyWindDir = "hly-wind-dir", HlyWindSpd = "hly-wind-spd"
+impl HourlyDataItems {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "hly-air-tmp",
+        "hly-dew-pnt",
+        "hly-eto",
+        "hly-net-rad",
+        "hly-asce-eto",
+        "hly-asce-etr",
+        "hly-precip",
+        "hly-rel-hum",
+        "hly-res-wind",
+        "hly-soil-tmp",
+        "hly-sol-rad",
+        "hly-vap-pres",
+        "hly-wind-dir",
+        "hly-wind-spd",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HlyAirTmp => "hly-air-tmp",
+            Self::HlyDewPnt => "hly-dew-pnt",
+            Self::HlyEto => "hly-eto",
+            Self::HlyNetRad => "hly-net-rad",
+            Self::HlyAsceEto => "hly-asce-eto",
+            Self::HlyAsceEtr => "hly-asce-etr",
+            Self::HlyPrecip => "hly-precip",
+            Self::HlyRelHum => "hly-rel-hum",
+            Self::HlyResWind => "hly-res-wind",
+            Self::HlySoilTmp => "hly-soil-tmp",
+            Self::HlySolRad => "hly-sol-rad",
+            Self::HlyVapPres => "hly-vap-pres",
+            Self::HlyWindDir => "hly-wind-dir",
+            Self::HlyWindSpd => "hly-wind-spd",
+            Self::Unknown(other) => other.as_str(),
+        }
     }
-);
+}
+impl ::std::convert::From<::std::string::String> for HourlyDataItems {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "hly-air-tmp" => Self::HlyAirTmp,
+            "hly-dew-pnt" => Self::HlyDewPnt,
+            "hly-eto" => Self::HlyEto,
+            "hly-net-rad" => Self::HlyNetRad,
+            "hly-asce-eto" => Self::HlyAsceEto,
+            "hly-asce-etr" => Self::HlyAsceEtr,
+            "hly-precip" => Self::HlyPrecip,
+            "hly-rel-hum" => Self::HlyRelHum,
+            "hly-res-wind" => Self::HlyResWind,
+            "hly-soil-tmp" => Self::HlySoilTmp,
+            "hly-sol-rad" => Self::HlySolRad,
+            "hly-vap-pres" => Self::HlyVapPres,
+            "hly-wind-dir" => Self::HlyWindDir,
+            "hly-wind-spd" => Self::HlyWindSpd,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(HourlyDataItems);
 /// Targets Type
 ///
 /// Schema: `#/components/schemas/source-cimis/properties/targets_type`
@@ -200,11 +340,39 @@ pub enum TargetsType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    TargetsType, Unknown { WsnStationNumbers = "WSN station numbers", CaliforniaZipCodes
-    = "California zip codes", DecimalDegreeCoordinates = "decimal-degree coordinates",
-    StreetAddresses = "street addresses" }
-);
+impl TargetsType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "WSN station numbers",
+        "California zip codes",
+        "decimal-degree coordinates",
+        "street addresses",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WsnStationNumbers => "WSN station numbers",
+            Self::CaliforniaZipCodes => "California zip codes",
+            Self::DecimalDegreeCoordinates => "decimal-degree coordinates",
+            Self::StreetAddresses => "street addresses",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for TargetsType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "WSN station numbers" => Self::WsnStationNumbers,
+            "California zip codes" => Self::CaliforniaZipCodes,
+            "decimal-degree coordinates" => Self::DecimalDegreeCoordinates,
+            "street addresses" => Self::StreetAddresses,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(TargetsType);
 /// Unit of Measure
 ///
 /// Schema: `#/components/schemas/source-cimis/properties/unit_of_measure`
@@ -217,7 +385,30 @@ pub enum UnitOfMeasure {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(UnitOfMeasure, Unknown { E = "E", M = "M" });
+impl UnitOfMeasure {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["E", "M"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::E => "E",
+            Self::M => "M",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UnitOfMeasure {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "E" => Self::E,
+            "M" => Self::M,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(UnitOfMeasure);
 impl Config {
     /// The required fields without a schema default (`api_key`, `end_date`, `start_date`, `targets`, `targets_type`); the others at their defaults, optional fields absent.
     pub fn new(

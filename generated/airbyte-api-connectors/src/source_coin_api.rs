@@ -77,9 +77,30 @@ pub enum Environment {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Environment, Unknown { Sandbox = "sandbox", Production = "production" }
-);
+impl Environment {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["sandbox", "production"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sandbox => "sandbox",
+            Self::Production => "production",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Environment {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "sandbox" => Self::Sandbox,
+            "production" => Self::Production,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Environment);
 impl Config {
     /// The required fields without a schema default (`api_key`, `period`, `start_date`, `symbol_id`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -80,10 +80,51 @@ pub enum Days {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Days, Unknown { V1 = "1", V7 = "7", V14 = "14", V30 = "30", V90 = "90", V180 = "180",
-    V365 = "365", Max = "max" }
-);
+impl Days {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "1",
+        "7",
+        "14",
+        "30",
+        "90",
+        "180",
+        "365",
+        "max",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V1 => "1",
+            Self::V7 => "7",
+            Self::V14 => "14",
+            Self::V30 => "30",
+            Self::V90 => "90",
+            Self::V180 => "180",
+            Self::V365 => "365",
+            Self::Max => "max",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Days {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "1" => Self::V1,
+            "7" => Self::V7,
+            "14" => Self::V14,
+            "30" => Self::V30,
+            "90" => Self::V90,
+            "180" => Self::V180,
+            "365" => Self::V365,
+            "max" => Self::Max,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Days);
 impl Config {
     /// The required fields without a schema default (`coin_id`, `start_date`, `vs_currency`); the others at their defaults, optional fields absent.
     pub fn new(

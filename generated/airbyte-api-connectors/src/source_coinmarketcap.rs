@@ -59,9 +59,30 @@ pub enum DataType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    DataType, Unknown { Latest = "latest", Historical = "historical" }
-);
+impl DataType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["latest", "historical"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Latest => "latest",
+            Self::Historical => "historical",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DataType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "latest" => Self::Latest,
+            "historical" => Self::Historical,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(DataType);
 impl Config {
     /// The required fields without a schema default (`api_key`, `data_type`); the others at their defaults, optional fields absent.
     pub fn new(api_key: ::std::string::String, data_type: DataType) -> Self {

@@ -49,7 +49,30 @@ pub enum Env {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(Env, Unknown { Uat = "uat", Api = "api" });
+impl Env {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["uat", "api"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Uat => "uat",
+            Self::Api => "api",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Env {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "uat" => Self::Uat,
+            "api" => Self::Api,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Env);
 impl Config {
     /// The required fields without a schema default (`api_key`, `env`); the others at their defaults, optional fields absent.
     pub fn new(api_key: ::std::string::String, env: Env) -> Self {

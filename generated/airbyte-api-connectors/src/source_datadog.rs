@@ -131,10 +131,39 @@ pub enum QueriesItemDataSource {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    QueriesItemDataSource, Unknown { Metrics = "metrics", CloudCost = "cloud_cost", Logs
-    = "logs", Rum = "rum" }
-);
+impl QueriesItemDataSource {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "metrics",
+        "cloud_cost",
+        "logs",
+        "rum",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Metrics => "metrics",
+            Self::CloudCost => "cloud_cost",
+            Self::Logs => "logs",
+            Self::Rum => "rum",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for QueriesItemDataSource {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "metrics" => Self::Metrics,
+            "cloud_cost" => Self::CloudCost,
+            "logs" => Self::Logs,
+            "rum" => Self::Rum,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(QueriesItemDataSource);
 /// Site
 ///
 /// The site where Datadog data resides in.
@@ -155,11 +184,42 @@ pub enum Site {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Site, Unknown { DatadoghqCom = "datadoghq.com", Us3DatadoghqCom =
-    "us3.datadoghq.com", Us5DatadoghqCom = "us5.datadoghq.com", DatadoghqEu =
-    "datadoghq.eu", DdogGovCom = "ddog-gov.com" }
-);
+impl Site {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "datadoghq.com",
+        "us3.datadoghq.com",
+        "us5.datadoghq.com",
+        "datadoghq.eu",
+        "ddog-gov.com",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DatadoghqCom => "datadoghq.com",
+            Self::Us3DatadoghqCom => "us3.datadoghq.com",
+            Self::Us5DatadoghqCom => "us5.datadoghq.com",
+            Self::DatadoghqEu => "datadoghq.eu",
+            Self::DdogGovCom => "ddog-gov.com",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Site {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "datadoghq.com" => Self::DatadoghqCom,
+            "us3.datadoghq.com" => Self::Us3DatadoghqCom,
+            "us5.datadoghq.com" => Self::Us5DatadoghqCom,
+            "datadoghq.eu" => Self::DatadoghqEu,
+            "ddog-gov.com" => Self::DdogGovCom,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Site);
 impl Config {
     /// The required fields without a schema default (`api_key`, `application_key`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -98,9 +98,28 @@ pub enum CredentialsOAuth20Credentials {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsOAuth20Credentials, Unknown { Oauth20 = "oauth2.0" }
-);
+impl CredentialsOAuth20Credentials {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["oauth2.0"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Oauth20 => "oauth2.0",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CredentialsOAuth20Credentials {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "oauth2.0" => Self::Oauth20,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsOAuth20Credentials);
 /// Access Token
 ///
 /// Schema: `#/components/schemas/source-drift/properties/credentials/oneOf/1`
@@ -138,9 +157,28 @@ pub enum CredentialsAccessTokenCredentials {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsAccessTokenCredentials, Unknown { AccessToken = "access_token" }
-);
+impl CredentialsAccessTokenCredentials {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["access_token"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessToken => "access_token",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CredentialsAccessTokenCredentials {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "access_token" => Self::AccessToken,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsAccessTokenCredentials);
 impl CredentialsOAuth20 {
     /// The required fields without a schema default (`access_token`, `client_id`, `client_secret`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -59,9 +59,30 @@ pub enum Environment {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Environment, Unknown { Api = "api", ApiSandbox = "api-sandbox" }
-);
+impl Environment {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["api", "api-sandbox"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api => "api",
+            Self::ApiSandbox => "api-sandbox",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Environment {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "api" => Self::Api,
+            "api-sandbox" => Self::ApiSandbox,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Environment);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_secret`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -79,10 +79,33 @@ pub enum ApiHost {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ApiHost, Unknown { HttpsApizSandboxEbayCom = "https://apiz.sandbox.ebay.com",
-    HttpsApizEbayCom = "https://apiz.ebay.com" }
-);
+impl ApiHost {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "https://apiz.sandbox.ebay.com",
+        "https://apiz.ebay.com",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HttpsApizSandboxEbayCom => "https://apiz.sandbox.ebay.com",
+            Self::HttpsApizEbayCom => "https://apiz.ebay.com",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ApiHost {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "https://apiz.sandbox.ebay.com" => Self::HttpsApizSandboxEbayCom,
+            "https://apiz.ebay.com" => Self::HttpsApizEbayCom,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ApiHost);
 /// Refresh Token Endpoint
 ///
 /// Schema: `#/components/schemas/source-ebay-finance/properties/token_refresh_endpoint`
@@ -95,12 +118,41 @@ pub enum TokenRefreshEndpoint {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    TokenRefreshEndpoint, Unknown { HttpsApiSandboxEbayComIdentityV1Oauth2Token =
-    "https://api.sandbox.ebay.com/identity/v1/oauth2/token",
-    HttpsApiEbayComIdentityV1Oauth2Token =
-    "https://api.ebay.com/identity/v1/oauth2/token" }
-);
+impl TokenRefreshEndpoint {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "https://api.sandbox.ebay.com/identity/v1/oauth2/token",
+        "https://api.ebay.com/identity/v1/oauth2/token",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HttpsApiSandboxEbayComIdentityV1Oauth2Token => {
+                "https://api.sandbox.ebay.com/identity/v1/oauth2/token"
+            }
+            Self::HttpsApiEbayComIdentityV1Oauth2Token => {
+                "https://api.ebay.com/identity/v1/oauth2/token"
+            }
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for TokenRefreshEndpoint {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "https://api.sandbox.ebay.com/identity/v1/oauth2/token" => {
+                Self::HttpsApiSandboxEbayComIdentityV1Oauth2Token
+            }
+            "https://api.ebay.com/identity/v1/oauth2/token" => {
+                Self::HttpsApiEbayComIdentityV1Oauth2Token
+            }
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(TokenRefreshEndpoint);
 impl Config {
     /// The required fields without a schema default (`redirect_uri`, `refresh_token`, `start_date`, `username`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -70,10 +70,33 @@ pub enum ApiHost {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ApiHost, Unknown { HttpsApiEbayCom = "https://api.ebay.com", HttpsApiSandboxEbayCom =
-    "https://api.sandbox.ebay.com" }
-);
+impl ApiHost {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "https://api.ebay.com",
+        "https://api.sandbox.ebay.com",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HttpsApiEbayCom => "https://api.ebay.com",
+            Self::HttpsApiSandboxEbayCom => "https://api.sandbox.ebay.com",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ApiHost {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "https://api.ebay.com" => Self::HttpsApiEbayCom,
+            "https://api.sandbox.ebay.com" => Self::HttpsApiSandboxEbayCom,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ApiHost);
 /// Refresh Token Endpoint
 ///
 /// Schema: `#/components/schemas/source-ebay-fulfillment/properties/refresh_token_endpoint`
@@ -86,12 +109,41 @@ pub enum RefreshTokenEndpoint {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    RefreshTokenEndpoint, Unknown { HttpsApiEbayComIdentityV1Oauth2Token =
-    "https://api.ebay.com/identity/v1/oauth2/token",
-    HttpsApiSandboxEbayComIdentityV1Oauth2Token =
-    "https://api.sandbox.ebay.com/identity/v1/oauth2/token" }
-);
+impl RefreshTokenEndpoint {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "https://api.ebay.com/identity/v1/oauth2/token",
+        "https://api.sandbox.ebay.com/identity/v1/oauth2/token",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HttpsApiEbayComIdentityV1Oauth2Token => {
+                "https://api.ebay.com/identity/v1/oauth2/token"
+            }
+            Self::HttpsApiSandboxEbayComIdentityV1Oauth2Token => {
+                "https://api.sandbox.ebay.com/identity/v1/oauth2/token"
+            }
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RefreshTokenEndpoint {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "https://api.ebay.com/identity/v1/oauth2/token" => {
+                Self::HttpsApiEbayComIdentityV1Oauth2Token
+            }
+            "https://api.sandbox.ebay.com/identity/v1/oauth2/token" => {
+                Self::HttpsApiSandboxEbayComIdentityV1Oauth2Token
+            }
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(RefreshTokenEndpoint);
 impl Config {
     /// The required fields without a schema default (`password`, `redirect_uri`, `refresh_token`, `start_date`, `username`); the others at their defaults, optional fields absent.
     pub fn new(

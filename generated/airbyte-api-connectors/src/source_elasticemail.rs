@@ -57,9 +57,30 @@ pub enum ScopeType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ScopeType, Unknown { Personal = "Personal", Global = "Global" }
-);
+impl ScopeType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Personal", "Global"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Personal => "Personal",
+            Self::Global => "Global",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ScopeType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Personal" => Self::Personal,
+            "Global" => Self::Global,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ScopeType);
 impl Config {
     /// The required fields without a schema default (`api_key`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

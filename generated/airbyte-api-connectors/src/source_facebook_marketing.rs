@@ -174,13 +174,63 @@ pub enum AdStatusesItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    AdStatusesItem, Unknown { Active = "ACTIVE", AdsetPaused = "ADSET_PAUSED", Archived =
-    "ARCHIVED", CampaignPaused = "CAMPAIGN_PAUSED", Deleted = "DELETED", Disapproved =
-    "DISAPPROVED", InProcess = "IN_PROCESS", Paused = "PAUSED", PendingBillingInfo =
-    "PENDING_BILLING_INFO", PendingReview = "PENDING_REVIEW", Preapproved =
-    "PREAPPROVED", WithIssues = "WITH_ISSUES" }
-);
+impl AdStatusesItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "ACTIVE",
+        "ADSET_PAUSED",
+        "ARCHIVED",
+        "CAMPAIGN_PAUSED",
+        "DELETED",
+        "DISAPPROVED",
+        "IN_PROCESS",
+        "PAUSED",
+        "PENDING_BILLING_INFO",
+        "PENDING_REVIEW",
+        "PREAPPROVED",
+        "WITH_ISSUES",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::AdsetPaused => "ADSET_PAUSED",
+            Self::Archived => "ARCHIVED",
+            Self::CampaignPaused => "CAMPAIGN_PAUSED",
+            Self::Deleted => "DELETED",
+            Self::Disapproved => "DISAPPROVED",
+            Self::InProcess => "IN_PROCESS",
+            Self::Paused => "PAUSED",
+            Self::PendingBillingInfo => "PENDING_BILLING_INFO",
+            Self::PendingReview => "PENDING_REVIEW",
+            Self::Preapproved => "PREAPPROVED",
+            Self::WithIssues => "WITH_ISSUES",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AdStatusesItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ACTIVE" => Self::Active,
+            "ADSET_PAUSED" => Self::AdsetPaused,
+            "ARCHIVED" => Self::Archived,
+            "CAMPAIGN_PAUSED" => Self::CampaignPaused,
+            "DELETED" => Self::Deleted,
+            "DISAPPROVED" => Self::Disapproved,
+            "IN_PROCESS" => Self::InProcess,
+            "PAUSED" => Self::Paused,
+            "PENDING_BILLING_INFO" => Self::PendingBillingInfo,
+            "PENDING_REVIEW" => Self::PendingReview,
+            "PREAPPROVED" => Self::Preapproved,
+            "WITH_ISSUES" => Self::WithIssues,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(AdStatusesItem);
 /// ValidAdSetStatuses
 ///
 /// An enumeration.
@@ -205,11 +255,48 @@ pub enum AdsetStatusesItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    AdsetStatusesItem, Unknown { Active = "ACTIVE", Archived = "ARCHIVED", CampaignPaused
-    = "CAMPAIGN_PAUSED", Deleted = "DELETED", InProcess = "IN_PROCESS", Paused =
-    "PAUSED", WithIssues = "WITH_ISSUES" }
-);
+impl AdsetStatusesItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "ACTIVE",
+        "ARCHIVED",
+        "CAMPAIGN_PAUSED",
+        "DELETED",
+        "IN_PROCESS",
+        "PAUSED",
+        "WITH_ISSUES",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Archived => "ARCHIVED",
+            Self::CampaignPaused => "CAMPAIGN_PAUSED",
+            Self::Deleted => "DELETED",
+            Self::InProcess => "IN_PROCESS",
+            Self::Paused => "PAUSED",
+            Self::WithIssues => "WITH_ISSUES",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AdsetStatusesItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ACTIVE" => Self::Active,
+            "ARCHIVED" => Self::Archived,
+            "CAMPAIGN_PAUSED" => Self::CampaignPaused,
+            "DELETED" => Self::Deleted,
+            "IN_PROCESS" => Self::InProcess,
+            "PAUSED" => Self::Paused,
+            "WITH_ISSUES" => Self::WithIssues,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(AdsetStatusesItem);
 /// ValidCampaignStatuses
 ///
 /// An enumeration.
@@ -232,10 +319,45 @@ pub enum CampaignStatusesItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CampaignStatusesItem, Unknown { Active = "ACTIVE", Archived = "ARCHIVED", Deleted =
-    "DELETED", InProcess = "IN_PROCESS", Paused = "PAUSED", WithIssues = "WITH_ISSUES" }
-);
+impl CampaignStatusesItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "ACTIVE",
+        "ARCHIVED",
+        "DELETED",
+        "IN_PROCESS",
+        "PAUSED",
+        "WITH_ISSUES",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Archived => "ARCHIVED",
+            Self::Deleted => "DELETED",
+            Self::InProcess => "IN_PROCESS",
+            Self::Paused => "PAUSED",
+            Self::WithIssues => "WITH_ISSUES",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CampaignStatusesItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ACTIVE" => Self::Active,
+            "ARCHIVED" => Self::Archived,
+            "DELETED" => Self::Deleted,
+            "IN_PROCESS" => Self::InProcess,
+            "PAUSED" => Self::Paused,
+            "WITH_ISSUES" => Self::WithIssues,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CampaignStatusesItem);
 /// Authentication
 ///
 /// Credentials for connecting to the Facebook Marketing API
@@ -481,17 +603,73 @@ pub enum CustomInsightsItemActionBreakdownsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CustomInsightsItemActionBreakdownsItem, Unknown { ActionCanvasComponentName =
-    "action_canvas_component_name", ActionCarouselCardId = "action_carousel_card_id",
-    ActionCarouselCardName = "action_carousel_card_name", ActionDestination =
-    "action_destination", ActionDevice = "action_device", ActionReaction =
-    "action_reaction", ActionTargetId = "action_target_id", ActionType = "action_type",
-    ActionVideoSound = "action_video_sound", ActionVideoType = "action_video_type",
-    ConversionDestination = "conversion_destination", MatchedPersonaId =
-    "matched_persona_id", MatchedPersonaName = "matched_persona_name", SignalSourceBucket
-    = "signal_source_bucket", StandardEventContentType = "standard_event_content_type" }
-);
+impl CustomInsightsItemActionBreakdownsItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "action_canvas_component_name",
+        "action_carousel_card_id",
+        "action_carousel_card_name",
+        "action_destination",
+        "action_device",
+        "action_reaction",
+        "action_target_id",
+        "action_type",
+        "action_video_sound",
+        "action_video_type",
+        "conversion_destination",
+        "matched_persona_id",
+        "matched_persona_name",
+        "signal_source_bucket",
+        "standard_event_content_type",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ActionCanvasComponentName => "action_canvas_component_name",
+            Self::ActionCarouselCardId => "action_carousel_card_id",
+            Self::ActionCarouselCardName => "action_carousel_card_name",
+            Self::ActionDestination => "action_destination",
+            Self::ActionDevice => "action_device",
+            Self::ActionReaction => "action_reaction",
+            Self::ActionTargetId => "action_target_id",
+            Self::ActionType => "action_type",
+            Self::ActionVideoSound => "action_video_sound",
+            Self::ActionVideoType => "action_video_type",
+            Self::ConversionDestination => "conversion_destination",
+            Self::MatchedPersonaId => "matched_persona_id",
+            Self::MatchedPersonaName => "matched_persona_name",
+            Self::SignalSourceBucket => "signal_source_bucket",
+            Self::StandardEventContentType => "standard_event_content_type",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomInsightsItemActionBreakdownsItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "action_canvas_component_name" => Self::ActionCanvasComponentName,
+            "action_carousel_card_id" => Self::ActionCarouselCardId,
+            "action_carousel_card_name" => Self::ActionCarouselCardName,
+            "action_destination" => Self::ActionDestination,
+            "action_device" => Self::ActionDevice,
+            "action_reaction" => Self::ActionReaction,
+            "action_target_id" => Self::ActionTargetId,
+            "action_type" => Self::ActionType,
+            "action_video_sound" => Self::ActionVideoSound,
+            "action_video_type" => Self::ActionVideoType,
+            "conversion_destination" => Self::ConversionDestination,
+            "matched_persona_id" => Self::MatchedPersonaId,
+            "matched_persona_name" => Self::MatchedPersonaName,
+            "signal_source_bucket" => Self::SignalSourceBucket,
+            "standard_event_content_type" => Self::StandardEventContentType,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CustomInsightsItemActionBreakdownsItem);
 /// ValidBreakdowns
 ///
 /// An enumeration.
@@ -634,46 +812,237 @@ pub enum CustomInsightsItemBreakdownsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CustomInsightsItemBreakdownsItem, Unknown { AdExtensionDomain =
-    "ad_extension_domain", AdExtensionUrl = "ad_extension_url", AdFormatAsset =
-    "ad_format_asset", Age = "age", AppId = "app_id", BodyAsset = "body_asset",
-    BreakdownAdObjective = "breakdown_ad_objective", BreakdownReportingAdId =
-    "breakdown_reporting_ad_id", CallToActionAsset = "call_to_action_asset",
-    CoarseConversionValue = "coarse_conversion_value", ComscoreMarket =
-    "comscore_market", ComscoreMarketCode = "comscore_market_code", ConversionDestination
-    = "conversion_destination", Country = "country", CreativeRelaxationAssetType =
-    "creative_relaxation_asset_type", DescriptionAsset = "description_asset",
-    DevicePlatform = "device_platform", Dma = "dma", FidelityType = "fidelity_type",
-    FlexibleFormatAssetType = "flexible_format_asset_type", FrequencyValue =
-    "frequency_value", GenAiAssetType = "gen_ai_asset_type", Gender = "gender",
-    HourlyStatsAggregatedByAdvertiserTimeZone =
-    "hourly_stats_aggregated_by_advertiser_time_zone",
-    HourlyStatsAggregatedByAudienceTimeZone =
-    "hourly_stats_aggregated_by_audience_time_zone", Hsid = "hsid", ImageAsset =
-    "image_asset", ImpressionDevice = "impression_device",
-    ImpressionViewTimeAdvertiserHourV2 = "impression_view_time_advertiser_hour_v2",
-    IsAutoAdvance = "is_auto_advance", IsConversionIdModeled =
-    "is_conversion_id_modeled", IsRenderedAsDelayedSkipAd =
-    "is_rendered_as_delayed_skip_ad", LandingDestination = "landing_destination",
-    LinkUrlAsset = "link_url_asset", MarketingMessagesBtnName =
-    "marketing_messages_btn_name", MdsaLandingDestination = "mdsa_landing_destination",
-    MediaAssetUrl = "media_asset_url", MediaCreator = "media_creator",
-    MediaDestinationUrl = "media_destination_url", MediaFormat = "media_format",
-    MediaOriginUrl = "media_origin_url", MediaTextContent = "media_text_content",
-    MediaType = "media_type", Mmm = "mmm", PlacePageId = "place_page_id",
-    PlatformPosition = "platform_position", PostbackSequenceIndex =
-    "postback_sequence_index", ProductId = "product_id", PublisherPlatform =
-    "publisher_platform", Redownload = "redownload", Region = "region",
-    SignalSourceBucket = "signal_source_bucket", SkanCampaignId = "skan_campaign_id",
-    SkanConversionId = "skan_conversion_id", SkanVersion = "skan_version",
-    SotAttributionModelType = "sot_attribution_model_type", SotAttributionWindow =
-    "sot_attribution_window", SotChannel = "sot_channel", SotEventType =
-    "sot_event_type", SotSource = "sot_source", StandardEventContentType =
-    "standard_event_content_type", TitleAsset = "title_asset", UserPersonaId =
-    "user_persona_id", UserPersonaName = "user_persona_name", VideoAsset = "video_asset",
-    UserSegmentKey = "user_segment_key" }
-);
+impl CustomInsightsItemBreakdownsItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "ad_extension_domain",
+        "ad_extension_url",
+        "ad_format_asset",
+        "age",
+        "app_id",
+        "body_asset",
+        "breakdown_ad_objective",
+        "breakdown_reporting_ad_id",
+        "call_to_action_asset",
+        "coarse_conversion_value",
+        "comscore_market",
+        "comscore_market_code",
+        "conversion_destination",
+        "country",
+        "creative_relaxation_asset_type",
+        "description_asset",
+        "device_platform",
+        "dma",
+        "fidelity_type",
+        "flexible_format_asset_type",
+        "frequency_value",
+        "gen_ai_asset_type",
+        "gender",
+        "hourly_stats_aggregated_by_advertiser_time_zone",
+        "hourly_stats_aggregated_by_audience_time_zone",
+        "hsid",
+        "image_asset",
+        "impression_device",
+        "impression_view_time_advertiser_hour_v2",
+        "is_auto_advance",
+        "is_conversion_id_modeled",
+        "is_rendered_as_delayed_skip_ad",
+        "landing_destination",
+        "link_url_asset",
+        "marketing_messages_btn_name",
+        "mdsa_landing_destination",
+        "media_asset_url",
+        "media_creator",
+        "media_destination_url",
+        "media_format",
+        "media_origin_url",
+        "media_text_content",
+        "media_type",
+        "mmm",
+        "place_page_id",
+        "platform_position",
+        "postback_sequence_index",
+        "product_id",
+        "publisher_platform",
+        "redownload",
+        "region",
+        "signal_source_bucket",
+        "skan_campaign_id",
+        "skan_conversion_id",
+        "skan_version",
+        "sot_attribution_model_type",
+        "sot_attribution_window",
+        "sot_channel",
+        "sot_event_type",
+        "sot_source",
+        "standard_event_content_type",
+        "title_asset",
+        "user_persona_id",
+        "user_persona_name",
+        "video_asset",
+        "user_segment_key",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdExtensionDomain => "ad_extension_domain",
+            Self::AdExtensionUrl => "ad_extension_url",
+            Self::AdFormatAsset => "ad_format_asset",
+            Self::Age => "age",
+            Self::AppId => "app_id",
+            Self::BodyAsset => "body_asset",
+            Self::BreakdownAdObjective => "breakdown_ad_objective",
+            Self::BreakdownReportingAdId => "breakdown_reporting_ad_id",
+            Self::CallToActionAsset => "call_to_action_asset",
+            Self::CoarseConversionValue => "coarse_conversion_value",
+            Self::ComscoreMarket => "comscore_market",
+            Self::ComscoreMarketCode => "comscore_market_code",
+            Self::ConversionDestination => "conversion_destination",
+            Self::Country => "country",
+            Self::CreativeRelaxationAssetType => "creative_relaxation_asset_type",
+            Self::DescriptionAsset => "description_asset",
+            Self::DevicePlatform => "device_platform",
+            Self::Dma => "dma",
+            Self::FidelityType => "fidelity_type",
+            Self::FlexibleFormatAssetType => "flexible_format_asset_type",
+            Self::FrequencyValue => "frequency_value",
+            Self::GenAiAssetType => "gen_ai_asset_type",
+            Self::Gender => "gender",
+            Self::HourlyStatsAggregatedByAdvertiserTimeZone => {
+                "hourly_stats_aggregated_by_advertiser_time_zone"
+            }
+            Self::HourlyStatsAggregatedByAudienceTimeZone => {
+                "hourly_stats_aggregated_by_audience_time_zone"
+            }
+            Self::Hsid => "hsid",
+            Self::ImageAsset => "image_asset",
+            Self::ImpressionDevice => "impression_device",
+            Self::ImpressionViewTimeAdvertiserHourV2 => {
+                "impression_view_time_advertiser_hour_v2"
+            }
+            Self::IsAutoAdvance => "is_auto_advance",
+            Self::IsConversionIdModeled => "is_conversion_id_modeled",
+            Self::IsRenderedAsDelayedSkipAd => "is_rendered_as_delayed_skip_ad",
+            Self::LandingDestination => "landing_destination",
+            Self::LinkUrlAsset => "link_url_asset",
+            Self::MarketingMessagesBtnName => "marketing_messages_btn_name",
+            Self::MdsaLandingDestination => "mdsa_landing_destination",
+            Self::MediaAssetUrl => "media_asset_url",
+            Self::MediaCreator => "media_creator",
+            Self::MediaDestinationUrl => "media_destination_url",
+            Self::MediaFormat => "media_format",
+            Self::MediaOriginUrl => "media_origin_url",
+            Self::MediaTextContent => "media_text_content",
+            Self::MediaType => "media_type",
+            Self::Mmm => "mmm",
+            Self::PlacePageId => "place_page_id",
+            Self::PlatformPosition => "platform_position",
+            Self::PostbackSequenceIndex => "postback_sequence_index",
+            Self::ProductId => "product_id",
+            Self::PublisherPlatform => "publisher_platform",
+            Self::Redownload => "redownload",
+            Self::Region => "region",
+            Self::SignalSourceBucket => "signal_source_bucket",
+            Self::SkanCampaignId => "skan_campaign_id",
+            Self::SkanConversionId => "skan_conversion_id",
+            Self::SkanVersion => "skan_version",
+            Self::SotAttributionModelType => "sot_attribution_model_type",
+            Self::SotAttributionWindow => "sot_attribution_window",
+            Self::SotChannel => "sot_channel",
+            Self::SotEventType => "sot_event_type",
+            Self::SotSource => "sot_source",
+            Self::StandardEventContentType => "standard_event_content_type",
+            Self::TitleAsset => "title_asset",
+            Self::UserPersonaId => "user_persona_id",
+            Self::UserPersonaName => "user_persona_name",
+            Self::VideoAsset => "video_asset",
+            Self::UserSegmentKey => "user_segment_key",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CustomInsightsItemBreakdownsItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ad_extension_domain" => Self::AdExtensionDomain,
+            "ad_extension_url" => Self::AdExtensionUrl,
+            "ad_format_asset" => Self::AdFormatAsset,
+            "age" => Self::Age,
+            "app_id" => Self::AppId,
+            "body_asset" => Self::BodyAsset,
+            "breakdown_ad_objective" => Self::BreakdownAdObjective,
+            "breakdown_reporting_ad_id" => Self::BreakdownReportingAdId,
+            "call_to_action_asset" => Self::CallToActionAsset,
+            "coarse_conversion_value" => Self::CoarseConversionValue,
+            "comscore_market" => Self::ComscoreMarket,
+            "comscore_market_code" => Self::ComscoreMarketCode,
+            "conversion_destination" => Self::ConversionDestination,
+            "country" => Self::Country,
+            "creative_relaxation_asset_type" => Self::CreativeRelaxationAssetType,
+            "description_asset" => Self::DescriptionAsset,
+            "device_platform" => Self::DevicePlatform,
+            "dma" => Self::Dma,
+            "fidelity_type" => Self::FidelityType,
+            "flexible_format_asset_type" => Self::FlexibleFormatAssetType,
+            "frequency_value" => Self::FrequencyValue,
+            "gen_ai_asset_type" => Self::GenAiAssetType,
+            "gender" => Self::Gender,
+            "hourly_stats_aggregated_by_advertiser_time_zone" => {
+                Self::HourlyStatsAggregatedByAdvertiserTimeZone
+            }
+            "hourly_stats_aggregated_by_audience_time_zone" => {
+                Self::HourlyStatsAggregatedByAudienceTimeZone
+            }
+            "hsid" => Self::Hsid,
+            "image_asset" => Self::ImageAsset,
+            "impression_device" => Self::ImpressionDevice,
+            "impression_view_time_advertiser_hour_v2" => {
+                Self::ImpressionViewTimeAdvertiserHourV2
+            }
+            "is_auto_advance" => Self::IsAutoAdvance,
+            "is_conversion_id_modeled" => Self::IsConversionIdModeled,
+            "is_rendered_as_delayed_skip_ad" => Self::IsRenderedAsDelayedSkipAd,
+            "landing_destination" => Self::LandingDestination,
+            "link_url_asset" => Self::LinkUrlAsset,
+            "marketing_messages_btn_name" => Self::MarketingMessagesBtnName,
+            "mdsa_landing_destination" => Self::MdsaLandingDestination,
+            "media_asset_url" => Self::MediaAssetUrl,
+            "media_creator" => Self::MediaCreator,
+            "media_destination_url" => Self::MediaDestinationUrl,
+            "media_format" => Self::MediaFormat,
+            "media_origin_url" => Self::MediaOriginUrl,
+            "media_text_content" => Self::MediaTextContent,
+            "media_type" => Self::MediaType,
+            "mmm" => Self::Mmm,
+            "place_page_id" => Self::PlacePageId,
+            "platform_position" => Self::PlatformPosition,
+            "postback_sequence_index" => Self::PostbackSequenceIndex,
+            "product_id" => Self::ProductId,
+            "publisher_platform" => Self::PublisherPlatform,
+            "redownload" => Self::Redownload,
+            "region" => Self::Region,
+            "signal_source_bucket" => Self::SignalSourceBucket,
+            "skan_campaign_id" => Self::SkanCampaignId,
+            "skan_conversion_id" => Self::SkanConversionId,
+            "skan_version" => Self::SkanVersion,
+            "sot_attribution_model_type" => Self::SotAttributionModelType,
+            "sot_attribution_window" => Self::SotAttributionWindow,
+            "sot_channel" => Self::SotChannel,
+            "sot_event_type" => Self::SotEventType,
+            "sot_source" => Self::SotSource,
+            "standard_event_content_type" => Self::StandardEventContentType,
+            "title_asset" => Self::TitleAsset,
+            "user_persona_id" => Self::UserPersonaId,
+            "user_persona_name" => Self::UserPersonaName,
+            "video_asset" => Self::VideoAsset,
+            "user_segment_key" => Self::UserSegmentKey,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CustomInsightsItemBreakdownsItem);
 /// ValidEnums
 ///
 /// An enumeration.
@@ -1082,158 +1451,792 @@ pub enum CustomInsightsItemFieldsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CustomInsightsItemFieldsItem, Unknown { AccountCurrency = "account_currency",
-    AccountId = "account_id", AccountName = "account_name", ActionValues =
-    "action_values", Actions = "actions", AdClickActions = "ad_click_actions", AdId =
-    "ad_id", AdImpressionActions = "ad_impression_actions", AdName = "ad_name", AdsetEnd
-    = "adset_end", AdsetId = "adset_id", AdsetName = "adset_name", AgeTargeting =
-    "age_targeting", AttributionSetting = "attribution_setting", AuctionBid =
-    "auction_bid", AuctionCompetitiveness = "auction_competitiveness",
-    AuctionMaxCompetitorBid = "auction_max_competitor_bid",
-    AveragePurchasesConversionValue = "average_purchases_conversion_value", BuyingType =
-    "buying_type", CampaignId = "campaign_id", CampaignName = "campaign_name",
-    CanvasAvgViewPercent = "canvas_avg_view_percent", CanvasAvgViewTime =
-    "canvas_avg_view_time", CatalogSegmentActions = "catalog_segment_actions",
-    CatalogSegmentValue = "catalog_segment_value", CatalogSegmentValueMobilePurchaseRoas
-    = "catalog_segment_value_mobile_purchase_roas", CatalogSegmentValueOmniPurchaseRoas =
-    "catalog_segment_value_omni_purchase_roas", CatalogSegmentValueWebsitePurchaseRoas =
-    "catalog_segment_value_website_purchase_roas", Clicks = "clicks", ConversionLeads =
-    "conversion_leads", ConversionRateRanking = "conversion_rate_ranking",
-    ConversionValues = "conversion_values", Conversions = "conversions",
-    ConvertedProductAppCustomEventFbMobilePurchase =
-    "converted_product_app_custom_event_fb_mobile_purchase",
-    ConvertedProductAppCustomEventFbMobilePurchaseValue =
-    "converted_product_app_custom_event_fb_mobile_purchase_value",
-    ConvertedProductOfflinePurchase = "converted_product_offline_purchase",
-    ConvertedProductOfflinePurchaseValue = "converted_product_offline_purchase_value",
-    ConvertedProductOmniPurchase = "converted_product_omni_purchase",
-    ConvertedProductOmniPurchaseValues = "converted_product_omni_purchase_values",
-    ConvertedProductQuantity = "converted_product_quantity", ConvertedProductValue =
-    "converted_product_value", ConvertedProductWebsitePixelPurchase =
-    "converted_product_website_pixel_purchase", ConvertedProductWebsitePixelPurchaseValue
-    = "converted_product_website_pixel_purchase_value",
-    ConvertedPromotedProductAppCustomEventFbMobilePurchase =
-    "converted_promoted_product_app_custom_event_fb_mobile_purchase",
-    ConvertedPromotedProductAppCustomEventFbMobilePurchaseValue =
-    "converted_promoted_product_app_custom_event_fb_mobile_purchase_value",
-    ConvertedPromotedProductOfflinePurchase =
-    "converted_promoted_product_offline_purchase",
-    ConvertedPromotedProductOfflinePurchaseValue =
-    "converted_promoted_product_offline_purchase_value",
-    ConvertedPromotedProductOmniPurchase = "converted_promoted_product_omni_purchase",
-    ConvertedPromotedProductOmniPurchaseValues =
-    "converted_promoted_product_omni_purchase_values", ConvertedPromotedProductQuantity =
-    "converted_promoted_product_quantity", ConvertedPromotedProductValue =
-    "converted_promoted_product_value", ConvertedPromotedProductWebsitePixelPurchase =
-    "converted_promoted_product_website_pixel_purchase",
-    ConvertedPromotedProductWebsitePixelPurchaseValue =
-    "converted_promoted_product_website_pixel_purchase_value", CostPer15SecVideoView =
-    "cost_per_15_sec_video_view", CostPer2SecContinuousVideoView =
-    "cost_per_2_sec_continuous_video_view", CostPerActionType = "cost_per_action_type",
-    CostPerAdClick = "cost_per_ad_click", CostPerConversion = "cost_per_conversion",
-    CostPerDdaCountbyConvs = "cost_per_dda_countby_convs", CostPerEstimatedAdRecallers =
-    "cost_per_estimated_ad_recallers", CostPerInlineLinkClick =
-    "cost_per_inline_link_click", CostPerInlinePostEngagement =
-    "cost_per_inline_post_engagement", CostPerObjectiveResult =
-    "cost_per_objective_result", CostPerOneThousandAdImpression =
-    "cost_per_one_thousand_ad_impression", CostPerOutboundClick =
-    "cost_per_outbound_click", CostPerResult = "cost_per_result", CostPerThruplay =
-    "cost_per_thruplay", CostPerUniqueActionType = "cost_per_unique_action_type",
-    CostPerUniqueClick = "cost_per_unique_click", CostPerUniqueConversion =
-    "cost_per_unique_conversion", CostPerUniqueInlineLinkClick =
-    "cost_per_unique_inline_link_click", CostPerUniqueOutboundClick =
-    "cost_per_unique_outbound_click", Cpc = "cpc", Cpm = "cpm", Cpp = "cpp", CreatedTime
-    = "created_time", CreativeMediaType = "creative_media_type", Ctr = "ctr", DateStart =
-    "date_start", DateStop = "date_stop", DdaCountbyConvs = "dda_countby_convs",
-    DdaResults = "dda_results", EngagementRateRanking = "engagement_rate_ranking",
-    EstimatedAdRecallRate = "estimated_ad_recall_rate", EstimatedAdRecallRateLowerBound =
-    "estimated_ad_recall_rate_lower_bound", EstimatedAdRecallRateUpperBound =
-    "estimated_ad_recall_rate_upper_bound", EstimatedAdRecallers =
-    "estimated_ad_recallers", EstimatedAdRecallersLowerBound =
-    "estimated_ad_recallers_lower_bound", EstimatedAdRecallersUpperBound =
-    "estimated_ad_recallers_upper_bound", Frequency = "frequency", FullViewImpressions =
-    "full_view_impressions", FullViewReach = "full_view_reach", GenderTargeting =
-    "gender_targeting", Impressions = "impressions", InlineLinkClickCtr =
-    "inline_link_click_ctr", InlineLinkClicks = "inline_link_clicks",
-    InlinePostEngagement = "inline_post_engagement", InstagramUpcomingEventRemindersSet =
-    "instagram_upcoming_event_reminders_set", InstantExperienceClicksToOpen =
-    "instant_experience_clicks_to_open", InstantExperienceClicksToStart =
-    "instant_experience_clicks_to_start", InstantExperienceOutboundClicks =
-    "instant_experience_outbound_clicks", InteractiveComponentTap =
-    "interactive_component_tap", Labels = "labels", LandingPageViewActionsPerLinkClick =
-    "landing_page_view_actions_per_link_click", LandingPageViewPerLinkClick =
-    "landing_page_view_per_link_click", LandingPageViewPerPurchaseRate =
-    "landing_page_view_per_purchase_rate", LinkClicksPerResults =
-    "link_clicks_per_results", Location = "location", MarketingMessagesClickRateBenchmark
-    = "marketing_messages_click_rate_benchmark", MarketingMessagesCostPerDelivered =
-    "marketing_messages_cost_per_delivered", MarketingMessagesCostPerLinkBtnClick =
-    "marketing_messages_cost_per_link_btn_click", MarketingMessagesDelivered =
-    "marketing_messages_delivered", MarketingMessagesDeliveryRate =
-    "marketing_messages_delivery_rate", MarketingMessagesLinkBtnClick =
-    "marketing_messages_link_btn_click", MarketingMessagesLinkBtnClickRate =
-    "marketing_messages_link_btn_click_rate", MarketingMessagesMediaViewRate =
-    "marketing_messages_media_view_rate", MarketingMessagesPhoneCallBtnClickRate =
-    "marketing_messages_phone_call_btn_click_rate", MarketingMessagesQuickReplyBtnClick =
-    "marketing_messages_quick_reply_btn_click", MarketingMessagesQuickReplyBtnClickRate =
-    "marketing_messages_quick_reply_btn_click_rate", MarketingMessagesRead =
-    "marketing_messages_read", MarketingMessagesReadRate =
-    "marketing_messages_read_rate", MarketingMessagesReadRateBenchmark =
-    "marketing_messages_read_rate_benchmark", MarketingMessagesSent =
-    "marketing_messages_sent", MarketingMessagesSpend = "marketing_messages_spend",
-    MarketingMessagesSpendCurrency = "marketing_messages_spend_currency",
-    MarketingMessagesWebsiteAddToCart = "marketing_messages_website_add_to_cart",
-    MarketingMessagesWebsiteInitiateCheckout =
-    "marketing_messages_website_initiate_checkout", MarketingMessagesWebsitePurchase =
-    "marketing_messages_website_purchase", MarketingMessagesWebsitePurchaseValues =
-    "marketing_messages_website_purchase_values", MobileAppPurchaseRoas =
-    "mobile_app_purchase_roas", Objective = "objective", ObjectiveResultRate =
-    "objective_result_rate", ObjectiveResults = "objective_results",
-    OnsiteConversionMessagingDetectedPurchaseDeduped =
-    "onsite_conversion_messaging_detected_purchase_deduped", OptimizationGoal =
-    "optimization_goal", OutboundClicks = "outbound_clicks", OutboundClicksCtr =
-    "outbound_clicks_ctr", PlacePageName = "place_page_name", ProductBrand =
-    "product_brand", ProductCategory = "product_category", ProductContentId =
-    "product_content_id", ProductCustomLabel0 = "product_custom_label_0",
-    ProductCustomLabel1 = "product_custom_label_1", ProductCustomLabel2 =
-    "product_custom_label_2", ProductCustomLabel3 = "product_custom_label_3",
-    ProductCustomLabel4 = "product_custom_label_4", ProductGroupContentId =
-    "product_group_content_id", ProductGroupRetailerId = "product_group_retailer_id",
-    ProductName = "product_name", ProductRetailerId = "product_retailer_id", ProductViews
-    = "product_views", PurchasePerLandingPageView = "purchase_per_landing_page_view",
-    PurchaseRoas = "purchase_roas", PurchasesPerLinkClick = "purchases_per_link_click",
-    QualifyingQuestionQualifyAnswerRate = "qualifying_question_qualify_answer_rate",
-    QualityRanking = "quality_ranking", Reach = "reach", ResultRate = "result_rate",
-    ResultValuesPerformanceIndicator = "result_values_performance_indicator", Results =
-    "results", ShopsAssistedPurchases = "shops_assisted_purchases", SocialSpend =
-    "social_spend", Spend = "spend", TotalCardView = "total_card_view", TotalPostbacks =
-    "total_postbacks", TotalPostbacksDetailed = "total_postbacks_detailed",
-    TotalPostbacksDetailedV4 = "total_postbacks_detailed_v4", UniqueActions =
-    "unique_actions", UniqueClicks = "unique_clicks", UniqueConversions =
-    "unique_conversions", UniqueCtr = "unique_ctr", UniqueInlineLinkClickCtr =
-    "unique_inline_link_click_ctr", UniqueInlineLinkClicks = "unique_inline_link_clicks",
-    UniqueLinkClicksCtr = "unique_link_clicks_ctr", UniqueOutboundClicks =
-    "unique_outbound_clicks", UniqueOutboundClicksCtr = "unique_outbound_clicks_ctr",
-    UniqueVideoContinuous2SecWatchedActions =
-    "unique_video_continuous_2_sec_watched_actions", UniqueVideoView15Sec =
-    "unique_video_view_15_sec", UpdatedTime = "updated_time", Video15SecWatchedActions =
-    "video_15_sec_watched_actions", Video30SecWatchedActions =
-    "video_30_sec_watched_actions", VideoAvgTimeWatchedActions =
-    "video_avg_time_watched_actions", VideoContinuous2SecWatchedActions =
-    "video_continuous_2_sec_watched_actions", VideoP100WatchedActions =
-    "video_p100_watched_actions", VideoP25WatchedActions = "video_p25_watched_actions",
-    VideoP50WatchedActions = "video_p50_watched_actions", VideoP75WatchedActions =
-    "video_p75_watched_actions", VideoP95WatchedActions = "video_p95_watched_actions",
-    VideoPlayActions = "video_play_actions", VideoPlayCurveActions =
-    "video_play_curve_actions", VideoPlayRetention0To15sActions =
-    "video_play_retention_0_to_15s_actions", VideoPlayRetention20To60sActions =
-    "video_play_retention_20_to_60s_actions", VideoPlayRetentionGraphActions =
-    "video_play_retention_graph_actions", VideoThruplayWatchedActions =
-    "video_thruplay_watched_actions", VideoTimeWatchedActions =
-    "video_time_watched_actions", VideoViewPerImpression = "video_view_per_impression",
-    WebsiteCtr = "website_ctr", WebsitePurchaseRoas = "website_purchase_roas", WishBid =
-    "wish_bid" }
-);
+impl CustomInsightsItemFieldsItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "account_currency",
+        "account_id",
+        "account_name",
+        "action_values",
+        "actions",
+        "ad_click_actions",
+        "ad_id",
+        "ad_impression_actions",
+        "ad_name",
+        "adset_end",
+        "adset_id",
+        "adset_name",
+        "age_targeting",
+        "attribution_setting",
+        "auction_bid",
+        "auction_competitiveness",
+        "auction_max_competitor_bid",
+        "average_purchases_conversion_value",
+        "buying_type",
+        "campaign_id",
+        "campaign_name",
+        "canvas_avg_view_percent",
+        "canvas_avg_view_time",
+        "catalog_segment_actions",
+        "catalog_segment_value",
+        "catalog_segment_value_mobile_purchase_roas",
+        "catalog_segment_value_omni_purchase_roas",
+        "catalog_segment_value_website_purchase_roas",
+        "clicks",
+        "conversion_leads",
+        "conversion_rate_ranking",
+        "conversion_values",
+        "conversions",
+        "converted_product_app_custom_event_fb_mobile_purchase",
+        "converted_product_app_custom_event_fb_mobile_purchase_value",
+        "converted_product_offline_purchase",
+        "converted_product_offline_purchase_value",
+        "converted_product_omni_purchase",
+        "converted_product_omni_purchase_values",
+        "converted_product_quantity",
+        "converted_product_value",
+        "converted_product_website_pixel_purchase",
+        "converted_product_website_pixel_purchase_value",
+        "converted_promoted_product_app_custom_event_fb_mobile_purchase",
+        "converted_promoted_product_app_custom_event_fb_mobile_purchase_value",
+        "converted_promoted_product_offline_purchase",
+        "converted_promoted_product_offline_purchase_value",
+        "converted_promoted_product_omni_purchase",
+        "converted_promoted_product_omni_purchase_values",
+        "converted_promoted_product_quantity",
+        "converted_promoted_product_value",
+        "converted_promoted_product_website_pixel_purchase",
+        "converted_promoted_product_website_pixel_purchase_value",
+        "cost_per_15_sec_video_view",
+        "cost_per_2_sec_continuous_video_view",
+        "cost_per_action_type",
+        "cost_per_ad_click",
+        "cost_per_conversion",
+        "cost_per_dda_countby_convs",
+        "cost_per_estimated_ad_recallers",
+        "cost_per_inline_link_click",
+        "cost_per_inline_post_engagement",
+        "cost_per_objective_result",
+        "cost_per_one_thousand_ad_impression",
+        "cost_per_outbound_click",
+        "cost_per_result",
+        "cost_per_thruplay",
+        "cost_per_unique_action_type",
+        "cost_per_unique_click",
+        "cost_per_unique_conversion",
+        "cost_per_unique_inline_link_click",
+        "cost_per_unique_outbound_click",
+        "cpc",
+        "cpm",
+        "cpp",
+        "created_time",
+        "creative_media_type",
+        "ctr",
+        "date_start",
+        "date_stop",
+        "dda_countby_convs",
+        "dda_results",
+        "engagement_rate_ranking",
+        "estimated_ad_recall_rate",
+        "estimated_ad_recall_rate_lower_bound",
+        "estimated_ad_recall_rate_upper_bound",
+        "estimated_ad_recallers",
+        "estimated_ad_recallers_lower_bound",
+        "estimated_ad_recallers_upper_bound",
+        "frequency",
+        "full_view_impressions",
+        "full_view_reach",
+        "gender_targeting",
+        "impressions",
+        "inline_link_click_ctr",
+        "inline_link_clicks",
+        "inline_post_engagement",
+        "instagram_upcoming_event_reminders_set",
+        "instant_experience_clicks_to_open",
+        "instant_experience_clicks_to_start",
+        "instant_experience_outbound_clicks",
+        "interactive_component_tap",
+        "labels",
+        "landing_page_view_actions_per_link_click",
+        "landing_page_view_per_link_click",
+        "landing_page_view_per_purchase_rate",
+        "link_clicks_per_results",
+        "location",
+        "marketing_messages_click_rate_benchmark",
+        "marketing_messages_cost_per_delivered",
+        "marketing_messages_cost_per_link_btn_click",
+        "marketing_messages_delivered",
+        "marketing_messages_delivery_rate",
+        "marketing_messages_link_btn_click",
+        "marketing_messages_link_btn_click_rate",
+        "marketing_messages_media_view_rate",
+        "marketing_messages_phone_call_btn_click_rate",
+        "marketing_messages_quick_reply_btn_click",
+        "marketing_messages_quick_reply_btn_click_rate",
+        "marketing_messages_read",
+        "marketing_messages_read_rate",
+        "marketing_messages_read_rate_benchmark",
+        "marketing_messages_sent",
+        "marketing_messages_spend",
+        "marketing_messages_spend_currency",
+        "marketing_messages_website_add_to_cart",
+        "marketing_messages_website_initiate_checkout",
+        "marketing_messages_website_purchase",
+        "marketing_messages_website_purchase_values",
+        "mobile_app_purchase_roas",
+        "objective",
+        "objective_result_rate",
+        "objective_results",
+        "onsite_conversion_messaging_detected_purchase_deduped",
+        "optimization_goal",
+        "outbound_clicks",
+        "outbound_clicks_ctr",
+        "place_page_name",
+        "product_brand",
+        "product_category",
+        "product_content_id",
+        "product_custom_label_0",
+        "product_custom_label_1",
+        "product_custom_label_2",
+        "product_custom_label_3",
+        "product_custom_label_4",
+        "product_group_content_id",
+        "product_group_retailer_id",
+        "product_name",
+        "product_retailer_id",
+        "product_views",
+        "purchase_per_landing_page_view",
+        "purchase_roas",
+        "purchases_per_link_click",
+        "qualifying_question_qualify_answer_rate",
+        "quality_ranking",
+        "reach",
+        "result_rate",
+        "result_values_performance_indicator",
+        "results",
+        "shops_assisted_purchases",
+        "social_spend",
+        "spend",
+        "total_card_view",
+        "total_postbacks",
+        "total_postbacks_detailed",
+        "total_postbacks_detailed_v4",
+        "unique_actions",
+        "unique_clicks",
+        "unique_conversions",
+        "unique_ctr",
+        "unique_inline_link_click_ctr",
+        "unique_inline_link_clicks",
+        "unique_link_clicks_ctr",
+        "unique_outbound_clicks",
+        "unique_outbound_clicks_ctr",
+        "unique_video_continuous_2_sec_watched_actions",
+        "unique_video_view_15_sec",
+        "updated_time",
+        "video_15_sec_watched_actions",
+        "video_30_sec_watched_actions",
+        "video_avg_time_watched_actions",
+        "video_continuous_2_sec_watched_actions",
+        "video_p100_watched_actions",
+        "video_p25_watched_actions",
+        "video_p50_watched_actions",
+        "video_p75_watched_actions",
+        "video_p95_watched_actions",
+        "video_play_actions",
+        "video_play_curve_actions",
+        "video_play_retention_0_to_15s_actions",
+        "video_play_retention_20_to_60s_actions",
+        "video_play_retention_graph_actions",
+        "video_thruplay_watched_actions",
+        "video_time_watched_actions",
+        "video_view_per_impression",
+        "website_ctr",
+        "website_purchase_roas",
+        "wish_bid",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccountCurrency => "account_currency",
+            Self::AccountId => "account_id",
+            Self::AccountName => "account_name",
+            Self::ActionValues => "action_values",
+            Self::Actions => "actions",
+            Self::AdClickActions => "ad_click_actions",
+            Self::AdId => "ad_id",
+            Self::AdImpressionActions => "ad_impression_actions",
+            Self::AdName => "ad_name",
+            Self::AdsetEnd => "adset_end",
+            Self::AdsetId => "adset_id",
+            Self::AdsetName => "adset_name",
+            Self::AgeTargeting => "age_targeting",
+            Self::AttributionSetting => "attribution_setting",
+            Self::AuctionBid => "auction_bid",
+            Self::AuctionCompetitiveness => "auction_competitiveness",
+            Self::AuctionMaxCompetitorBid => "auction_max_competitor_bid",
+            Self::AveragePurchasesConversionValue => "average_purchases_conversion_value",
+            Self::BuyingType => "buying_type",
+            Self::CampaignId => "campaign_id",
+            Self::CampaignName => "campaign_name",
+            Self::CanvasAvgViewPercent => "canvas_avg_view_percent",
+            Self::CanvasAvgViewTime => "canvas_avg_view_time",
+            Self::CatalogSegmentActions => "catalog_segment_actions",
+            Self::CatalogSegmentValue => "catalog_segment_value",
+            Self::CatalogSegmentValueMobilePurchaseRoas => {
+                "catalog_segment_value_mobile_purchase_roas"
+            }
+            Self::CatalogSegmentValueOmniPurchaseRoas => {
+                "catalog_segment_value_omni_purchase_roas"
+            }
+            Self::CatalogSegmentValueWebsitePurchaseRoas => {
+                "catalog_segment_value_website_purchase_roas"
+            }
+            Self::Clicks => "clicks",
+            Self::ConversionLeads => "conversion_leads",
+            Self::ConversionRateRanking => "conversion_rate_ranking",
+            Self::ConversionValues => "conversion_values",
+            Self::Conversions => "conversions",
+            Self::ConvertedProductAppCustomEventFbMobilePurchase => {
+                "converted_product_app_custom_event_fb_mobile_purchase"
+            }
+            Self::ConvertedProductAppCustomEventFbMobilePurchaseValue => {
+                "converted_product_app_custom_event_fb_mobile_purchase_value"
+            }
+            Self::ConvertedProductOfflinePurchase => "converted_product_offline_purchase",
+            Self::ConvertedProductOfflinePurchaseValue => {
+                "converted_product_offline_purchase_value"
+            }
+            Self::ConvertedProductOmniPurchase => "converted_product_omni_purchase",
+            Self::ConvertedProductOmniPurchaseValues => {
+                "converted_product_omni_purchase_values"
+            }
+            Self::ConvertedProductQuantity => "converted_product_quantity",
+            Self::ConvertedProductValue => "converted_product_value",
+            Self::ConvertedProductWebsitePixelPurchase => {
+                "converted_product_website_pixel_purchase"
+            }
+            Self::ConvertedProductWebsitePixelPurchaseValue => {
+                "converted_product_website_pixel_purchase_value"
+            }
+            Self::ConvertedPromotedProductAppCustomEventFbMobilePurchase => {
+                "converted_promoted_product_app_custom_event_fb_mobile_purchase"
+            }
+            Self::ConvertedPromotedProductAppCustomEventFbMobilePurchaseValue => {
+                "converted_promoted_product_app_custom_event_fb_mobile_purchase_value"
+            }
+            Self::ConvertedPromotedProductOfflinePurchase => {
+                "converted_promoted_product_offline_purchase"
+            }
+            Self::ConvertedPromotedProductOfflinePurchaseValue => {
+                "converted_promoted_product_offline_purchase_value"
+            }
+            Self::ConvertedPromotedProductOmniPurchase => {
+                "converted_promoted_product_omni_purchase"
+            }
+            Self::ConvertedPromotedProductOmniPurchaseValues => {
+                "converted_promoted_product_omni_purchase_values"
+            }
+            Self::ConvertedPromotedProductQuantity => {
+                "converted_promoted_product_quantity"
+            }
+            Self::ConvertedPromotedProductValue => "converted_promoted_product_value",
+            Self::ConvertedPromotedProductWebsitePixelPurchase => {
+                "converted_promoted_product_website_pixel_purchase"
+            }
+            Self::ConvertedPromotedProductWebsitePixelPurchaseValue => {
+                "converted_promoted_product_website_pixel_purchase_value"
+            }
+            Self::CostPer15SecVideoView => "cost_per_15_sec_video_view",
+            Self::CostPer2SecContinuousVideoView => {
+                "cost_per_2_sec_continuous_video_view"
+            }
+            Self::CostPerActionType => "cost_per_action_type",
+            Self::CostPerAdClick => "cost_per_ad_click",
+            Self::CostPerConversion => "cost_per_conversion",
+            Self::CostPerDdaCountbyConvs => "cost_per_dda_countby_convs",
+            Self::CostPerEstimatedAdRecallers => "cost_per_estimated_ad_recallers",
+            Self::CostPerInlineLinkClick => "cost_per_inline_link_click",
+            Self::CostPerInlinePostEngagement => "cost_per_inline_post_engagement",
+            Self::CostPerObjectiveResult => "cost_per_objective_result",
+            Self::CostPerOneThousandAdImpression => "cost_per_one_thousand_ad_impression",
+            Self::CostPerOutboundClick => "cost_per_outbound_click",
+            Self::CostPerResult => "cost_per_result",
+            Self::CostPerThruplay => "cost_per_thruplay",
+            Self::CostPerUniqueActionType => "cost_per_unique_action_type",
+            Self::CostPerUniqueClick => "cost_per_unique_click",
+            Self::CostPerUniqueConversion => "cost_per_unique_conversion",
+            Self::CostPerUniqueInlineLinkClick => "cost_per_unique_inline_link_click",
+            Self::CostPerUniqueOutboundClick => "cost_per_unique_outbound_click",
+            Self::Cpc => "cpc",
+            Self::Cpm => "cpm",
+            Self::Cpp => "cpp",
+            Self::CreatedTime => "created_time",
+            Self::CreativeMediaType => "creative_media_type",
+            Self::Ctr => "ctr",
+            Self::DateStart => "date_start",
+            Self::DateStop => "date_stop",
+            Self::DdaCountbyConvs => "dda_countby_convs",
+            Self::DdaResults => "dda_results",
+            Self::EngagementRateRanking => "engagement_rate_ranking",
+            Self::EstimatedAdRecallRate => "estimated_ad_recall_rate",
+            Self::EstimatedAdRecallRateLowerBound => {
+                "estimated_ad_recall_rate_lower_bound"
+            }
+            Self::EstimatedAdRecallRateUpperBound => {
+                "estimated_ad_recall_rate_upper_bound"
+            }
+            Self::EstimatedAdRecallers => "estimated_ad_recallers",
+            Self::EstimatedAdRecallersLowerBound => "estimated_ad_recallers_lower_bound",
+            Self::EstimatedAdRecallersUpperBound => "estimated_ad_recallers_upper_bound",
+            Self::Frequency => "frequency",
+            Self::FullViewImpressions => "full_view_impressions",
+            Self::FullViewReach => "full_view_reach",
+            Self::GenderTargeting => "gender_targeting",
+            Self::Impressions => "impressions",
+            Self::InlineLinkClickCtr => "inline_link_click_ctr",
+            Self::InlineLinkClicks => "inline_link_clicks",
+            Self::InlinePostEngagement => "inline_post_engagement",
+            Self::InstagramUpcomingEventRemindersSet => {
+                "instagram_upcoming_event_reminders_set"
+            }
+            Self::InstantExperienceClicksToOpen => "instant_experience_clicks_to_open",
+            Self::InstantExperienceClicksToStart => "instant_experience_clicks_to_start",
+            Self::InstantExperienceOutboundClicks => "instant_experience_outbound_clicks",
+            Self::InteractiveComponentTap => "interactive_component_tap",
+            Self::Labels => "labels",
+            Self::LandingPageViewActionsPerLinkClick => {
+                "landing_page_view_actions_per_link_click"
+            }
+            Self::LandingPageViewPerLinkClick => "landing_page_view_per_link_click",
+            Self::LandingPageViewPerPurchaseRate => "landing_page_view_per_purchase_rate",
+            Self::LinkClicksPerResults => "link_clicks_per_results",
+            Self::Location => "location",
+            Self::MarketingMessagesClickRateBenchmark => {
+                "marketing_messages_click_rate_benchmark"
+            }
+            Self::MarketingMessagesCostPerDelivered => {
+                "marketing_messages_cost_per_delivered"
+            }
+            Self::MarketingMessagesCostPerLinkBtnClick => {
+                "marketing_messages_cost_per_link_btn_click"
+            }
+            Self::MarketingMessagesDelivered => "marketing_messages_delivered",
+            Self::MarketingMessagesDeliveryRate => "marketing_messages_delivery_rate",
+            Self::MarketingMessagesLinkBtnClick => "marketing_messages_link_btn_click",
+            Self::MarketingMessagesLinkBtnClickRate => {
+                "marketing_messages_link_btn_click_rate"
+            }
+            Self::MarketingMessagesMediaViewRate => "marketing_messages_media_view_rate",
+            Self::MarketingMessagesPhoneCallBtnClickRate => {
+                "marketing_messages_phone_call_btn_click_rate"
+            }
+            Self::MarketingMessagesQuickReplyBtnClick => {
+                "marketing_messages_quick_reply_btn_click"
+            }
+            Self::MarketingMessagesQuickReplyBtnClickRate => {
+                "marketing_messages_quick_reply_btn_click_rate"
+            }
+            Self::MarketingMessagesRead => "marketing_messages_read",
+            Self::MarketingMessagesReadRate => "marketing_messages_read_rate",
+            Self::MarketingMessagesReadRateBenchmark => {
+                "marketing_messages_read_rate_benchmark"
+            }
+            Self::MarketingMessagesSent => "marketing_messages_sent",
+            Self::MarketingMessagesSpend => "marketing_messages_spend",
+            Self::MarketingMessagesSpendCurrency => "marketing_messages_spend_currency",
+            Self::MarketingMessagesWebsiteAddToCart => {
+                "marketing_messages_website_add_to_cart"
+            }
+            Self::MarketingMessagesWebsiteInitiateCheckout => {
+                "marketing_messages_website_initiate_checkout"
+            }
+            Self::MarketingMessagesWebsitePurchase => {
+                "marketing_messages_website_purchase"
+            }
+            Self::MarketingMessagesWebsitePurchaseValues => {
+                "marketing_messages_website_purchase_values"
+            }
+            Self::MobileAppPurchaseRoas => "mobile_app_purchase_roas",
+            Self::Objective => "objective",
+            Self::ObjectiveResultRate => "objective_result_rate",
+            Self::ObjectiveResults => "objective_results",
+            Self::OnsiteConversionMessagingDetectedPurchaseDeduped => {
+                "onsite_conversion_messaging_detected_purchase_deduped"
+            }
+            Self::OptimizationGoal => "optimization_goal",
+            Self::OutboundClicks => "outbound_clicks",
+            Self::OutboundClicksCtr => "outbound_clicks_ctr",
+            Self::PlacePageName => "place_page_name",
+            Self::ProductBrand => "product_brand",
+            Self::ProductCategory => "product_category",
+            Self::ProductContentId => "product_content_id",
+            Self::ProductCustomLabel0 => "product_custom_label_0",
+            Self::ProductCustomLabel1 => "product_custom_label_1",
+            Self::ProductCustomLabel2 => "product_custom_label_2",
+            Self::ProductCustomLabel3 => "product_custom_label_3",
+            Self::ProductCustomLabel4 => "product_custom_label_4",
+            Self::ProductGroupContentId => "product_group_content_id",
+            Self::ProductGroupRetailerId => "product_group_retailer_id",
+            Self::ProductName => "product_name",
+            Self::ProductRetailerId => "product_retailer_id",
+            Self::ProductViews => "product_views",
+            Self::PurchasePerLandingPageView => "purchase_per_landing_page_view",
+            Self::PurchaseRoas => "purchase_roas",
+            Self::PurchasesPerLinkClick => "purchases_per_link_click",
+            Self::QualifyingQuestionQualifyAnswerRate => {
+                "qualifying_question_qualify_answer_rate"
+            }
+            Self::QualityRanking => "quality_ranking",
+            Self::Reach => "reach",
+            Self::ResultRate => "result_rate",
+            Self::ResultValuesPerformanceIndicator => {
+                "result_values_performance_indicator"
+            }
+            Self::Results => "results",
+            Self::ShopsAssistedPurchases => "shops_assisted_purchases",
+            Self::SocialSpend => "social_spend",
+            Self::Spend => "spend",
+            Self::TotalCardView => "total_card_view",
+            Self::TotalPostbacks => "total_postbacks",
+            Self::TotalPostbacksDetailed => "total_postbacks_detailed",
+            Self::TotalPostbacksDetailedV4 => "total_postbacks_detailed_v4",
+            Self::UniqueActions => "unique_actions",
+            Self::UniqueClicks => "unique_clicks",
+            Self::UniqueConversions => "unique_conversions",
+            Self::UniqueCtr => "unique_ctr",
+            Self::UniqueInlineLinkClickCtr => "unique_inline_link_click_ctr",
+            Self::UniqueInlineLinkClicks => "unique_inline_link_clicks",
+            Self::UniqueLinkClicksCtr => "unique_link_clicks_ctr",
+            Self::UniqueOutboundClicks => "unique_outbound_clicks",
+            Self::UniqueOutboundClicksCtr => "unique_outbound_clicks_ctr",
+            Self::UniqueVideoContinuous2SecWatchedActions => {
+                "unique_video_continuous_2_sec_watched_actions"
+            }
+            Self::UniqueVideoView15Sec => "unique_video_view_15_sec",
+            Self::UpdatedTime => "updated_time",
+            Self::Video15SecWatchedActions => "video_15_sec_watched_actions",
+            Self::Video30SecWatchedActions => "video_30_sec_watched_actions",
+            Self::VideoAvgTimeWatchedActions => "video_avg_time_watched_actions",
+            Self::VideoContinuous2SecWatchedActions => {
+                "video_continuous_2_sec_watched_actions"
+            }
+            Self::VideoP100WatchedActions => "video_p100_watched_actions",
+            Self::VideoP25WatchedActions => "video_p25_watched_actions",
+            Self::VideoP50WatchedActions => "video_p50_watched_actions",
+            Self::VideoP75WatchedActions => "video_p75_watched_actions",
+            Self::VideoP95WatchedActions => "video_p95_watched_actions",
+            Self::VideoPlayActions => "video_play_actions",
+            Self::VideoPlayCurveActions => "video_play_curve_actions",
+            Self::VideoPlayRetention0To15sActions => {
+                "video_play_retention_0_to_15s_actions"
+            }
+            Self::VideoPlayRetention20To60sActions => {
+                "video_play_retention_20_to_60s_actions"
+            }
+            Self::VideoPlayRetentionGraphActions => "video_play_retention_graph_actions",
+            Self::VideoThruplayWatchedActions => "video_thruplay_watched_actions",
+            Self::VideoTimeWatchedActions => "video_time_watched_actions",
+            Self::VideoViewPerImpression => "video_view_per_impression",
+            Self::WebsiteCtr => "website_ctr",
+            Self::WebsitePurchaseRoas => "website_purchase_roas",
+            Self::WishBid => "wish_bid",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CustomInsightsItemFieldsItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "account_currency" => Self::AccountCurrency,
+            "account_id" => Self::AccountId,
+            "account_name" => Self::AccountName,
+            "action_values" => Self::ActionValues,
+            "actions" => Self::Actions,
+            "ad_click_actions" => Self::AdClickActions,
+            "ad_id" => Self::AdId,
+            "ad_impression_actions" => Self::AdImpressionActions,
+            "ad_name" => Self::AdName,
+            "adset_end" => Self::AdsetEnd,
+            "adset_id" => Self::AdsetId,
+            "adset_name" => Self::AdsetName,
+            "age_targeting" => Self::AgeTargeting,
+            "attribution_setting" => Self::AttributionSetting,
+            "auction_bid" => Self::AuctionBid,
+            "auction_competitiveness" => Self::AuctionCompetitiveness,
+            "auction_max_competitor_bid" => Self::AuctionMaxCompetitorBid,
+            "average_purchases_conversion_value" => Self::AveragePurchasesConversionValue,
+            "buying_type" => Self::BuyingType,
+            "campaign_id" => Self::CampaignId,
+            "campaign_name" => Self::CampaignName,
+            "canvas_avg_view_percent" => Self::CanvasAvgViewPercent,
+            "canvas_avg_view_time" => Self::CanvasAvgViewTime,
+            "catalog_segment_actions" => Self::CatalogSegmentActions,
+            "catalog_segment_value" => Self::CatalogSegmentValue,
+            "catalog_segment_value_mobile_purchase_roas" => {
+                Self::CatalogSegmentValueMobilePurchaseRoas
+            }
+            "catalog_segment_value_omni_purchase_roas" => {
+                Self::CatalogSegmentValueOmniPurchaseRoas
+            }
+            "catalog_segment_value_website_purchase_roas" => {
+                Self::CatalogSegmentValueWebsitePurchaseRoas
+            }
+            "clicks" => Self::Clicks,
+            "conversion_leads" => Self::ConversionLeads,
+            "conversion_rate_ranking" => Self::ConversionRateRanking,
+            "conversion_values" => Self::ConversionValues,
+            "conversions" => Self::Conversions,
+            "converted_product_app_custom_event_fb_mobile_purchase" => {
+                Self::ConvertedProductAppCustomEventFbMobilePurchase
+            }
+            "converted_product_app_custom_event_fb_mobile_purchase_value" => {
+                Self::ConvertedProductAppCustomEventFbMobilePurchaseValue
+            }
+            "converted_product_offline_purchase" => Self::ConvertedProductOfflinePurchase,
+            "converted_product_offline_purchase_value" => {
+                Self::ConvertedProductOfflinePurchaseValue
+            }
+            "converted_product_omni_purchase" => Self::ConvertedProductOmniPurchase,
+            "converted_product_omni_purchase_values" => {
+                Self::ConvertedProductOmniPurchaseValues
+            }
+            "converted_product_quantity" => Self::ConvertedProductQuantity,
+            "converted_product_value" => Self::ConvertedProductValue,
+            "converted_product_website_pixel_purchase" => {
+                Self::ConvertedProductWebsitePixelPurchase
+            }
+            "converted_product_website_pixel_purchase_value" => {
+                Self::ConvertedProductWebsitePixelPurchaseValue
+            }
+            "converted_promoted_product_app_custom_event_fb_mobile_purchase" => {
+                Self::ConvertedPromotedProductAppCustomEventFbMobilePurchase
+            }
+            "converted_promoted_product_app_custom_event_fb_mobile_purchase_value" => {
+                Self::ConvertedPromotedProductAppCustomEventFbMobilePurchaseValue
+            }
+            "converted_promoted_product_offline_purchase" => {
+                Self::ConvertedPromotedProductOfflinePurchase
+            }
+            "converted_promoted_product_offline_purchase_value" => {
+                Self::ConvertedPromotedProductOfflinePurchaseValue
+            }
+            "converted_promoted_product_omni_purchase" => {
+                Self::ConvertedPromotedProductOmniPurchase
+            }
+            "converted_promoted_product_omni_purchase_values" => {
+                Self::ConvertedPromotedProductOmniPurchaseValues
+            }
+            "converted_promoted_product_quantity" => {
+                Self::ConvertedPromotedProductQuantity
+            }
+            "converted_promoted_product_value" => Self::ConvertedPromotedProductValue,
+            "converted_promoted_product_website_pixel_purchase" => {
+                Self::ConvertedPromotedProductWebsitePixelPurchase
+            }
+            "converted_promoted_product_website_pixel_purchase_value" => {
+                Self::ConvertedPromotedProductWebsitePixelPurchaseValue
+            }
+            "cost_per_15_sec_video_view" => Self::CostPer15SecVideoView,
+            "cost_per_2_sec_continuous_video_view" => {
+                Self::CostPer2SecContinuousVideoView
+            }
+            "cost_per_action_type" => Self::CostPerActionType,
+            "cost_per_ad_click" => Self::CostPerAdClick,
+            "cost_per_conversion" => Self::CostPerConversion,
+            "cost_per_dda_countby_convs" => Self::CostPerDdaCountbyConvs,
+            "cost_per_estimated_ad_recallers" => Self::CostPerEstimatedAdRecallers,
+            "cost_per_inline_link_click" => Self::CostPerInlineLinkClick,
+            "cost_per_inline_post_engagement" => Self::CostPerInlinePostEngagement,
+            "cost_per_objective_result" => Self::CostPerObjectiveResult,
+            "cost_per_one_thousand_ad_impression" => Self::CostPerOneThousandAdImpression,
+            "cost_per_outbound_click" => Self::CostPerOutboundClick,
+            "cost_per_result" => Self::CostPerResult,
+            "cost_per_thruplay" => Self::CostPerThruplay,
+            "cost_per_unique_action_type" => Self::CostPerUniqueActionType,
+            "cost_per_unique_click" => Self::CostPerUniqueClick,
+            "cost_per_unique_conversion" => Self::CostPerUniqueConversion,
+            "cost_per_unique_inline_link_click" => Self::CostPerUniqueInlineLinkClick,
+            "cost_per_unique_outbound_click" => Self::CostPerUniqueOutboundClick,
+            "cpc" => Self::Cpc,
+            "cpm" => Self::Cpm,
+            "cpp" => Self::Cpp,
+            "created_time" => Self::CreatedTime,
+            "creative_media_type" => Self::CreativeMediaType,
+            "ctr" => Self::Ctr,
+            "date_start" => Self::DateStart,
+            "date_stop" => Self::DateStop,
+            "dda_countby_convs" => Self::DdaCountbyConvs,
+            "dda_results" => Self::DdaResults,
+            "engagement_rate_ranking" => Self::EngagementRateRanking,
+            "estimated_ad_recall_rate" => Self::EstimatedAdRecallRate,
+            "estimated_ad_recall_rate_lower_bound" => {
+                Self::EstimatedAdRecallRateLowerBound
+            }
+            "estimated_ad_recall_rate_upper_bound" => {
+                Self::EstimatedAdRecallRateUpperBound
+            }
+            "estimated_ad_recallers" => Self::EstimatedAdRecallers,
+            "estimated_ad_recallers_lower_bound" => Self::EstimatedAdRecallersLowerBound,
+            "estimated_ad_recallers_upper_bound" => Self::EstimatedAdRecallersUpperBound,
+            "frequency" => Self::Frequency,
+            "full_view_impressions" => Self::FullViewImpressions,
+            "full_view_reach" => Self::FullViewReach,
+            "gender_targeting" => Self::GenderTargeting,
+            "impressions" => Self::Impressions,
+            "inline_link_click_ctr" => Self::InlineLinkClickCtr,
+            "inline_link_clicks" => Self::InlineLinkClicks,
+            "inline_post_engagement" => Self::InlinePostEngagement,
+            "instagram_upcoming_event_reminders_set" => {
+                Self::InstagramUpcomingEventRemindersSet
+            }
+            "instant_experience_clicks_to_open" => Self::InstantExperienceClicksToOpen,
+            "instant_experience_clicks_to_start" => Self::InstantExperienceClicksToStart,
+            "instant_experience_outbound_clicks" => Self::InstantExperienceOutboundClicks,
+            "interactive_component_tap" => Self::InteractiveComponentTap,
+            "labels" => Self::Labels,
+            "landing_page_view_actions_per_link_click" => {
+                Self::LandingPageViewActionsPerLinkClick
+            }
+            "landing_page_view_per_link_click" => Self::LandingPageViewPerLinkClick,
+            "landing_page_view_per_purchase_rate" => Self::LandingPageViewPerPurchaseRate,
+            "link_clicks_per_results" => Self::LinkClicksPerResults,
+            "location" => Self::Location,
+            "marketing_messages_click_rate_benchmark" => {
+                Self::MarketingMessagesClickRateBenchmark
+            }
+            "marketing_messages_cost_per_delivered" => {
+                Self::MarketingMessagesCostPerDelivered
+            }
+            "marketing_messages_cost_per_link_btn_click" => {
+                Self::MarketingMessagesCostPerLinkBtnClick
+            }
+            "marketing_messages_delivered" => Self::MarketingMessagesDelivered,
+            "marketing_messages_delivery_rate" => Self::MarketingMessagesDeliveryRate,
+            "marketing_messages_link_btn_click" => Self::MarketingMessagesLinkBtnClick,
+            "marketing_messages_link_btn_click_rate" => {
+                Self::MarketingMessagesLinkBtnClickRate
+            }
+            "marketing_messages_media_view_rate" => Self::MarketingMessagesMediaViewRate,
+            "marketing_messages_phone_call_btn_click_rate" => {
+                Self::MarketingMessagesPhoneCallBtnClickRate
+            }
+            "marketing_messages_quick_reply_btn_click" => {
+                Self::MarketingMessagesQuickReplyBtnClick
+            }
+            "marketing_messages_quick_reply_btn_click_rate" => {
+                Self::MarketingMessagesQuickReplyBtnClickRate
+            }
+            "marketing_messages_read" => Self::MarketingMessagesRead,
+            "marketing_messages_read_rate" => Self::MarketingMessagesReadRate,
+            "marketing_messages_read_rate_benchmark" => {
+                Self::MarketingMessagesReadRateBenchmark
+            }
+            "marketing_messages_sent" => Self::MarketingMessagesSent,
+            "marketing_messages_spend" => Self::MarketingMessagesSpend,
+            "marketing_messages_spend_currency" => Self::MarketingMessagesSpendCurrency,
+            "marketing_messages_website_add_to_cart" => {
+                Self::MarketingMessagesWebsiteAddToCart
+            }
+            "marketing_messages_website_initiate_checkout" => {
+                Self::MarketingMessagesWebsiteInitiateCheckout
+            }
+            "marketing_messages_website_purchase" => {
+                Self::MarketingMessagesWebsitePurchase
+            }
+            "marketing_messages_website_purchase_values" => {
+                Self::MarketingMessagesWebsitePurchaseValues
+            }
+            "mobile_app_purchase_roas" => Self::MobileAppPurchaseRoas,
+            "objective" => Self::Objective,
+            "objective_result_rate" => Self::ObjectiveResultRate,
+            "objective_results" => Self::ObjectiveResults,
+            "onsite_conversion_messaging_detected_purchase_deduped" => {
+                Self::OnsiteConversionMessagingDetectedPurchaseDeduped
+            }
+            "optimization_goal" => Self::OptimizationGoal,
+            "outbound_clicks" => Self::OutboundClicks,
+            "outbound_clicks_ctr" => Self::OutboundClicksCtr,
+            "place_page_name" => Self::PlacePageName,
+            "product_brand" => Self::ProductBrand,
+            "product_category" => Self::ProductCategory,
+            "product_content_id" => Self::ProductContentId,
+            "product_custom_label_0" => Self::ProductCustomLabel0,
+            "product_custom_label_1" => Self::ProductCustomLabel1,
+            "product_custom_label_2" => Self::ProductCustomLabel2,
+            "product_custom_label_3" => Self::ProductCustomLabel3,
+            "product_custom_label_4" => Self::ProductCustomLabel4,
+            "product_group_content_id" => Self::ProductGroupContentId,
+            "product_group_retailer_id" => Self::ProductGroupRetailerId,
+            "product_name" => Self::ProductName,
+            "product_retailer_id" => Self::ProductRetailerId,
+            "product_views" => Self::ProductViews,
+            "purchase_per_landing_page_view" => Self::PurchasePerLandingPageView,
+            "purchase_roas" => Self::PurchaseRoas,
+            "purchases_per_link_click" => Self::PurchasesPerLinkClick,
+            "qualifying_question_qualify_answer_rate" => {
+                Self::QualifyingQuestionQualifyAnswerRate
+            }
+            "quality_ranking" => Self::QualityRanking,
+            "reach" => Self::Reach,
+            "result_rate" => Self::ResultRate,
+            "result_values_performance_indicator" => {
+                Self::ResultValuesPerformanceIndicator
+            }
+            "results" => Self::Results,
+            "shops_assisted_purchases" => Self::ShopsAssistedPurchases,
+            "social_spend" => Self::SocialSpend,
+            "spend" => Self::Spend,
+            "total_card_view" => Self::TotalCardView,
+            "total_postbacks" => Self::TotalPostbacks,
+            "total_postbacks_detailed" => Self::TotalPostbacksDetailed,
+            "total_postbacks_detailed_v4" => Self::TotalPostbacksDetailedV4,
+            "unique_actions" => Self::UniqueActions,
+            "unique_clicks" => Self::UniqueClicks,
+            "unique_conversions" => Self::UniqueConversions,
+            "unique_ctr" => Self::UniqueCtr,
+            "unique_inline_link_click_ctr" => Self::UniqueInlineLinkClickCtr,
+            "unique_inline_link_clicks" => Self::UniqueInlineLinkClicks,
+            "unique_link_clicks_ctr" => Self::UniqueLinkClicksCtr,
+            "unique_outbound_clicks" => Self::UniqueOutboundClicks,
+            "unique_outbound_clicks_ctr" => Self::UniqueOutboundClicksCtr,
+            "unique_video_continuous_2_sec_watched_actions" => {
+                Self::UniqueVideoContinuous2SecWatchedActions
+            }
+            "unique_video_view_15_sec" => Self::UniqueVideoView15Sec,
+            "updated_time" => Self::UpdatedTime,
+            "video_15_sec_watched_actions" => Self::Video15SecWatchedActions,
+            "video_30_sec_watched_actions" => Self::Video30SecWatchedActions,
+            "video_avg_time_watched_actions" => Self::VideoAvgTimeWatchedActions,
+            "video_continuous_2_sec_watched_actions" => {
+                Self::VideoContinuous2SecWatchedActions
+            }
+            "video_p100_watched_actions" => Self::VideoP100WatchedActions,
+            "video_p25_watched_actions" => Self::VideoP25WatchedActions,
+            "video_p50_watched_actions" => Self::VideoP50WatchedActions,
+            "video_p75_watched_actions" => Self::VideoP75WatchedActions,
+            "video_p95_watched_actions" => Self::VideoP95WatchedActions,
+            "video_play_actions" => Self::VideoPlayActions,
+            "video_play_curve_actions" => Self::VideoPlayCurveActions,
+            "video_play_retention_0_to_15s_actions" => {
+                Self::VideoPlayRetention0To15sActions
+            }
+            "video_play_retention_20_to_60s_actions" => {
+                Self::VideoPlayRetention20To60sActions
+            }
+            "video_play_retention_graph_actions" => Self::VideoPlayRetentionGraphActions,
+            "video_thruplay_watched_actions" => Self::VideoThruplayWatchedActions,
+            "video_time_watched_actions" => Self::VideoTimeWatchedActions,
+            "video_view_per_impression" => Self::VideoViewPerImpression,
+            "website_ctr" => Self::WebsiteCtr,
+            "website_purchase_roas" => Self::WebsitePurchaseRoas,
+            "wish_bid" => Self::WishBid,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CustomInsightsItemFieldsItem);
 /// Level
 ///
 /// Chosen level for API
@@ -1252,10 +2255,34 @@ pub enum CustomInsightsItemLevel {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CustomInsightsItemLevel, Unknown { Ad = "ad", Adset = "adset", Campaign = "campaign",
-    Account = "account" }
-);
+impl CustomInsightsItemLevel {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["ad", "adset", "campaign", "account"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ad => "ad",
+            Self::Adset => "adset",
+            Self::Campaign => "campaign",
+            Self::Account => "account",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CustomInsightsItemLevel {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ad" => Self::Ad,
+            "adset" => Self::Adset,
+            "campaign" => Self::Campaign,
+            "account" => Self::Account,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CustomInsightsItemLevel);
 /// ValidActionBreakdowns
 ///
 /// An enumeration.
@@ -1296,17 +2323,73 @@ pub enum DefaultAdsInsightsActionBreakdownsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    DefaultAdsInsightsActionBreakdownsItem, Unknown { ActionCanvasComponentName =
-    "action_canvas_component_name", ActionCarouselCardId = "action_carousel_card_id",
-    ActionCarouselCardName = "action_carousel_card_name", ActionDestination =
-    "action_destination", ActionDevice = "action_device", ActionReaction =
-    "action_reaction", ActionTargetId = "action_target_id", ActionType = "action_type",
-    ActionVideoSound = "action_video_sound", ActionVideoType = "action_video_type",
-    ConversionDestination = "conversion_destination", MatchedPersonaId =
-    "matched_persona_id", MatchedPersonaName = "matched_persona_name", SignalSourceBucket
-    = "signal_source_bucket", StandardEventContentType = "standard_event_content_type" }
-);
+impl DefaultAdsInsightsActionBreakdownsItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "action_canvas_component_name",
+        "action_carousel_card_id",
+        "action_carousel_card_name",
+        "action_destination",
+        "action_device",
+        "action_reaction",
+        "action_target_id",
+        "action_type",
+        "action_video_sound",
+        "action_video_type",
+        "conversion_destination",
+        "matched_persona_id",
+        "matched_persona_name",
+        "signal_source_bucket",
+        "standard_event_content_type",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ActionCanvasComponentName => "action_canvas_component_name",
+            Self::ActionCarouselCardId => "action_carousel_card_id",
+            Self::ActionCarouselCardName => "action_carousel_card_name",
+            Self::ActionDestination => "action_destination",
+            Self::ActionDevice => "action_device",
+            Self::ActionReaction => "action_reaction",
+            Self::ActionTargetId => "action_target_id",
+            Self::ActionType => "action_type",
+            Self::ActionVideoSound => "action_video_sound",
+            Self::ActionVideoType => "action_video_type",
+            Self::ConversionDestination => "conversion_destination",
+            Self::MatchedPersonaId => "matched_persona_id",
+            Self::MatchedPersonaName => "matched_persona_name",
+            Self::SignalSourceBucket => "signal_source_bucket",
+            Self::StandardEventContentType => "standard_event_content_type",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for DefaultAdsInsightsActionBreakdownsItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "action_canvas_component_name" => Self::ActionCanvasComponentName,
+            "action_carousel_card_id" => Self::ActionCarouselCardId,
+            "action_carousel_card_name" => Self::ActionCarouselCardName,
+            "action_destination" => Self::ActionDestination,
+            "action_device" => Self::ActionDevice,
+            "action_reaction" => Self::ActionReaction,
+            "action_target_id" => Self::ActionTargetId,
+            "action_type" => Self::ActionType,
+            "action_video_sound" => Self::ActionVideoSound,
+            "action_video_type" => Self::ActionVideoType,
+            "conversion_destination" => Self::ConversionDestination,
+            "matched_persona_id" => Self::MatchedPersonaId,
+            "matched_persona_name" => Self::MatchedPersonaName,
+            "signal_source_bucket" => Self::SignalSourceBucket,
+            "standard_event_content_type" => Self::StandardEventContentType,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(DefaultAdsInsightsActionBreakdownsItem);
 impl Config {
     /// The required fields without a schema default (`account_ids`, `credentials`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -75,11 +75,54 @@ pub enum Format {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Format, Unknown { Csv = "csv", Json = "json", Jsonl = "jsonl", Excel = "excel",
-    ExcelBinary = "excel_binary", Fwf = "fwf", Feather = "feather", Parquet = "parquet",
-    Yaml = "yaml" }
-);
+impl Format {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "csv",
+        "json",
+        "jsonl",
+        "excel",
+        "excel_binary",
+        "fwf",
+        "feather",
+        "parquet",
+        "yaml",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Csv => "csv",
+            Self::Json => "json",
+            Self::Jsonl => "jsonl",
+            Self::Excel => "excel",
+            Self::ExcelBinary => "excel_binary",
+            Self::Fwf => "fwf",
+            Self::Feather => "feather",
+            Self::Parquet => "parquet",
+            Self::Yaml => "yaml",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Format {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "csv" => Self::Csv,
+            "json" => Self::Json,
+            "jsonl" => Self::Jsonl,
+            "excel" => Self::Excel,
+            "excel_binary" => Self::ExcelBinary,
+            "fwf" => Self::Fwf,
+            "feather" => Self::Feather,
+            "parquet" => Self::Parquet,
+            "yaml" => Self::Yaml,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Format);
 /// Storage Provider
 ///
 /// The storage Provider or Location of the file(s) which should be replicated.

@@ -104,10 +104,51 @@ pub enum TechIndicatorType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    TechIndicatorType, Unknown { Dema = "DEMA", Ema = "EMA", Sma = "SMA", Wma = "WMA",
-    Rsi = "RSI", Tema = "TEMA", Williams = "Williams", Adx = "ADX" }
-);
+impl TechIndicatorType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "DEMA",
+        "EMA",
+        "SMA",
+        "WMA",
+        "RSI",
+        "TEMA",
+        "Williams",
+        "ADX",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dema => "DEMA",
+            Self::Ema => "EMA",
+            Self::Sma => "SMA",
+            Self::Wma => "WMA",
+            Self::Rsi => "RSI",
+            Self::Tema => "TEMA",
+            Self::Williams => "Williams",
+            Self::Adx => "ADX",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for TechIndicatorType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "DEMA" => Self::Dema,
+            "EMA" => Self::Ema,
+            "SMA" => Self::Sma,
+            "WMA" => Self::Wma,
+            "RSI" => Self::Rsi,
+            "TEMA" => Self::Tema,
+            "Williams" => Self::Williams,
+            "ADX" => Self::Adx,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(TechIndicatorType);
 /// Time Interval
 ///
 /// Schema: `#/components/schemas/source-finage/properties/time`
@@ -130,10 +171,48 @@ pub enum Time {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Time, Unknown { Daily = "daily", V1min = "1min", V5min = "5min", V15min = "15min",
-    V30min = "30min", V1hour = "1hour", V4hour = "4hour" }
-);
+impl Time {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "daily",
+        "1min",
+        "5min",
+        "15min",
+        "30min",
+        "1hour",
+        "4hour",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Daily => "daily",
+            Self::V1min => "1min",
+            Self::V5min => "5min",
+            Self::V15min => "15min",
+            Self::V30min => "30min",
+            Self::V1hour => "1hour",
+            Self::V4hour => "4hour",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Time {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "daily" => Self::Daily,
+            "1min" => Self::V1min,
+            "5min" => Self::V5min,
+            "15min" => Self::V15min,
+            "30min" => Self::V30min,
+            "1hour" => Self::V1hour,
+            "4hour" => Self::V4hour,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Time);
 /// Time aggregates
 ///
 /// Size of the time
@@ -158,10 +237,48 @@ pub enum TimeAggregates {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    TimeAggregates, Unknown { Minute = "minute", Hour = "hour", Day = "day", Week =
-    "week", Month = "month", Quarter = "quarter", Year = "year" }
-);
+impl TimeAggregates {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "minute",
+        "hour",
+        "day",
+        "week",
+        "month",
+        "quarter",
+        "year",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Minute => "minute",
+            Self::Hour => "hour",
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::Quarter => "quarter",
+            Self::Year => "year",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for TimeAggregates {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "minute" => Self::Minute,
+            "hour" => Self::Hour,
+            "day" => Self::Day,
+            "week" => Self::Week,
+            "month" => Self::Month,
+            "quarter" => Self::Quarter,
+            "year" => Self::Year,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(TimeAggregates);
 /// Time Period
 ///
 /// Time Period for cash flow stmts
@@ -176,9 +293,30 @@ pub enum TimePeriod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    TimePeriod, Unknown { Annual = "annual", Quarter = "quarter" }
-);
+impl TimePeriod {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["annual", "quarter"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Annual => "annual",
+            Self::Quarter => "quarter",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for TimePeriod {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "annual" => Self::Annual,
+            "quarter" => Self::Quarter,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(TimePeriod);
 impl Config {
     /// The required fields without a schema default (`api_key`, `start_date`, `symbols`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -87,10 +87,45 @@ pub enum TimeFrame {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    TimeFrame, Unknown { V1min = "1min", V5min = "5min", V15min = "15min", V30min =
-    "30min", V1hour = "1hour", V4hour = "4hour" }
-);
+impl TimeFrame {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "1min",
+        "5min",
+        "15min",
+        "30min",
+        "1hour",
+        "4hour",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V1min => "1min",
+            Self::V5min => "5min",
+            Self::V15min => "15min",
+            Self::V30min => "30min",
+            Self::V1hour => "1hour",
+            Self::V4hour => "4hour",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for TimeFrame {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "1min" => Self::V1min,
+            "5min" => Self::V5min,
+            "15min" => Self::V15min,
+            "30min" => Self::V30min,
+            "1hour" => Self::V1hour,
+            "4hour" => Self::V4hour,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(TimeFrame);
 impl Config {
     /// The required fields without a schema default (`api_key`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

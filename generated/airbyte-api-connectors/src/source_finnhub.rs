@@ -72,10 +72,39 @@ pub enum MarketNewsCategory {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    MarketNewsCategory, Unknown { General = "general", Forex = "forex", Crypto =
-    "crypto", Merger = "merger" }
-);
+impl MarketNewsCategory {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "general",
+        "forex",
+        "crypto",
+        "merger",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::General => "general",
+            Self::Forex => "forex",
+            Self::Crypto => "crypto",
+            Self::Merger => "merger",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MarketNewsCategory {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "general" => Self::General,
+            "forex" => Self::Forex,
+            "crypto" => Self::Crypto,
+            "merger" => Self::Merger,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(MarketNewsCategory);
 impl Config {
     /// The required fields without a schema default (`api_key`, `start_date_2`, `symbols`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -129,7 +129,28 @@ pub enum RateLimitPlanFreePlanPlanType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(RateLimitPlanFreePlanPlanType, Unknown { Free = "free" });
+impl RateLimitPlanFreePlanPlanType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["free"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Free => "free",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RateLimitPlanFreePlanPlanType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "free" => Self::Free,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(RateLimitPlanFreePlanPlanType);
 /// Growth Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/1`
@@ -174,9 +195,28 @@ pub enum RateLimitPlanGrowthPlanPlanType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    RateLimitPlanGrowthPlanPlanType, Unknown { Growth = "growth" }
-);
+impl RateLimitPlanGrowthPlanPlanType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["growth"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Growth => "growth",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RateLimitPlanGrowthPlanPlanType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "growth" => Self::Growth,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(RateLimitPlanGrowthPlanPlanType);
 /// Pro Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/2`
@@ -221,7 +261,28 @@ pub enum RateLimitPlanProPlanPlanType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(RateLimitPlanProPlanPlanType, Unknown { Pro = "pro" });
+impl RateLimitPlanProPlanPlanType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["pro"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pro => "pro",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RateLimitPlanProPlanPlanType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pro" => Self::Pro,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(RateLimitPlanProPlanPlanType);
 /// Enterprise Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/3`
@@ -266,9 +327,29 @@ pub enum RateLimitPlanEnterprisePlanPlanType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    RateLimitPlanEnterprisePlanPlanType, Unknown { Enterprise = "enterprise" }
-);
+impl RateLimitPlanEnterprisePlanPlanType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["enterprise"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enterprise => "enterprise",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for RateLimitPlanEnterprisePlanPlanType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "enterprise" => Self::Enterprise,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(RateLimitPlanEnterprisePlanPlanType);
 /// Custom Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/4`
@@ -312,9 +393,28 @@ pub enum RateLimitPlanCustomPlanPlanType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    RateLimitPlanCustomPlanPlanType, Unknown { Custom = "custom" }
-);
+impl RateLimitPlanCustomPlanPlanType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["custom"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Custom => "custom",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RateLimitPlanCustomPlanPlanType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "custom" => Self::Custom,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(RateLimitPlanCustomPlanPlanType);
 impl Config {
     /// The required fields without a schema default (`api_key`, `domain`); the others at their defaults, optional fields absent.
     pub fn new(api_key: ::std::string::String, domain: ::std::string::String) -> Self {

@@ -119,9 +119,29 @@ pub enum CredentialsAuthenticateViaGoogleOAuthAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsAuthenticateViaGoogleOAuthAuthType, Unknown { Client = "Client" }
-);
+impl CredentialsAuthenticateViaGoogleOAuthAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Client"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Client => "Client",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsAuthenticateViaGoogleOAuthAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Client" => Self::Client,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsAuthenticateViaGoogleOAuthAuthType);
 /// Service Account Authentication.
 ///
 /// Schema: `#/components/schemas/source-gcs/properties/credentials/oneOf/1`
@@ -163,9 +183,29 @@ pub enum CredentialsServiceAccountAuthenticationAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsServiceAccountAuthenticationAuthType, Unknown { Service = "Service" }
-);
+impl CredentialsServiceAccountAuthenticationAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Service"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Service => "Service",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsServiceAccountAuthenticationAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Service" => Self::Service,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsServiceAccountAuthenticationAuthType);
 /// FileBasedStreamConfig
 ///
 /// Schema: `#/components/schemas/source-gcs/properties/streams/items`
@@ -738,10 +778,35 @@ pub enum StreamsItemFormatUnstructuredDocumentFormatStrategy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    StreamsItemFormatUnstructuredDocumentFormatStrategy, Unknown { Auto = "auto", Fast =
-    "fast", OcrOnly = "ocr_only", HiRes = "hi_res" }
-);
+impl StreamsItemFormatUnstructuredDocumentFormatStrategy {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["auto", "fast", "ocr_only", "hi_res"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "auto",
+            Self::Fast => "fast",
+            Self::OcrOnly => "ocr_only",
+            Self::HiRes => "hi_res",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for StreamsItemFormatUnstructuredDocumentFormatStrategy {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "fast" => Self::Fast,
+            "ocr_only" => Self::OcrOnly,
+            "hi_res" => Self::HiRes,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(StreamsItemFormatUnstructuredDocumentFormatStrategy);
 /// Excel Format
 ///
 /// Schema: `#/components/schemas/source-gcs/properties/streams/items/properties/format/oneOf/5`
@@ -766,10 +831,36 @@ pub enum StreamsItemValidationPolicy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    StreamsItemValidationPolicy, Unknown { EmitRecord = "Emit Record", SkipRecord =
-    "Skip Record", WaitForDiscover = "Wait for Discover" }
-);
+impl StreamsItemValidationPolicy {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Emit Record",
+        "Skip Record",
+        "Wait for Discover",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmitRecord => "Emit Record",
+            Self::SkipRecord => "Skip Record",
+            Self::WaitForDiscover => "Wait for Discover",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for StreamsItemValidationPolicy {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Emit Record" => Self::EmitRecord,
+            "Skip Record" => Self::SkipRecord,
+            "Wait for Discover" => Self::WaitForDiscover,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(StreamsItemValidationPolicy);
 impl Config {
     /// The required fields without a schema default (`bucket`, `credentials`, `streams`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -121,9 +121,28 @@ pub enum CredentialsOAuthOptionTitle {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsOAuthOptionTitle, Unknown { OAuthCredentials = "OAuth Credentials" }
-);
+impl CredentialsOAuthOptionTitle {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["OAuth Credentials"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OAuthCredentials => "OAuth Credentials",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CredentialsOAuthOptionTitle {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "OAuth Credentials" => Self::OAuthCredentials,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsOAuthOptionTitle);
 /// Personal Access Token
 ///
 /// Schema: `#/components/schemas/source-github/properties/credentials/oneOf/1`
@@ -161,10 +180,29 @@ pub enum CredentialsPersonalAccessTokenOptionTitle {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsPersonalAccessTokenOptionTitle, Unknown { PatCredentials =
-    "PAT Credentials" }
-);
+impl CredentialsPersonalAccessTokenOptionTitle {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["PAT Credentials"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PatCredentials => "PAT Credentials",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsPersonalAccessTokenOptionTitle {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PAT Credentials" => Self::PatCredentials,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsPersonalAccessTokenOptionTitle);
 impl Config {
     /// The required fields without a schema default (`credentials`, `repositories`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -219,13 +219,117 @@ pub enum Country {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Country, Unknown { Au = "au", Br = "br", Ca = "ca", Cn = "cn", Eg = "eg", Fr = "fr",
-    De = "de", Gr = "gr", Hk = "hk", In = "in", Ie = "ie", Il = "il", It = "it", Jp =
-    "jp", Nl = "nl", No = "no", Pk = "pk", Pe = "pe", Ph = "ph", Pt = "pt", Ro = "ro", Ru
-    = "ru", Sg = "sg", Es = "es", Se = "se", Ch = "ch", Tw = "tw", Ua = "ua", Gb = "gb",
-    Us = "us" }
-);
+impl Country {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "au",
+        "br",
+        "ca",
+        "cn",
+        "eg",
+        "fr",
+        "de",
+        "gr",
+        "hk",
+        "in",
+        "ie",
+        "il",
+        "it",
+        "jp",
+        "nl",
+        "no",
+        "pk",
+        "pe",
+        "ph",
+        "pt",
+        "ro",
+        "ru",
+        "sg",
+        "es",
+        "se",
+        "ch",
+        "tw",
+        "ua",
+        "gb",
+        "us",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Au => "au",
+            Self::Br => "br",
+            Self::Ca => "ca",
+            Self::Cn => "cn",
+            Self::Eg => "eg",
+            Self::Fr => "fr",
+            Self::De => "de",
+            Self::Gr => "gr",
+            Self::Hk => "hk",
+            Self::In => "in",
+            Self::Ie => "ie",
+            Self::Il => "il",
+            Self::It => "it",
+            Self::Jp => "jp",
+            Self::Nl => "nl",
+            Self::No => "no",
+            Self::Pk => "pk",
+            Self::Pe => "pe",
+            Self::Ph => "ph",
+            Self::Pt => "pt",
+            Self::Ro => "ro",
+            Self::Ru => "ru",
+            Self::Sg => "sg",
+            Self::Es => "es",
+            Self::Se => "se",
+            Self::Ch => "ch",
+            Self::Tw => "tw",
+            Self::Ua => "ua",
+            Self::Gb => "gb",
+            Self::Us => "us",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Country {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "au" => Self::Au,
+            "br" => Self::Br,
+            "ca" => Self::Ca,
+            "cn" => Self::Cn,
+            "eg" => Self::Eg,
+            "fr" => Self::Fr,
+            "de" => Self::De,
+            "gr" => Self::Gr,
+            "hk" => Self::Hk,
+            "in" => Self::In,
+            "ie" => Self::Ie,
+            "il" => Self::Il,
+            "it" => Self::It,
+            "jp" => Self::Jp,
+            "nl" => Self::Nl,
+            "no" => Self::No,
+            "pk" => Self::Pk,
+            "pe" => Self::Pe,
+            "ph" => Self::Ph,
+            "pt" => Self::Pt,
+            "ro" => Self::Ro,
+            "ru" => Self::Ru,
+            "sg" => Self::Sg,
+            "es" => Self::Es,
+            "se" => Self::Se,
+            "ch" => Self::Ch,
+            "tw" => Self::Tw,
+            "ua" => Self::Ua,
+            "gb" => Self::Gb,
+            "us" => Self::Us,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Country);
 /// Inline schema at `source-gnews.in.Item`.
 ///
 /// Schema: `#/components/schemas/source-gnews/properties/in/items`
@@ -240,9 +344,32 @@ pub enum InItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    InItem, Unknown { Title = "title", Description = "description", Content = "content" }
-);
+impl InItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["title", "description", "content"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Title => "title",
+            Self::Description => "description",
+            Self::Content => "content",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for InItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "title" => Self::Title,
+            "description" => Self::Description,
+            "content" => Self::Content,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(InItem);
 /// Language
 ///
 /// Schema: `#/components/schemas/source-gnews/properties/language`
@@ -295,12 +422,93 @@ pub enum Language {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Language, Unknown { Ar = "ar", Zh = "zh", Nl = "nl", En = "en", Fr = "fr", De = "de",
-    El = "el", He = "he", Hi = "hi", It = "it", Ja = "ja", Ml = "ml", Mr = "mr", No =
-    "no", Pt = "pt", Ro = "ro", Ru = "ru", Es = "es", Sv = "sv", Ta = "ta", Te = "te", Uk
-    = "uk" }
-);
+impl Language {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "ar",
+        "zh",
+        "nl",
+        "en",
+        "fr",
+        "de",
+        "el",
+        "he",
+        "hi",
+        "it",
+        "ja",
+        "ml",
+        "mr",
+        "no",
+        "pt",
+        "ro",
+        "ru",
+        "es",
+        "sv",
+        "ta",
+        "te",
+        "uk",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ar => "ar",
+            Self::Zh => "zh",
+            Self::Nl => "nl",
+            Self::En => "en",
+            Self::Fr => "fr",
+            Self::De => "de",
+            Self::El => "el",
+            Self::He => "he",
+            Self::Hi => "hi",
+            Self::It => "it",
+            Self::Ja => "ja",
+            Self::Ml => "ml",
+            Self::Mr => "mr",
+            Self::No => "no",
+            Self::Pt => "pt",
+            Self::Ro => "ro",
+            Self::Ru => "ru",
+            Self::Es => "es",
+            Self::Sv => "sv",
+            Self::Ta => "ta",
+            Self::Te => "te",
+            Self::Uk => "uk",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Language {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ar" => Self::Ar,
+            "zh" => Self::Zh,
+            "nl" => Self::Nl,
+            "en" => Self::En,
+            "fr" => Self::Fr,
+            "de" => Self::De,
+            "el" => Self::El,
+            "he" => Self::He,
+            "hi" => Self::Hi,
+            "it" => Self::It,
+            "ja" => Self::Ja,
+            "ml" => Self::Ml,
+            "mr" => Self::Mr,
+            "no" => Self::No,
+            "pt" => Self::Pt,
+            "ro" => Self::Ro,
+            "ru" => Self::Ru,
+            "es" => Self::Es,
+            "sv" => Self::Sv,
+            "ta" => Self::Ta,
+            "te" => Self::Te,
+            "uk" => Self::Uk,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Language);
 /// Inline schema at `source-gnews.nullable.Item`.
 ///
 /// Schema: `#/components/schemas/source-gnews/properties/nullable/items`
@@ -315,10 +523,32 @@ pub enum NullableItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    NullableItem, Unknown { Title = "title", Description = "description", Content =
-    "content" }
-);
+impl NullableItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["title", "description", "content"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Title => "title",
+            Self::Description => "description",
+            Self::Content => "content",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for NullableItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "title" => Self::Title,
+            "description" => Self::Description,
+            "content" => Self::Content,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(NullableItem);
 /// Sort By
 ///
 /// This parameter allows you to choose with which type of sorting the articles should be returned. Two values  are possible:
@@ -337,9 +567,30 @@ pub enum Sortby {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Sortby, Unknown { PublishedAt = "publishedAt", Relevance = "relevance" }
-);
+impl Sortby {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["publishedAt", "relevance"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PublishedAt => "publishedAt",
+            Self::Relevance => "relevance",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Sortby {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "publishedAt" => Self::PublishedAt,
+            "relevance" => Self::Relevance,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Sortby);
 /// Top Headlines Topic
 ///
 /// This parameter allows you to change the category for the request.
@@ -368,11 +619,54 @@ pub enum TopHeadlinesTopic {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    TopHeadlinesTopic, Unknown { BreakingNews = "breaking-news", World = "world", Nation
-    = "nation", Business = "business", Technology = "technology", Entertainment =
-    "entertainment", Sports = "sports", Science = "science", Health = "health" }
-);
+impl TopHeadlinesTopic {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "breaking-news",
+        "world",
+        "nation",
+        "business",
+        "technology",
+        "entertainment",
+        "sports",
+        "science",
+        "health",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BreakingNews => "breaking-news",
+            Self::World => "world",
+            Self::Nation => "nation",
+            Self::Business => "business",
+            Self::Technology => "technology",
+            Self::Entertainment => "entertainment",
+            Self::Sports => "sports",
+            Self::Science => "science",
+            Self::Health => "health",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for TopHeadlinesTopic {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "breaking-news" => Self::BreakingNews,
+            "world" => Self::World,
+            "nation" => Self::Nation,
+            "business" => Self::Business,
+            "technology" => Self::Technology,
+            "entertainment" => Self::Entertainment,
+            "sports" => Self::Sports,
+            "science" => Self::Science,
+            "health" => Self::Health,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(TopHeadlinesTopic);
 impl Config {
     /// The required fields without a schema default (`api_key`, `query`); the others at their defaults, optional fields absent.
     pub fn new(api_key: ::std::string::String, query: ::std::string::String) -> Self {

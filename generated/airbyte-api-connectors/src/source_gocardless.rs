@@ -67,9 +67,30 @@ pub enum GocardlessEnvironment {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    GocardlessEnvironment, Unknown { Sandbox = "sandbox", Live = "live" }
-);
+impl GocardlessEnvironment {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["sandbox", "live"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sandbox => "sandbox",
+            Self::Live => "live",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GocardlessEnvironment {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "sandbox" => Self::Sandbox,
+            "live" => Self::Live,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(GocardlessEnvironment);
 impl Config {
     /// The required fields without a schema default (`access_token`, `gocardless_version`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

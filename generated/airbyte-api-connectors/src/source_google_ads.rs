@@ -165,10 +165,42 @@ pub enum CustomerStatusFilterItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown2(::std::string::String),
 }
-super::support::string_enum!(
-    CustomerStatusFilterItem, Unknown2 { Unknown = "UNKNOWN", Enabled = "ENABLED",
-    Canceled = "CANCELED", Suspended = "SUSPENDED", Closed = "CLOSED" }
-);
+impl CustomerStatusFilterItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "UNKNOWN",
+        "ENABLED",
+        "CANCELED",
+        "SUSPENDED",
+        "CLOSED",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unknown => "UNKNOWN",
+            Self::Enabled => "ENABLED",
+            Self::Canceled => "CANCELED",
+            Self::Suspended => "SUSPENDED",
+            Self::Closed => "CLOSED",
+            Self::Unknown2(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CustomerStatusFilterItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "UNKNOWN" => Self::Unknown,
+            "ENABLED" => Self::Enabled,
+            "CANCELED" => Self::Canceled,
+            "SUSPENDED" => Self::Suspended,
+            "CLOSED" => Self::Closed,
+            _ => Self::Unknown2(value),
+        }
+    }
+}
+super::support::string_enum!(CustomerStatusFilterItem);
 impl Config {
     /// The required fields without a schema default (`credentials`); the others at their defaults, optional fields absent.
     pub fn new(credentials: Credentials) -> Self {

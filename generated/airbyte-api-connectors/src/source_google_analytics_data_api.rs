@@ -154,9 +154,29 @@ pub enum CredentialsAuthenticateViaGoogleOauthAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsAuthenticateViaGoogleOauthAuthType, Unknown { Client = "Client" }
-);
+impl CredentialsAuthenticateViaGoogleOauthAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Client"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Client => "Client",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsAuthenticateViaGoogleOauthAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Client" => Self::Client,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsAuthenticateViaGoogleOauthAuthType);
 /// Service Account Key Authentication
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/credentials/oneOf/1`
@@ -196,9 +216,29 @@ pub enum CredentialsServiceAccountKeyAuthenticationAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsServiceAccountKeyAuthenticationAuthType, Unknown { Service = "Service" }
-);
+impl CredentialsServiceAccountKeyAuthenticationAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Service"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Service => "Service",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsServiceAccountKeyAuthenticationAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Service" => Self::Service,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsServiceAccountKeyAuthenticationAuthType);
 /// Custom Report Config
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items`
@@ -281,9 +321,29 @@ pub enum CustomReportsArrayItemCohortSpecDisabledEnabled {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CustomReportsArrayItemCohortSpecDisabledEnabled, Unknown { False = "false" }
-);
+impl CustomReportsArrayItemCohortSpecDisabledEnabled {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["false"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::False => "false",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemCohortSpecDisabledEnabled {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "false" => Self::False,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CustomReportsArrayItemCohortSpecDisabledEnabled);
 /// Enabled
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/cohortSpec/oneOf/1`
@@ -415,10 +475,41 @@ pub enum CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "GRANULARITY_UNSPECIFIED",
+        "DAILY",
+        "WEEKLY",
+        "MONTHLY",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GranularityUnspecified => "GRANULARITY_UNSPECIFIED",
+            Self::Daily => "DAILY",
+            Self::Weekly => "WEEKLY",
+            Self::Monthly => "MONTHLY",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "GRANULARITY_UNSPECIFIED" => Self::GranularityUnspecified,
+            "DAILY" => Self::Daily,
+            "WEEKLY" => Self::Weekly,
+            "MONTHLY" => Self::Monthly,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity, Unknown {
-    GranularityUnspecified = "GRANULARITY_UNSPECIFIED", Daily = "DAILY", Weekly =
-    "WEEKLY", Monthly = "MONTHLY" }
+    CustomReportsArrayItemCohortSpecEnabledCohortsRangeGranularity
 );
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.cohortSpec.Enabled.enabled`.
 ///
@@ -430,9 +521,29 @@ pub enum CustomReportsArrayItemCohortSpecEnabledEnabled {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CustomReportsArrayItemCohortSpecEnabledEnabled, Unknown { True = "true" }
-);
+impl CustomReportsArrayItemCohortSpecEnabledEnabled {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["true"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemCohortSpecEnabledEnabled {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "true" => Self::True,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CustomReportsArrayItemCohortSpecEnabledEnabled);
 /// Dimensions filter
 ///
 /// Dimensions filter
@@ -617,11 +728,50 @@ pub enum CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStrin
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "MATCH_TYPE_UNSPECIFIED",
+        "EXACT",
+        "BEGINS_WITH",
+        "ENDS_WITH",
+        "CONTAINS",
+        "FULL_REGEXP",
+        "PARTIAL_REGEXP",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
+            Self::Exact => "EXACT",
+            Self::BeginsWith => "BEGINS_WITH",
+            Self::EndsWith => "ENDS_WITH",
+            Self::Contains => "CONTAINS",
+            Self::FullRegexp => "FULL_REGEXP",
+            Self::PartialRegexp => "PARTIAL_REGEXP",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
+            "EXACT" => Self::Exact,
+            "BEGINS_WITH" => Self::BeginsWith,
+            "ENDS_WITH" => Self::EndsWith,
+            "CONTAINS" => Self::Contains,
+            "FULL_REGEXP" => Self::FullRegexp,
+            "PARTIAL_REGEXP" => Self::PartialRegexp,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem,
-    Unknown { MatchTypeUnspecified = "MATCH_TYPE_UNSPECIFIED", Exact = "EXACT",
-    BeginsWith = "BEGINS_WITH", EndsWith = "ENDS_WITH", Contains = "CONTAINS", FullRegexp
-    = "FULL_REGEXP", PartialRegexp = "PARTIAL_REGEXP" }
+    CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem
 );
 /// inListFilter
 ///
@@ -675,11 +825,47 @@ pub enum CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumer
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "OPERATION_UNSPECIFIED",
+        "EQUAL",
+        "LESS_THAN",
+        "LESS_THAN_OR_EQUAL",
+        "GREATER_THAN",
+        "GREATER_THAN_OR_EQUAL",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
+            Self::Equal => "EQUAL",
+            Self::LessThan => "LESS_THAN",
+            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
+            Self::GreaterThan => "GREATER_THAN",
+            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
+            "EQUAL" => Self::Equal,
+            "LESS_THAN" => Self::LessThan,
+            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
+            "GREATER_THAN" => Self::GreaterThan,
+            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem,
-    Unknown { OperationUnspecified = "OPERATION_UNSPECIFIED", Equal = "EQUAL", LessThan =
-    "LESS_THAN", LessThanOrEqual = "LESS_THAN_OR_EQUAL", GreaterThan = "GREATER_THAN",
-    GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL" }
+    CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilterNumericFilterOperationItem
 );
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.dimensionFilter.andGroup.expressions.Item.filter.numericFilter.value`.
 ///
@@ -1114,11 +1300,50 @@ pub enum CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterString
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "MATCH_TYPE_UNSPECIFIED",
+        "EXACT",
+        "BEGINS_WITH",
+        "ENDS_WITH",
+        "CONTAINS",
+        "FULL_REGEXP",
+        "PARTIAL_REGEXP",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
+            Self::Exact => "EXACT",
+            Self::BeginsWith => "BEGINS_WITH",
+            Self::EndsWith => "ENDS_WITH",
+            Self::Contains => "CONTAINS",
+            Self::FullRegexp => "FULL_REGEXP",
+            Self::PartialRegexp => "PARTIAL_REGEXP",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
+            "EXACT" => Self::Exact,
+            "BEGINS_WITH" => Self::BeginsWith,
+            "ENDS_WITH" => Self::EndsWith,
+            "CONTAINS" => Self::Contains,
+            "FULL_REGEXP" => Self::FullRegexp,
+            "PARTIAL_REGEXP" => Self::PartialRegexp,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem,
-    Unknown { MatchTypeUnspecified = "MATCH_TYPE_UNSPECIFIED", Exact = "EXACT",
-    BeginsWith = "BEGINS_WITH", EndsWith = "ENDS_WITH", Contains = "CONTAINS", FullRegexp
-    = "FULL_REGEXP", PartialRegexp = "PARTIAL_REGEXP" }
+    CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem
 );
 /// inListFilter
 ///
@@ -1172,11 +1397,47 @@ pub enum CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumeri
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "OPERATION_UNSPECIFIED",
+        "EQUAL",
+        "LESS_THAN",
+        "LESS_THAN_OR_EQUAL",
+        "GREATER_THAN",
+        "GREATER_THAN_OR_EQUAL",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
+            Self::Equal => "EQUAL",
+            Self::LessThan => "LESS_THAN",
+            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
+            Self::GreaterThan => "GREATER_THAN",
+            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
+            "EQUAL" => Self::Equal,
+            "LESS_THAN" => Self::LessThan,
+            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
+            "GREATER_THAN" => Self::GreaterThan,
+            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem,
-    Unknown { OperationUnspecified = "OPERATION_UNSPECIFIED", Equal = "EQUAL", LessThan =
-    "LESS_THAN", LessThanOrEqual = "LESS_THAN_OR_EQUAL", GreaterThan = "GREATER_THAN",
-    GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL" }
+    CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterNumericFilterOperationItem
 );
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.dimensionFilter.orGroup.expressions.Item.filter.numericFilter.value`.
 ///
@@ -1616,11 +1877,50 @@ pub enum CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStrin
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "MATCH_TYPE_UNSPECIFIED",
+        "EXACT",
+        "BEGINS_WITH",
+        "ENDS_WITH",
+        "CONTAINS",
+        "FULL_REGEXP",
+        "PARTIAL_REGEXP",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
+            Self::Exact => "EXACT",
+            Self::BeginsWith => "BEGINS_WITH",
+            Self::EndsWith => "ENDS_WITH",
+            Self::Contains => "CONTAINS",
+            Self::FullRegexp => "FULL_REGEXP",
+            Self::PartialRegexp => "PARTIAL_REGEXP",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
+            "EXACT" => Self::Exact,
+            "BEGINS_WITH" => Self::BeginsWith,
+            "ENDS_WITH" => Self::EndsWith,
+            "CONTAINS" => Self::Contains,
+            "FULL_REGEXP" => Self::FullRegexp,
+            "PARTIAL_REGEXP" => Self::PartialRegexp,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem,
-    Unknown { MatchTypeUnspecified = "MATCH_TYPE_UNSPECIFIED", Exact = "EXACT",
-    BeginsWith = "BEGINS_WITH", EndsWith = "ENDS_WITH", Contains = "CONTAINS", FullRegexp
-    = "FULL_REGEXP", PartialRegexp = "PARTIAL_REGEXP" }
+    CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterStringFilterMatchTypeItem
 );
 /// inListFilter
 ///
@@ -1674,11 +1974,47 @@ pub enum CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumer
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "OPERATION_UNSPECIFIED",
+        "EQUAL",
+        "LESS_THAN",
+        "LESS_THAN_OR_EQUAL",
+        "GREATER_THAN",
+        "GREATER_THAN_OR_EQUAL",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
+            Self::Equal => "EQUAL",
+            Self::LessThan => "LESS_THAN",
+            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
+            Self::GreaterThan => "GREATER_THAN",
+            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
+            "EQUAL" => Self::Equal,
+            "LESS_THAN" => Self::LessThan,
+            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
+            "GREATER_THAN" => Self::GreaterThan,
+            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem,
-    Unknown { OperationUnspecified = "OPERATION_UNSPECIFIED", Equal = "EQUAL", LessThan =
-    "LESS_THAN", LessThanOrEqual = "LESS_THAN_OR_EQUAL", GreaterThan = "GREATER_THAN",
-    GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL" }
+    CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilterNumericFilterOperationItem
 );
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.dimensionFilter.notExpression.expression.filter.numericFilter.value`.
 ///
@@ -1954,9 +2290,30 @@ pub enum CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["notExpression"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotExpression => "notExpression",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "notExpression" => Self::NotExpression,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemDimensionFilterNotExpressionFilterType, Unknown { NotExpression
-    = "notExpression" }
+    CustomReportsArrayItemDimensionFilterNotExpressionFilterType
 );
 /// filter
 ///
@@ -2107,11 +2464,50 @@ pub enum CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeI
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "MATCH_TYPE_UNSPECIFIED",
+        "EXACT",
+        "BEGINS_WITH",
+        "ENDS_WITH",
+        "CONTAINS",
+        "FULL_REGEXP",
+        "PARTIAL_REGEXP",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
+            Self::Exact => "EXACT",
+            Self::BeginsWith => "BEGINS_WITH",
+            Self::EndsWith => "ENDS_WITH",
+            Self::Contains => "CONTAINS",
+            Self::FullRegexp => "FULL_REGEXP",
+            Self::PartialRegexp => "PARTIAL_REGEXP",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
+            "EXACT" => Self::Exact,
+            "BEGINS_WITH" => Self::BeginsWith,
+            "ENDS_WITH" => Self::EndsWith,
+            "CONTAINS" => Self::Contains,
+            "FULL_REGEXP" => Self::FullRegexp,
+            "PARTIAL_REGEXP" => Self::PartialRegexp,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem, Unknown {
-    MatchTypeUnspecified = "MATCH_TYPE_UNSPECIFIED", Exact = "EXACT", BeginsWith =
-    "BEGINS_WITH", EndsWith = "ENDS_WITH", Contains = "CONTAINS", FullRegexp =
-    "FULL_REGEXP", PartialRegexp = "PARTIAL_REGEXP" }
+    CustomReportsArrayItemDimensionFilterFilterFilterStringFilterMatchTypeItem
 );
 /// inListFilter
 ///
@@ -2165,11 +2561,47 @@ pub enum CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperation
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "OPERATION_UNSPECIFIED",
+        "EQUAL",
+        "LESS_THAN",
+        "LESS_THAN_OR_EQUAL",
+        "GREATER_THAN",
+        "GREATER_THAN_OR_EQUAL",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
+            Self::Equal => "EQUAL",
+            Self::LessThan => "LESS_THAN",
+            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
+            Self::GreaterThan => "GREATER_THAN",
+            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
+            "EQUAL" => Self::Equal,
+            "LESS_THAN" => Self::LessThan,
+            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
+            "GREATER_THAN" => Self::GreaterThan,
+            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem, Unknown
-    { OperationUnspecified = "OPERATION_UNSPECIFIED", Equal = "EQUAL", LessThan =
-    "LESS_THAN", LessThanOrEqual = "LESS_THAN_OR_EQUAL", GreaterThan = "GREATER_THAN",
-    GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL" }
+    CustomReportsArrayItemDimensionFilterFilterFilterNumericFilterOperationItem
 );
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.dimensionFilter.filter.filter.numericFilter.value`.
 ///
@@ -2445,9 +2877,29 @@ pub enum CustomReportsArrayItemDimensionFilterFilterFilterType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CustomReportsArrayItemDimensionFilterFilterFilterType, Unknown { Filter = "filter" }
-);
+impl CustomReportsArrayItemDimensionFilterFilterFilterType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["filter"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Filter => "filter",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemDimensionFilterFilterFilterType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "filter" => Self::Filter,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CustomReportsArrayItemDimensionFilterFilterFilterType);
 /// Metrics filter
 ///
 /// Metrics filter
@@ -2632,11 +3084,50 @@ pub enum CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFi
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "MATCH_TYPE_UNSPECIFIED",
+        "EXACT",
+        "BEGINS_WITH",
+        "ENDS_WITH",
+        "CONTAINS",
+        "FULL_REGEXP",
+        "PARTIAL_REGEXP",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
+            Self::Exact => "EXACT",
+            Self::BeginsWith => "BEGINS_WITH",
+            Self::EndsWith => "ENDS_WITH",
+            Self::Contains => "CONTAINS",
+            Self::FullRegexp => "FULL_REGEXP",
+            Self::PartialRegexp => "PARTIAL_REGEXP",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
+            "EXACT" => Self::Exact,
+            "BEGINS_WITH" => Self::BeginsWith,
+            "ENDS_WITH" => Self::EndsWith,
+            "CONTAINS" => Self::Contains,
+            "FULL_REGEXP" => Self::FullRegexp,
+            "PARTIAL_REGEXP" => Self::PartialRegexp,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem,
-    Unknown { MatchTypeUnspecified = "MATCH_TYPE_UNSPECIFIED", Exact = "EXACT",
-    BeginsWith = "BEGINS_WITH", EndsWith = "ENDS_WITH", Contains = "CONTAINS", FullRegexp
-    = "FULL_REGEXP", PartialRegexp = "PARTIAL_REGEXP" }
+    CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterStringFilterMatchTypeItem
 );
 /// inListFilter
 ///
@@ -2690,11 +3181,47 @@ pub enum CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericF
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "OPERATION_UNSPECIFIED",
+        "EQUAL",
+        "LESS_THAN",
+        "LESS_THAN_OR_EQUAL",
+        "GREATER_THAN",
+        "GREATER_THAN_OR_EQUAL",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
+            Self::Equal => "EQUAL",
+            Self::LessThan => "LESS_THAN",
+            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
+            Self::GreaterThan => "GREATER_THAN",
+            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
+            "EQUAL" => Self::Equal,
+            "LESS_THAN" => Self::LessThan,
+            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
+            "GREATER_THAN" => Self::GreaterThan,
+            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem,
-    Unknown { OperationUnspecified = "OPERATION_UNSPECIFIED", Equal = "EQUAL", LessThan =
-    "LESS_THAN", LessThanOrEqual = "LESS_THAN_OR_EQUAL", GreaterThan = "GREATER_THAN",
-    GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL" }
+    CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilterNumericFilterOperationItem
 );
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.metricFilter.andGroup.expressions.Item.filter.numericFilter.value`.
 ///
@@ -3129,11 +3656,50 @@ pub enum CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFil
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "MATCH_TYPE_UNSPECIFIED",
+        "EXACT",
+        "BEGINS_WITH",
+        "ENDS_WITH",
+        "CONTAINS",
+        "FULL_REGEXP",
+        "PARTIAL_REGEXP",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
+            Self::Exact => "EXACT",
+            Self::BeginsWith => "BEGINS_WITH",
+            Self::EndsWith => "ENDS_WITH",
+            Self::Contains => "CONTAINS",
+            Self::FullRegexp => "FULL_REGEXP",
+            Self::PartialRegexp => "PARTIAL_REGEXP",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
+            "EXACT" => Self::Exact,
+            "BEGINS_WITH" => Self::BeginsWith,
+            "ENDS_WITH" => Self::EndsWith,
+            "CONTAINS" => Self::Contains,
+            "FULL_REGEXP" => Self::FullRegexp,
+            "PARTIAL_REGEXP" => Self::PartialRegexp,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem,
-    Unknown { MatchTypeUnspecified = "MATCH_TYPE_UNSPECIFIED", Exact = "EXACT",
-    BeginsWith = "BEGINS_WITH", EndsWith = "ENDS_WITH", Contains = "CONTAINS", FullRegexp
-    = "FULL_REGEXP", PartialRegexp = "PARTIAL_REGEXP" }
+    CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterStringFilterMatchTypeItem
 );
 /// inListFilter
 ///
@@ -3187,11 +3753,47 @@ pub enum CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFi
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "OPERATION_UNSPECIFIED",
+        "EQUAL",
+        "LESS_THAN",
+        "LESS_THAN_OR_EQUAL",
+        "GREATER_THAN",
+        "GREATER_THAN_OR_EQUAL",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
+            Self::Equal => "EQUAL",
+            Self::LessThan => "LESS_THAN",
+            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
+            Self::GreaterThan => "GREATER_THAN",
+            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
+            "EQUAL" => Self::Equal,
+            "LESS_THAN" => Self::LessThan,
+            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
+            "GREATER_THAN" => Self::GreaterThan,
+            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem,
-    Unknown { OperationUnspecified = "OPERATION_UNSPECIFIED", Equal = "EQUAL", LessThan =
-    "LESS_THAN", LessThanOrEqual = "LESS_THAN_OR_EQUAL", GreaterThan = "GREATER_THAN",
-    GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL" }
+    CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterNumericFilterOperationItem
 );
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.metricFilter.orGroup.expressions.Item.filter.numericFilter.value`.
 ///
@@ -3631,11 +4233,50 @@ pub enum CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFi
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "MATCH_TYPE_UNSPECIFIED",
+        "EXACT",
+        "BEGINS_WITH",
+        "ENDS_WITH",
+        "CONTAINS",
+        "FULL_REGEXP",
+        "PARTIAL_REGEXP",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
+            Self::Exact => "EXACT",
+            Self::BeginsWith => "BEGINS_WITH",
+            Self::EndsWith => "ENDS_WITH",
+            Self::Contains => "CONTAINS",
+            Self::FullRegexp => "FULL_REGEXP",
+            Self::PartialRegexp => "PARTIAL_REGEXP",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
+            "EXACT" => Self::Exact,
+            "BEGINS_WITH" => Self::BeginsWith,
+            "ENDS_WITH" => Self::EndsWith,
+            "CONTAINS" => Self::Contains,
+            "FULL_REGEXP" => Self::FullRegexp,
+            "PARTIAL_REGEXP" => Self::PartialRegexp,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem,
-    Unknown { MatchTypeUnspecified = "MATCH_TYPE_UNSPECIFIED", Exact = "EXACT",
-    BeginsWith = "BEGINS_WITH", EndsWith = "ENDS_WITH", Contains = "CONTAINS", FullRegexp
-    = "FULL_REGEXP", PartialRegexp = "PARTIAL_REGEXP" }
+    CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterStringFilterMatchTypeItem
 );
 /// inListFilter
 ///
@@ -3689,11 +4330,47 @@ pub enum CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericF
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "OPERATION_UNSPECIFIED",
+        "EQUAL",
+        "LESS_THAN",
+        "LESS_THAN_OR_EQUAL",
+        "GREATER_THAN",
+        "GREATER_THAN_OR_EQUAL",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
+            Self::Equal => "EQUAL",
+            Self::LessThan => "LESS_THAN",
+            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
+            Self::GreaterThan => "GREATER_THAN",
+            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
+            "EQUAL" => Self::Equal,
+            "LESS_THAN" => Self::LessThan,
+            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
+            "GREATER_THAN" => Self::GreaterThan,
+            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem,
-    Unknown { OperationUnspecified = "OPERATION_UNSPECIFIED", Equal = "EQUAL", LessThan =
-    "LESS_THAN", LessThanOrEqual = "LESS_THAN_OR_EQUAL", GreaterThan = "GREATER_THAN",
-    GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL" }
+    CustomReportsArrayItemMetricFilterNotExpressionExpressionFilterNumericFilterOperationItem
 );
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.metricFilter.notExpression.expression.filter.numericFilter.value`.
 ///
@@ -3969,10 +4646,29 @@ pub enum CustomReportsArrayItemMetricFilterNotExpressionFilterType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CustomReportsArrayItemMetricFilterNotExpressionFilterType, Unknown { NotExpression =
-    "notExpression" }
-);
+impl CustomReportsArrayItemMetricFilterNotExpressionFilterType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["notExpression"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotExpression => "notExpression",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemMetricFilterNotExpressionFilterType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "notExpression" => Self::NotExpression,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CustomReportsArrayItemMetricFilterNotExpressionFilterType);
 /// filter
 ///
 /// A primitive filter. In the same FilterExpression, all of the filter's field names need to be either all metrics.
@@ -4121,11 +4817,50 @@ pub enum CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "MATCH_TYPE_UNSPECIFIED",
+        "EXACT",
+        "BEGINS_WITH",
+        "ENDS_WITH",
+        "CONTAINS",
+        "FULL_REGEXP",
+        "PARTIAL_REGEXP",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MatchTypeUnspecified => "MATCH_TYPE_UNSPECIFIED",
+            Self::Exact => "EXACT",
+            Self::BeginsWith => "BEGINS_WITH",
+            Self::EndsWith => "ENDS_WITH",
+            Self::Contains => "CONTAINS",
+            Self::FullRegexp => "FULL_REGEXP",
+            Self::PartialRegexp => "PARTIAL_REGEXP",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "MATCH_TYPE_UNSPECIFIED" => Self::MatchTypeUnspecified,
+            "EXACT" => Self::Exact,
+            "BEGINS_WITH" => Self::BeginsWith,
+            "ENDS_WITH" => Self::EndsWith,
+            "CONTAINS" => Self::Contains,
+            "FULL_REGEXP" => Self::FullRegexp,
+            "PARTIAL_REGEXP" => Self::PartialRegexp,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem, Unknown {
-    MatchTypeUnspecified = "MATCH_TYPE_UNSPECIFIED", Exact = "EXACT", BeginsWith =
-    "BEGINS_WITH", EndsWith = "ENDS_WITH", Contains = "CONTAINS", FullRegexp =
-    "FULL_REGEXP", PartialRegexp = "PARTIAL_REGEXP" }
+    CustomReportsArrayItemMetricFilterFilterFilterStringFilterMatchTypeItem
 );
 /// inListFilter
 ///
@@ -4179,11 +4914,47 @@ pub enum CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationIte
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "OPERATION_UNSPECIFIED",
+        "EQUAL",
+        "LESS_THAN",
+        "LESS_THAN_OR_EQUAL",
+        "GREATER_THAN",
+        "GREATER_THAN_OR_EQUAL",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OperationUnspecified => "OPERATION_UNSPECIFIED",
+            Self::Equal => "EQUAL",
+            Self::LessThan => "LESS_THAN",
+            Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
+            Self::GreaterThan => "GREATER_THAN",
+            Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "OPERATION_UNSPECIFIED" => Self::OperationUnspecified,
+            "EQUAL" => Self::Equal,
+            "LESS_THAN" => Self::LessThan,
+            "LESS_THAN_OR_EQUAL" => Self::LessThanOrEqual,
+            "GREATER_THAN" => Self::GreaterThan,
+            "GREATER_THAN_OR_EQUAL" => Self::GreaterThanOrEqual,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem, Unknown {
-    OperationUnspecified = "OPERATION_UNSPECIFIED", Equal = "EQUAL", LessThan =
-    "LESS_THAN", LessThanOrEqual = "LESS_THAN_OR_EQUAL", GreaterThan = "GREATER_THAN",
-    GreaterThanOrEqual = "GREATER_THAN_OR_EQUAL" }
+    CustomReportsArrayItemMetricFilterFilterFilterNumericFilterOperationItem
 );
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.metricFilter.filter.filter.numericFilter.value`.
 ///
@@ -4459,9 +5230,29 @@ pub enum CustomReportsArrayItemMetricFilterFilterFilterType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CustomReportsArrayItemMetricFilterFilterFilterType, Unknown { Filter = "filter" }
-);
+impl CustomReportsArrayItemMetricFilterFilterFilterType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["filter"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Filter => "filter",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemMetricFilterFilterFilterType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "filter" => Self::Filter,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CustomReportsArrayItemMetricFilterFilterFilterType);
 impl Config {
     /// The required fields without a schema default (`property_ids`); the others at their defaults, optional fields absent.
     pub fn new(property_ids: ::std::vec::Vec<::std::string::String>) -> Self {

@@ -98,10 +98,29 @@ pub enum CredentialsSignInViaGoogleOAuthCredentialsTitle {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsSignInViaGoogleOAuthCredentialsTitle, Unknown { WebServerApp =
-    "Web server app" }
-);
+impl CredentialsSignInViaGoogleOAuthCredentialsTitle {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Web server app"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WebServerApp => "Web server app",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsSignInViaGoogleOAuthCredentialsTitle {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Web server app" => Self::WebServerApp,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsSignInViaGoogleOAuthCredentialsTitle);
 /// Service Account Key
 ///
 /// For these scenario user should obtain service account's credentials from the Google API Console and provide delegated email.
@@ -156,10 +175,29 @@ pub enum CredentialsServiceAccountKeyCredentialsTitle {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsServiceAccountKeyCredentialsTitle, Unknown { ServiceAccounts =
-    "Service accounts" }
-);
+impl CredentialsServiceAccountKeyCredentialsTitle {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Service accounts"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ServiceAccounts => "Service accounts",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsServiceAccountKeyCredentialsTitle {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Service accounts" => Self::ServiceAccounts,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsServiceAccountKeyCredentialsTitle);
 impl CredentialsSignInViaGoogleOAuth {
     /// The required fields without a schema default (`client_id`, `client_secret`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

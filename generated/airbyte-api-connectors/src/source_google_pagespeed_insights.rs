@@ -70,10 +70,42 @@ pub enum CategoriesItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CategoriesItem, Unknown { Accessibility = "accessibility", BestPractices =
-    "best-practices", Performance = "performance", Pwa = "pwa", Seo = "seo" }
-);
+impl CategoriesItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "accessibility",
+        "best-practices",
+        "performance",
+        "pwa",
+        "seo",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Accessibility => "accessibility",
+            Self::BestPractices => "best-practices",
+            Self::Performance => "performance",
+            Self::Pwa => "pwa",
+            Self::Seo => "seo",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CategoriesItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "accessibility" => Self::Accessibility,
+            "best-practices" => Self::BestPractices,
+            "performance" => Self::Performance,
+            "pwa" => Self::Pwa,
+            "seo" => Self::Seo,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CategoriesItem);
 /// Inline schema at `source-google-pagespeed-insights.strategies.Item`.
 ///
 /// Schema: `#/components/schemas/source-google-pagespeed-insights/properties/strategies/items`
@@ -86,9 +118,30 @@ pub enum StrategiesItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    StrategiesItem, Unknown { Desktop = "desktop", Mobile = "mobile" }
-);
+impl StrategiesItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["desktop", "mobile"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Desktop => "desktop",
+            Self::Mobile => "mobile",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for StrategiesItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "desktop" => Self::Desktop,
+            "mobile" => Self::Mobile,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(StrategiesItem);
 impl Config {
     /// The required fields without a schema default (`categories`, `strategies`, `urls`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -266,10 +266,43 @@ pub enum CustomReportsArrayItemDimensionsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CustomReportsArrayItemDimensionsItem, Unknown { Country = "country", Date = "date",
-    Device = "device", Page = "page", Query = "query" }
-);
+impl CustomReportsArrayItemDimensionsItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "country",
+        "date",
+        "device",
+        "page",
+        "query",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Country => "country",
+            Self::Date => "date",
+            Self::Device => "device",
+            Self::Page => "page",
+            Self::Query => "query",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsArrayItemDimensionsItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "country" => Self::Country,
+            "date" => Self::Date,
+            "device" => Self::Device,
+            "page" => Self::Page,
+            "query" => Self::Query,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CustomReportsArrayItemDimensionsItem);
 /// Data Freshness
 ///
 /// If set to 'final', the returned data will include only finalized, stable data. If set to 'all', fresh data will be included. When using Incremental sync mode, we do not recommend setting this parameter to 'all' as it may cause data loss. More information can be found in our <a href='https://docs.airbyte.com/integrations/source/google-search-console'>full documentation</a>.
@@ -284,7 +317,30 @@ pub enum DataState {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(DataState, Unknown { Final = "final", All = "all" });
+impl DataState {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["final", "all"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Final => "final",
+            Self::All => "all",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DataState {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "final" => Self::Final,
+            "all" => Self::All,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(DataState);
 impl Config {
     /// The required fields without a schema default (`authorization`, `site_urls`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -113,9 +113,29 @@ pub enum CredentialsAuthenticateViaHarvestOAuthAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsAuthenticateViaHarvestOAuthAuthType, Unknown { Client = "Client" }
-);
+impl CredentialsAuthenticateViaHarvestOAuthAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Client"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Client => "Client",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsAuthenticateViaHarvestOAuthAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Client" => Self::Client,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsAuthenticateViaHarvestOAuthAuthType);
 /// Authenticate with Personal Access Token
 ///
 /// Schema: `#/components/schemas/source-harvest/properties/credentials/oneOf/1`
@@ -159,9 +179,29 @@ pub enum CredentialsAuthenticateWithPersonalAccessTokenAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsAuthenticateWithPersonalAccessTokenAuthType, Unknown { Token = "Token" }
-);
+impl CredentialsAuthenticateWithPersonalAccessTokenAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Token"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Token => "Token",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsAuthenticateWithPersonalAccessTokenAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Token" => Self::Token,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsAuthenticateWithPersonalAccessTokenAuthType);
 impl Config {
     /// The required fields without a schema default (`account_id`, `replication_start_date`); the others at their defaults, optional fields absent.
     pub fn new(

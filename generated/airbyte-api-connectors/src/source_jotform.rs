@@ -82,7 +82,28 @@ pub enum ApiEndpointBasicApiEndpoint {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(ApiEndpointBasicApiEndpoint, Unknown { Basic = "basic" });
+impl ApiEndpointBasicApiEndpoint {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["basic"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Basic => "basic",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ApiEndpointBasicApiEndpoint {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "basic" => Self::Basic,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ApiEndpointBasicApiEndpoint);
 /// Base URL Prefix
 ///
 /// You can access our API through the following URLs - Standard API Usage (Use the default API URL - https://api.jotform.com), For EU (Use the EU API URL - https://eu-api.jotform.com), For HIPAA (Use the HIPAA API URL - https://hipaa-api.jotform.com)
@@ -99,10 +120,32 @@ pub enum ApiEndpointBasicUrlPrefix {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ApiEndpointBasicUrlPrefix, Unknown { Standard = "Standard", Eu = "EU", Hipaa =
-    "HIPAA" }
-);
+impl ApiEndpointBasicUrlPrefix {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Standard", "EU", "HIPAA"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Standard => "Standard",
+            Self::Eu => "EU",
+            Self::Hipaa => "HIPAA",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ApiEndpointBasicUrlPrefix {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Standard" => Self::Standard,
+            "EU" => Self::Eu,
+            "HIPAA" => Self::Hipaa,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ApiEndpointBasicUrlPrefix);
 /// Enterprise
 ///
 /// Schema: `#/components/schemas/source-jotform/properties/api_endpoint/oneOf/1`
@@ -131,9 +174,28 @@ pub enum ApiEndpointEnterpriseApiEndpoint {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ApiEndpointEnterpriseApiEndpoint, Unknown { Enterprise = "enterprise" }
-);
+impl ApiEndpointEnterpriseApiEndpoint {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["enterprise"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enterprise => "enterprise",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ApiEndpointEnterpriseApiEndpoint {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "enterprise" => Self::Enterprise,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ApiEndpointEnterpriseApiEndpoint);
 impl Config {
     /// The required fields without a schema default (`api_endpoint`, `api_key`, `end_date`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

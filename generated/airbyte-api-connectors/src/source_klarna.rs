@@ -67,7 +67,32 @@ pub enum Region {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(Region, Unknown { Eu = "eu", Na = "na", Oc = "oc" });
+impl Region {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["eu", "na", "oc"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Eu => "eu",
+            Self::Na => "na",
+            Self::Oc => "oc",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Region {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "eu" => Self::Eu,
+            "na" => Self::Na,
+            "oc" => Self::Oc,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Region);
 impl Config {
     /// The required fields without a schema default (`password`, `region`, `username`); the others at their defaults, optional fields absent.
     pub fn new(

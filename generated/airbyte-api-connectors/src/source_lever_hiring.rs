@@ -101,9 +101,29 @@ pub enum CredentialsAuthenticateViaLeverOAuthAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsAuthenticateViaLeverOAuthAuthType, Unknown { Client = "Client" }
-);
+impl CredentialsAuthenticateViaLeverOAuthAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Client"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Client => "Client",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsAuthenticateViaLeverOAuthAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Client" => Self::Client,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsAuthenticateViaLeverOAuthAuthType);
 /// Authenticate via Lever (Api Key)
 ///
 /// Schema: `#/components/schemas/source-lever-hiring/properties/credentials/oneOf/1`
@@ -141,9 +161,29 @@ pub enum CredentialsAuthenticateViaLeverApiKeyAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsAuthenticateViaLeverApiKeyAuthType, Unknown { ApiKey = "Api Key" }
-);
+impl CredentialsAuthenticateViaLeverApiKeyAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Api Key"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApiKey => "Api Key",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsAuthenticateViaLeverApiKeyAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Api Key" => Self::ApiKey,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsAuthenticateViaLeverApiKeyAuthType);
 /// Environment
 ///
 /// The environment in which you'd like to replicate data for Lever. This is used to determine which Lever API endpoint to use.
@@ -158,9 +198,30 @@ pub enum Environment {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Environment, Unknown { Production = "Production", Sandbox = "Sandbox" }
-);
+impl Environment {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Production", "Sandbox"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "Production",
+            Self::Sandbox => "Sandbox",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Environment {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Production" => Self::Production,
+            "Sandbox" => Self::Sandbox,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Environment);
 impl Config {
     /// The required fields without a schema default (`start_date`); the others at their defaults, optional fields absent.
     pub fn new(start_date: ::std::string::String) -> Self {

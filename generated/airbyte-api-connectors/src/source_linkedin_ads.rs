@@ -137,18 +137,90 @@ pub enum AdAnalyticsReportsItemPivotBy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    AdAnalyticsReportsItemPivotBy, Unknown { Company = "COMPANY", Account = "ACCOUNT",
-    Share = "SHARE", Campaign = "CAMPAIGN", Creative = "CREATIVE", CampaignGroup =
-    "CAMPAIGN_GROUP", Conversion = "CONVERSION", ConversationNode = "CONVERSATION_NODE",
-    ConversationNodeOptionIndex = "CONVERSATION_NODE_OPTION_INDEX", ServingLocation =
-    "SERVING_LOCATION", CardIndex = "CARD_INDEX", MemberCompanySize =
-    "MEMBER_COMPANY_SIZE", MemberIndustry = "MEMBER_INDUSTRY", MemberSeniority =
-    "MEMBER_SENIORITY", MemberJobTitle = "MEMBER_JOB_TITLE", MemberJobFunction =
-    "MEMBER_JOB_FUNCTION", MemberCountryV2 = "MEMBER_COUNTRY_V2", MemberRegionV2 =
-    "MEMBER_REGION_V2", MemberCompany = "MEMBER_COMPANY", PlacementName =
-    "PLACEMENT_NAME", ImpressionDeviceType = "IMPRESSION_DEVICE_TYPE" }
-);
+impl AdAnalyticsReportsItemPivotBy {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "COMPANY",
+        "ACCOUNT",
+        "SHARE",
+        "CAMPAIGN",
+        "CREATIVE",
+        "CAMPAIGN_GROUP",
+        "CONVERSION",
+        "CONVERSATION_NODE",
+        "CONVERSATION_NODE_OPTION_INDEX",
+        "SERVING_LOCATION",
+        "CARD_INDEX",
+        "MEMBER_COMPANY_SIZE",
+        "MEMBER_INDUSTRY",
+        "MEMBER_SENIORITY",
+        "MEMBER_JOB_TITLE",
+        "MEMBER_JOB_FUNCTION",
+        "MEMBER_COUNTRY_V2",
+        "MEMBER_REGION_V2",
+        "MEMBER_COMPANY",
+        "PLACEMENT_NAME",
+        "IMPRESSION_DEVICE_TYPE",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Company => "COMPANY",
+            Self::Account => "ACCOUNT",
+            Self::Share => "SHARE",
+            Self::Campaign => "CAMPAIGN",
+            Self::Creative => "CREATIVE",
+            Self::CampaignGroup => "CAMPAIGN_GROUP",
+            Self::Conversion => "CONVERSION",
+            Self::ConversationNode => "CONVERSATION_NODE",
+            Self::ConversationNodeOptionIndex => "CONVERSATION_NODE_OPTION_INDEX",
+            Self::ServingLocation => "SERVING_LOCATION",
+            Self::CardIndex => "CARD_INDEX",
+            Self::MemberCompanySize => "MEMBER_COMPANY_SIZE",
+            Self::MemberIndustry => "MEMBER_INDUSTRY",
+            Self::MemberSeniority => "MEMBER_SENIORITY",
+            Self::MemberJobTitle => "MEMBER_JOB_TITLE",
+            Self::MemberJobFunction => "MEMBER_JOB_FUNCTION",
+            Self::MemberCountryV2 => "MEMBER_COUNTRY_V2",
+            Self::MemberRegionV2 => "MEMBER_REGION_V2",
+            Self::MemberCompany => "MEMBER_COMPANY",
+            Self::PlacementName => "PLACEMENT_NAME",
+            Self::ImpressionDeviceType => "IMPRESSION_DEVICE_TYPE",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AdAnalyticsReportsItemPivotBy {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "COMPANY" => Self::Company,
+            "ACCOUNT" => Self::Account,
+            "SHARE" => Self::Share,
+            "CAMPAIGN" => Self::Campaign,
+            "CREATIVE" => Self::Creative,
+            "CAMPAIGN_GROUP" => Self::CampaignGroup,
+            "CONVERSION" => Self::Conversion,
+            "CONVERSATION_NODE" => Self::ConversationNode,
+            "CONVERSATION_NODE_OPTION_INDEX" => Self::ConversationNodeOptionIndex,
+            "SERVING_LOCATION" => Self::ServingLocation,
+            "CARD_INDEX" => Self::CardIndex,
+            "MEMBER_COMPANY_SIZE" => Self::MemberCompanySize,
+            "MEMBER_INDUSTRY" => Self::MemberIndustry,
+            "MEMBER_SENIORITY" => Self::MemberSeniority,
+            "MEMBER_JOB_TITLE" => Self::MemberJobTitle,
+            "MEMBER_JOB_FUNCTION" => Self::MemberJobFunction,
+            "MEMBER_COUNTRY_V2" => Self::MemberCountryV2,
+            "MEMBER_REGION_V2" => Self::MemberRegionV2,
+            "MEMBER_COMPANY" => Self::MemberCompany,
+            "PLACEMENT_NAME" => Self::PlacementName,
+            "IMPRESSION_DEVICE_TYPE" => Self::ImpressionDeviceType,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(AdAnalyticsReportsItemPivotBy);
 /// Time Granularity
 ///
 /// Choose how to group the data in your report by time. The options are:<br>- 'ALL': A single result summarizing the entire time range.<br>- 'DAILY': Group results by each day.<br>- 'MONTHLY': Group results by each month.<br>- 'YEARLY': Group results by each year.<br>Selecting a time grouping helps you analyze trends and patterns over different time periods.
@@ -167,10 +239,35 @@ pub enum AdAnalyticsReportsItemTimeGranularity {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    AdAnalyticsReportsItemTimeGranularity, Unknown { All = "ALL", Daily = "DAILY",
-    Monthly = "MONTHLY", Yearly = "YEARLY" }
-);
+impl AdAnalyticsReportsItemTimeGranularity {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["ALL", "DAILY", "MONTHLY", "YEARLY"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "ALL",
+            Self::Daily => "DAILY",
+            Self::Monthly => "MONTHLY",
+            Self::Yearly => "YEARLY",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for AdAnalyticsReportsItemTimeGranularity {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ALL" => Self::All,
+            "DAILY" => Self::Daily,
+            "MONTHLY" => Self::Monthly,
+            "YEARLY" => Self::Yearly,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(AdAnalyticsReportsItemTimeGranularity);
 /// Authentication
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/credentials`
@@ -234,9 +331,28 @@ pub enum CredentialsOAuth20AuthMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsOAuth20AuthMethod, Unknown { OAuth20 = "oAuth2.0" }
-);
+impl CredentialsOAuth20AuthMethod {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["oAuth2.0"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OAuth20 => "oAuth2.0",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthMethod {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "oAuth2.0" => Self::OAuth20,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsOAuth20AuthMethod);
 /// Access Token
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/credentials/oneOf/1`
@@ -274,9 +390,28 @@ pub enum CredentialsAccessTokenAuthMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsAccessTokenAuthMethod, Unknown { AccessToken = "access_token" }
-);
+impl CredentialsAccessTokenAuthMethod {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["access_token"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessToken => "access_token",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CredentialsAccessTokenAuthMethod {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "access_token" => Self::AccessToken,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsAccessTokenAuthMethod);
 impl Config {
     /// The required fields without a schema default (`start_date`); the others at their defaults, optional fields absent.
     pub fn new(start_date: ::chrono::NaiveDate) -> Self {

@@ -115,9 +115,28 @@ pub enum CredentialsOAuth20AuthMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsOAuth20AuthMethod, Unknown { OAuth20 = "oAuth2.0" }
-);
+impl CredentialsOAuth20AuthMethod {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["oAuth2.0"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OAuth20 => "oAuth2.0",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthMethod {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "oAuth2.0" => Self::OAuth20,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsOAuth20AuthMethod);
 /// Access token
 ///
 /// Schema: `#/components/schemas/source-linkedin-pages/properties/credentials/oneOf/1`
@@ -155,9 +174,28 @@ pub enum CredentialsAccessTokenAuthMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsAccessTokenAuthMethod, Unknown { AccessToken = "access_token" }
-);
+impl CredentialsAccessTokenAuthMethod {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["access_token"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessToken => "access_token",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CredentialsAccessTokenAuthMethod {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "access_token" => Self::AccessToken,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsAccessTokenAuthMethod);
 /// Time Granularity Type
 ///
 /// Granularity of the statistics for metrics per time period. Must be either "DAY" or "MONTH"
@@ -172,9 +210,30 @@ pub enum TimeGranularityType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    TimeGranularityType, Unknown { Day = "DAY", Month = "MONTH" }
-);
+impl TimeGranularityType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["DAY", "MONTH"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Month => "MONTH",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for TimeGranularityType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "DAY" => Self::Day,
+            "MONTH" => Self::Month,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(TimeGranularityType);
 impl Config {
     /// The required fields without a schema default (`org_id`); the others at their defaults, optional fields absent.
     pub fn new(org_id: ::std::string::String) -> Self {

@@ -60,7 +60,30 @@ pub enum DomainRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(DomainRegion, Unknown { Us = "US", Eu = "EU" });
+impl DomainRegion {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["US", "EU"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Us => "US",
+            Self::Eu => "EU",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DomainRegion {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "US" => Self::Us,
+            "EU" => Self::Eu,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(DomainRegion);
 impl Config {
     /// The required fields without a schema default (`private_key`); the others at their defaults, optional fields absent.
     pub fn new(private_key: ::std::string::String) -> Self {

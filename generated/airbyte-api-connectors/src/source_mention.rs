@@ -63,9 +63,32 @@ pub enum StatsInterval {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    StatsInterval, Unknown { P1d = "P1D", P1w = "P1W", P1m = "P1M" }
-);
+impl StatsInterval {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["P1D", "P1W", "P1M"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::P1d => "P1D",
+            Self::P1w => "P1W",
+            Self::P1m => "P1M",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for StatsInterval {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "P1D" => Self::P1d,
+            "P1W" => Self::P1w,
+            "P1M" => Self::P1m,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(StatsInterval);
 impl Config {
     /// The required fields without a schema default (`api_key`, `stats_start_date`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -143,9 +143,29 @@ pub enum CredentialsAuthenticateViaMicrosoftOAuthAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsAuthenticateViaMicrosoftOAuthAuthType, Unknown { Client = "Client" }
-);
+impl CredentialsAuthenticateViaMicrosoftOAuthAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Client"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Client => "Client",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsAuthenticateViaMicrosoftOAuthAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Client" => Self::Client,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsAuthenticateViaMicrosoftOAuthAuthType);
 /// Service Key Authentication
 ///
 /// ServiceCredentials class for service key authentication.
@@ -210,9 +230,29 @@ pub enum CredentialsServiceKeyAuthenticationAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsServiceKeyAuthenticationAuthType, Unknown { Service = "Service" }
-);
+impl CredentialsServiceKeyAuthenticationAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Service"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Service => "Service",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsServiceKeyAuthenticationAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Service" => Self::Service,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsServiceKeyAuthenticationAuthType);
 /// Delivery Method
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/delivery_method`
@@ -314,10 +354,36 @@ pub enum SearchScope {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    SearchScope, Unknown { AccessibleDrives = "ACCESSIBLE_DRIVES", SharedItems =
-    "SHARED_ITEMS", All = "ALL" }
-);
+impl SearchScope {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "ACCESSIBLE_DRIVES",
+        "SHARED_ITEMS",
+        "ALL",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessibleDrives => "ACCESSIBLE_DRIVES",
+            Self::SharedItems => "SHARED_ITEMS",
+            Self::All => "ALL",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SearchScope {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ACCESSIBLE_DRIVES" => Self::AccessibleDrives,
+            "SHARED_ITEMS" => Self::SharedItems,
+            "ALL" => Self::All,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(SearchScope);
 /// FileBasedStreamConfig
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/streams/items`
@@ -774,10 +840,35 @@ pub enum StreamsItemFormatUnstructuredDocumentFormatStrategy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    StreamsItemFormatUnstructuredDocumentFormatStrategy, Unknown { Auto = "auto", Fast =
-    "fast", OcrOnly = "ocr_only", HiRes = "hi_res" }
-);
+impl StreamsItemFormatUnstructuredDocumentFormatStrategy {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["auto", "fast", "ocr_only", "hi_res"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "auto",
+            Self::Fast => "fast",
+            Self::OcrOnly => "ocr_only",
+            Self::HiRes => "hi_res",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for StreamsItemFormatUnstructuredDocumentFormatStrategy {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "fast" => Self::Fast,
+            "ocr_only" => Self::OcrOnly,
+            "hi_res" => Self::HiRes,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(StreamsItemFormatUnstructuredDocumentFormatStrategy);
 /// Excel Format
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/streams/items/properties/format/oneOf/5`
@@ -802,10 +893,36 @@ pub enum StreamsItemValidationPolicy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    StreamsItemValidationPolicy, Unknown { EmitRecord = "Emit Record", SkipRecord =
-    "Skip Record", WaitForDiscover = "Wait for Discover" }
-);
+impl StreamsItemValidationPolicy {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Emit Record",
+        "Skip Record",
+        "Wait for Discover",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmitRecord => "Emit Record",
+            Self::SkipRecord => "Skip Record",
+            Self::WaitForDiscover => "Wait for Discover",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for StreamsItemValidationPolicy {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Emit Record" => Self::EmitRecord,
+            "Skip Record" => Self::SkipRecord,
+            "Wait for Discover" => Self::WaitForDiscover,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(StreamsItemValidationPolicy);
 impl Config {
     /// The required fields without a schema default (`credentials`, `streams`); the others at their defaults, optional fields absent.
     pub fn new(credentials: Credentials, streams: ::std::vec::Vec<StreamsItem>) -> Self {

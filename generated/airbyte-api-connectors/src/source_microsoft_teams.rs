@@ -103,9 +103,29 @@ pub enum CredentialsAuthenticateViaMicrosoftOAuth20AuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsAuthenticateViaMicrosoftOAuth20AuthType, Unknown { Client = "Client" }
-);
+impl CredentialsAuthenticateViaMicrosoftOAuth20AuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Client"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Client => "Client",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsAuthenticateViaMicrosoftOAuth20AuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Client" => Self::Client,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsAuthenticateViaMicrosoftOAuth20AuthType);
 /// Authenticate via Microsoft
 ///
 /// Schema: `#/components/schemas/source-microsoft-teams/properties/credentials/oneOf/1`
@@ -158,9 +178,29 @@ pub enum CredentialsAuthenticateViaMicrosoftAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsAuthenticateViaMicrosoftAuthType, Unknown { Token = "Token" }
-);
+impl CredentialsAuthenticateViaMicrosoftAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Token"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Token => "Token",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsAuthenticateViaMicrosoftAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Token" => Self::Token,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsAuthenticateViaMicrosoftAuthType);
 impl Config {
     /// The required fields without a schema default (`period`); the others at their defaults, optional fields absent.
     pub fn new(period: ::std::string::String) -> Self {

@@ -63,9 +63,30 @@ pub enum Kind {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Kind, Unknown { Group = "group", Organization = "organization" }
-);
+impl Kind {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["group", "organization"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Group => "group",
+            Self::Organization => "organization",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Kind {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "group" => Self::Group,
+            "organization" => Self::Organization,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Kind);
 impl Config {
     /// The required fields without a schema default (`api_key`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -157,9 +157,29 @@ pub enum CredentialsServiceAccountOptionTitle {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsServiceAccountOptionTitle, Unknown { ServiceAccount = "Service Account" }
-);
+impl CredentialsServiceAccountOptionTitle {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Service Account"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ServiceAccount => "Service Account",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsServiceAccountOptionTitle {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Service Account" => Self::ServiceAccount,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsServiceAccountOptionTitle);
 /// Project Secret
 ///
 /// Schema: `#/components/schemas/source-mixpanel/properties/credentials/oneOf/1`
@@ -197,9 +217,29 @@ pub enum CredentialsProjectSecretOptionTitle {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsProjectSecretOptionTitle, Unknown { ProjectSecret = "Project Secret" }
-);
+impl CredentialsProjectSecretOptionTitle {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Project Secret"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ProjectSecret => "Project Secret",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsProjectSecretOptionTitle {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Project Secret" => Self::ProjectSecret,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsProjectSecretOptionTitle);
 /// Region
 ///
 /// The region of mixpanel domain instance either US or EU.
@@ -214,7 +254,30 @@ pub enum Region {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(Region, Unknown { Us = "US", Eu = "EU" });
+impl Region {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["US", "EU"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Us => "US",
+            Self::Eu => "EU",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Region {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "US" => Self::Us,
+            "EU" => Self::Eu,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Region);
 impl Config {
     /// The required fields without a schema default (`credentials`); the others at their defaults, optional fields absent.
     pub fn new(credentials: Credentials) -> Self {

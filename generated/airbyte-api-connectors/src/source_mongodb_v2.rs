@@ -287,10 +287,30 @@ pub enum InvalidCdcCursorPositionBehavior {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    InvalidCdcCursorPositionBehavior, Unknown { FailSync = "Fail sync", ReSyncData =
-    "Re-sync data" }
-);
+impl InvalidCdcCursorPositionBehavior {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Fail sync", "Re-sync data"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FailSync => "Fail sync",
+            Self::ReSyncData => "Re-sync data",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for InvalidCdcCursorPositionBehavior {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Fail sync" => Self::FailSync,
+            "Re-sync data" => Self::ReSyncData,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(InvalidCdcCursorPositionBehavior);
 /// Capture mode (Advanced)
 ///
 /// Determines how Airbyte looks up the value of an updated document. If 'Lookup' is chosen, the current value of the document will be read. If 'Post Image' is chosen, then the version of the document immediately after an update will be read. WARNING : Severe data loss will occur if this option is chosen and the appropriate settings are not set on your Mongo instance : https://www.mongodb.com/docs/manual/changeStreams/#change-streams-with-document-pre-and-post-images.
@@ -305,9 +325,30 @@ pub enum UpdateCaptureMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    UpdateCaptureMode, Unknown { Lookup = "Lookup", PostImage = "Post Image" }
-);
+impl UpdateCaptureMode {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Lookup", "Post Image"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Lookup => "Lookup",
+            Self::PostImage => "Post Image",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UpdateCaptureMode {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Lookup" => Self::Lookup,
+            "Post Image" => Self::PostImage,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(UpdateCaptureMode);
 impl Config {
     /// The required fields without a schema default (`database_config`); the others at their defaults, optional fields absent.
     pub fn new(database_config: DatabaseConfig) -> Self {

@@ -210,9 +210,32 @@ pub enum ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPo
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Fail sync", "Re-sync data"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FailSync => "Fail sync",
+            Self::ReSyncData => "Re-sync data",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Fail sync" => Self::FailSync,
+            "Re-sync data" => Self::ReSyncData,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior,
-    Unknown { FailSync = "Fail sync", ReSyncData = "Re-sync data" }
+    ReplicationMethodReadChangesUsingChangeDataCaptureCdcInvalidCdcCursorPositionBehavior
 );
 /// Scan Changes with User Defined Cursor
 ///

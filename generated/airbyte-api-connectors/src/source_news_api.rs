@@ -127,11 +127,48 @@ pub enum Category {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Category, Unknown { Business = "business", Entertainment = "entertainment", General =
-    "general", Health = "health", Science = "science", Sports = "sports", Technology =
-    "technology" }
-);
+impl Category {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "business",
+        "entertainment",
+        "general",
+        "health",
+        "science",
+        "sports",
+        "technology",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Business => "business",
+            Self::Entertainment => "entertainment",
+            Self::General => "general",
+            Self::Health => "health",
+            Self::Science => "science",
+            Self::Sports => "sports",
+            Self::Technology => "technology",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Category {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "business" => Self::Business,
+            "entertainment" => Self::Entertainment,
+            "general" => Self::General,
+            "health" => Self::Health,
+            "science" => Self::Science,
+            "sports" => Self::Sports,
+            "technology" => Self::Technology,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Category);
 /// The 2-letter ISO 3166-1 code of the country you want to get headlines
 /// for. You can't mix this with the sources parameter.
 ///
@@ -249,16 +286,189 @@ pub enum Country {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Country, Unknown { Ae = "ae", Ar = "ar", At = "at", Au = "au", Be = "be", Bg = "bg",
-    Br = "br", Ca = "ca", Ch = "ch", Cn = "cn", Co = "co", Cu = "cu", Cz = "cz", De =
-    "de", Eg = "eg", Fr = "fr", Gb = "gb", Gr = "gr", Hk = "hk", Hu = "hu", Id = "id", Ie
-    = "ie", Il = "il", In = "in", It = "it", Jp = "jp", Kr = "kr", Lt = "lt", Lv = "lv",
-    Ma = "ma", Mx = "mx", My = "my", Ng = "ng", Nl = "nl", No = "no", Nz = "nz", Ph =
-    "ph", Pl = "pl", Pt = "pt", Ro = "ro", Rs = "rs", Ru = "ru", Sa = "sa", Se = "se", Sg
-    = "sg", Si = "si", Sk = "sk", Th = "th", Tr = "tr", Tw = "tw", Ua = "ua", Us = "us",
-    Ve = "ve", Za = "za" }
-);
+impl Country {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "ae",
+        "ar",
+        "at",
+        "au",
+        "be",
+        "bg",
+        "br",
+        "ca",
+        "ch",
+        "cn",
+        "co",
+        "cu",
+        "cz",
+        "de",
+        "eg",
+        "fr",
+        "gb",
+        "gr",
+        "hk",
+        "hu",
+        "id",
+        "ie",
+        "il",
+        "in",
+        "it",
+        "jp",
+        "kr",
+        "lt",
+        "lv",
+        "ma",
+        "mx",
+        "my",
+        "ng",
+        "nl",
+        "no",
+        "nz",
+        "ph",
+        "pl",
+        "pt",
+        "ro",
+        "rs",
+        "ru",
+        "sa",
+        "se",
+        "sg",
+        "si",
+        "sk",
+        "th",
+        "tr",
+        "tw",
+        "ua",
+        "us",
+        "ve",
+        "za",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ae => "ae",
+            Self::Ar => "ar",
+            Self::At => "at",
+            Self::Au => "au",
+            Self::Be => "be",
+            Self::Bg => "bg",
+            Self::Br => "br",
+            Self::Ca => "ca",
+            Self::Ch => "ch",
+            Self::Cn => "cn",
+            Self::Co => "co",
+            Self::Cu => "cu",
+            Self::Cz => "cz",
+            Self::De => "de",
+            Self::Eg => "eg",
+            Self::Fr => "fr",
+            Self::Gb => "gb",
+            Self::Gr => "gr",
+            Self::Hk => "hk",
+            Self::Hu => "hu",
+            Self::Id => "id",
+            Self::Ie => "ie",
+            Self::Il => "il",
+            Self::In => "in",
+            Self::It => "it",
+            Self::Jp => "jp",
+            Self::Kr => "kr",
+            Self::Lt => "lt",
+            Self::Lv => "lv",
+            Self::Ma => "ma",
+            Self::Mx => "mx",
+            Self::My => "my",
+            Self::Ng => "ng",
+            Self::Nl => "nl",
+            Self::No => "no",
+            Self::Nz => "nz",
+            Self::Ph => "ph",
+            Self::Pl => "pl",
+            Self::Pt => "pt",
+            Self::Ro => "ro",
+            Self::Rs => "rs",
+            Self::Ru => "ru",
+            Self::Sa => "sa",
+            Self::Se => "se",
+            Self::Sg => "sg",
+            Self::Si => "si",
+            Self::Sk => "sk",
+            Self::Th => "th",
+            Self::Tr => "tr",
+            Self::Tw => "tw",
+            Self::Ua => "ua",
+            Self::Us => "us",
+            Self::Ve => "ve",
+            Self::Za => "za",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Country {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ae" => Self::Ae,
+            "ar" => Self::Ar,
+            "at" => Self::At,
+            "au" => Self::Au,
+            "be" => Self::Be,
+            "bg" => Self::Bg,
+            "br" => Self::Br,
+            "ca" => Self::Ca,
+            "ch" => Self::Ch,
+            "cn" => Self::Cn,
+            "co" => Self::Co,
+            "cu" => Self::Cu,
+            "cz" => Self::Cz,
+            "de" => Self::De,
+            "eg" => Self::Eg,
+            "fr" => Self::Fr,
+            "gb" => Self::Gb,
+            "gr" => Self::Gr,
+            "hk" => Self::Hk,
+            "hu" => Self::Hu,
+            "id" => Self::Id,
+            "ie" => Self::Ie,
+            "il" => Self::Il,
+            "in" => Self::In,
+            "it" => Self::It,
+            "jp" => Self::Jp,
+            "kr" => Self::Kr,
+            "lt" => Self::Lt,
+            "lv" => Self::Lv,
+            "ma" => Self::Ma,
+            "mx" => Self::Mx,
+            "my" => Self::My,
+            "ng" => Self::Ng,
+            "nl" => Self::Nl,
+            "no" => Self::No,
+            "nz" => Self::Nz,
+            "ph" => Self::Ph,
+            "pl" => Self::Pl,
+            "pt" => Self::Pt,
+            "ro" => Self::Ro,
+            "rs" => Self::Rs,
+            "ru" => Self::Ru,
+            "sa" => Self::Sa,
+            "se" => Self::Se,
+            "sg" => Self::Sg,
+            "si" => Self::Si,
+            "sk" => Self::Sk,
+            "th" => Self::Th,
+            "tr" => Self::Tr,
+            "tw" => Self::Tw,
+            "ua" => Self::Ua,
+            "us" => Self::Us,
+            "ve" => Self::Ve,
+            "za" => Self::Za,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Country);
 /// The 2-letter ISO-639-1 code of the language you want to get headlines
 /// for. Possible options: ar de en es fr he it nl no pt ru se ud zh.
 ///
@@ -296,11 +506,69 @@ pub enum Language {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Language, Unknown { Ar = "ar", De = "de", En = "en", Es = "es", Fr = "fr", He = "he",
-    It = "it", Nl = "nl", No = "no", Pt = "pt", Ru = "ru", Se = "se", Ud = "ud", Zh =
-    "zh" }
-);
+impl Language {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "ar",
+        "de",
+        "en",
+        "es",
+        "fr",
+        "he",
+        "it",
+        "nl",
+        "no",
+        "pt",
+        "ru",
+        "se",
+        "ud",
+        "zh",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ar => "ar",
+            Self::De => "de",
+            Self::En => "en",
+            Self::Es => "es",
+            Self::Fr => "fr",
+            Self::He => "he",
+            Self::It => "it",
+            Self::Nl => "nl",
+            Self::No => "no",
+            Self::Pt => "pt",
+            Self::Ru => "ru",
+            Self::Se => "se",
+            Self::Ud => "ud",
+            Self::Zh => "zh",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Language {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ar" => Self::Ar,
+            "de" => Self::De,
+            "en" => Self::En,
+            "es" => Self::Es,
+            "fr" => Self::Fr,
+            "he" => Self::He,
+            "it" => Self::It,
+            "nl" => Self::Nl,
+            "no" => Self::No,
+            "pt" => Self::Pt,
+            "ru" => Self::Ru,
+            "se" => Self::Se,
+            "ud" => Self::Ud,
+            "zh" => Self::Zh,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Language);
 /// Inline schema at `source-news-api.search_in.Item`.
 ///
 /// Schema: `#/components/schemas/source-news-api/properties/search_in/items`
@@ -315,10 +583,32 @@ pub enum SearchInItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    SearchInItem, Unknown { Title = "title", Description = "description", Content =
-    "content" }
-);
+impl SearchInItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["title", "description", "content"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Title => "title",
+            Self::Description => "description",
+            Self::Content => "content",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SearchInItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "title" => Self::Title,
+            "description" => Self::Description,
+            "content" => Self::Content,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(SearchInItem);
 /// The order to sort the articles in. Possible options: relevancy,
 /// popularity, publishedAt.
 ///
@@ -334,10 +624,36 @@ pub enum SortBy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    SortBy, Unknown { Relevancy = "relevancy", Popularity = "popularity", PublishedAt =
-    "publishedAt" }
-);
+impl SortBy {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "relevancy",
+        "popularity",
+        "publishedAt",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Relevancy => "relevancy",
+            Self::Popularity => "popularity",
+            Self::PublishedAt => "publishedAt",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SortBy {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "relevancy" => Self::Relevancy,
+            "popularity" => Self::Popularity,
+            "publishedAt" => Self::PublishedAt,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(SortBy);
 impl Config {
     /// The required fields without a schema default (`api_key`); the others at their defaults, optional fields absent.
     pub fn new(api_key: ::std::string::String) -> Self {

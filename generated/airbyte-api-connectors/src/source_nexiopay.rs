@@ -63,9 +63,30 @@ pub enum Subdomain {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Subdomain, Unknown { Nexiopaysandbox = "nexiopaysandbox", Nexiopay = "nexiopay" }
-);
+impl Subdomain {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["nexiopaysandbox", "nexiopay"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Nexiopaysandbox => "nexiopaysandbox",
+            Self::Nexiopay => "nexiopay",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Subdomain {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "nexiopaysandbox" => Self::Nexiopaysandbox,
+            "nexiopay" => Self::Nexiopay,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Subdomain);
 impl Config {
     /// The required fields without a schema default (`api_key`, `start_date`, `username`); the others at their defaults, optional fields absent.
     pub fn new(

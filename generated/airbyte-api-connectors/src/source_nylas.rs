@@ -55,7 +55,30 @@ pub enum ApiServer {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(ApiServer, Unknown { Us = "us", Eu = "eu" });
+impl ApiServer {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["us", "eu"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Us => "us",
+            Self::Eu => "eu",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ApiServer {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "us" => Self::Us,
+            "eu" => Self::Eu,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ApiServer);
 impl Config {
     /// The required fields without a schema default (`api_key`, `api_server`, `end_date`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

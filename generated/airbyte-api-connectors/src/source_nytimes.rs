@@ -72,7 +72,28 @@ pub enum ShareType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(ShareType, Unknown { Facebook = "facebook" });
+impl ShareType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["facebook"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Facebook => "facebook",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ShareType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "facebook" => Self::Facebook,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ShareType);
 impl Config {
     /// The required fields without a schema default (`api_key`, `period`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

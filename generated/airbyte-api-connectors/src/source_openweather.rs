@@ -162,15 +162,174 @@ pub enum Lang {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Lang, Unknown { Af = "af", Al = "al", Ar = "ar", Az = "az", Bg = "bg", Ca = "ca", Cz
-    = "cz", Da = "da", De = "de", El = "el", En = "en", Eu = "eu", Fa = "fa", Fi = "fi",
-    Fr = "fr", Gl = "gl", He = "he", Hi = "hi", Hr = "hr", Hu = "hu", Id = "id", It =
-    "it", Ja = "ja", Kr = "kr", La = "la", Lt = "lt", Mk = "mk", No = "no", Nl = "nl", Pl
-    = "pl", Pt = "pt", PtBr = "pt_br", Ro = "ro", Ru = "ru", Sv = "sv", Se = "se", Sk =
-    "sk", Sl = "sl", Sp = "sp", Es = "es", Sr = "sr", Th = "th", Tr = "tr", Ua = "ua", Uk
-    = "uk", Vi = "vi", ZhCn = "zh_cn", ZhTw = "zh_tw", Zu = "zu" }
-);
+impl Lang {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "af",
+        "al",
+        "ar",
+        "az",
+        "bg",
+        "ca",
+        "cz",
+        "da",
+        "de",
+        "el",
+        "en",
+        "eu",
+        "fa",
+        "fi",
+        "fr",
+        "gl",
+        "he",
+        "hi",
+        "hr",
+        "hu",
+        "id",
+        "it",
+        "ja",
+        "kr",
+        "la",
+        "lt",
+        "mk",
+        "no",
+        "nl",
+        "pl",
+        "pt",
+        "pt_br",
+        "ro",
+        "ru",
+        "sv",
+        "se",
+        "sk",
+        "sl",
+        "sp",
+        "es",
+        "sr",
+        "th",
+        "tr",
+        "ua",
+        "uk",
+        "vi",
+        "zh_cn",
+        "zh_tw",
+        "zu",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Af => "af",
+            Self::Al => "al",
+            Self::Ar => "ar",
+            Self::Az => "az",
+            Self::Bg => "bg",
+            Self::Ca => "ca",
+            Self::Cz => "cz",
+            Self::Da => "da",
+            Self::De => "de",
+            Self::El => "el",
+            Self::En => "en",
+            Self::Eu => "eu",
+            Self::Fa => "fa",
+            Self::Fi => "fi",
+            Self::Fr => "fr",
+            Self::Gl => "gl",
+            Self::He => "he",
+            Self::Hi => "hi",
+            Self::Hr => "hr",
+            Self::Hu => "hu",
+            Self::Id => "id",
+            Self::It => "it",
+            Self::Ja => "ja",
+            Self::Kr => "kr",
+            Self::La => "la",
+            Self::Lt => "lt",
+            Self::Mk => "mk",
+            Self::No => "no",
+            Self::Nl => "nl",
+            Self::Pl => "pl",
+            Self::Pt => "pt",
+            Self::PtBr => "pt_br",
+            Self::Ro => "ro",
+            Self::Ru => "ru",
+            Self::Sv => "sv",
+            Self::Se => "se",
+            Self::Sk => "sk",
+            Self::Sl => "sl",
+            Self::Sp => "sp",
+            Self::Es => "es",
+            Self::Sr => "sr",
+            Self::Th => "th",
+            Self::Tr => "tr",
+            Self::Ua => "ua",
+            Self::Uk => "uk",
+            Self::Vi => "vi",
+            Self::ZhCn => "zh_cn",
+            Self::ZhTw => "zh_tw",
+            Self::Zu => "zu",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Lang {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "af" => Self::Af,
+            "al" => Self::Al,
+            "ar" => Self::Ar,
+            "az" => Self::Az,
+            "bg" => Self::Bg,
+            "ca" => Self::Ca,
+            "cz" => Self::Cz,
+            "da" => Self::Da,
+            "de" => Self::De,
+            "el" => Self::El,
+            "en" => Self::En,
+            "eu" => Self::Eu,
+            "fa" => Self::Fa,
+            "fi" => Self::Fi,
+            "fr" => Self::Fr,
+            "gl" => Self::Gl,
+            "he" => Self::He,
+            "hi" => Self::Hi,
+            "hr" => Self::Hr,
+            "hu" => Self::Hu,
+            "id" => Self::Id,
+            "it" => Self::It,
+            "ja" => Self::Ja,
+            "kr" => Self::Kr,
+            "la" => Self::La,
+            "lt" => Self::Lt,
+            "mk" => Self::Mk,
+            "no" => Self::No,
+            "nl" => Self::Nl,
+            "pl" => Self::Pl,
+            "pt" => Self::Pt,
+            "pt_br" => Self::PtBr,
+            "ro" => Self::Ro,
+            "ru" => Self::Ru,
+            "sv" => Self::Sv,
+            "se" => Self::Se,
+            "sk" => Self::Sk,
+            "sl" => Self::Sl,
+            "sp" => Self::Sp,
+            "es" => Self::Es,
+            "sr" => Self::Sr,
+            "th" => Self::Th,
+            "tr" => Self::Tr,
+            "ua" => Self::Ua,
+            "uk" => Self::Uk,
+            "vi" => Self::Vi,
+            "zh_cn" => Self::ZhCn,
+            "zh_tw" => Self::ZhTw,
+            "zu" => Self::Zu,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Lang);
 /// Units of measurement. standard, metric and imperial units are available. If you do not use the units parameter, standard units will be applied by default.
 ///
 /// Schema: `#/components/schemas/source-openweather/properties/units`
@@ -185,9 +344,32 @@ pub enum Units {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Units, Unknown { Standard = "standard", Metric = "metric", Imperial = "imperial" }
-);
+impl Units {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["standard", "metric", "imperial"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Standard => "standard",
+            Self::Metric => "metric",
+            Self::Imperial => "imperial",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Units {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "standard" => Self::Standard,
+            "metric" => Self::Metric,
+            "imperial" => Self::Imperial,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Units);
 impl Config {
     /// The required fields without a schema default (`appid`, `lat`, `lon`); the others at their defaults, optional fields absent.
     pub fn new(

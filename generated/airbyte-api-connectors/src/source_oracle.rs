@@ -138,9 +138,29 @@ pub enum ConnectionDataServiceNameConnectionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ConnectionDataServiceNameConnectionType, Unknown { ServiceName = "service_name" }
-);
+impl ConnectionDataServiceNameConnectionType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["service_name"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ServiceName => "service_name",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ConnectionDataServiceNameConnectionType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "service_name" => Self::ServiceName,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ConnectionDataServiceNameConnectionType);
 /// System ID (SID)
 ///
 /// Use SID (Oracle System Identifier)
@@ -169,9 +189,29 @@ pub enum ConnectionDataSystemIdSidConnectionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ConnectionDataSystemIdSidConnectionType, Unknown { Sid = "sid" }
-);
+impl ConnectionDataSystemIdSidConnectionType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["sid"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sid => "sid",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ConnectionDataSystemIdSidConnectionType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "sid" => Self::Sid,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ConnectionDataSystemIdSidConnectionType);
 /// Encryption
 ///
 /// The encryption method with is used when communicating with the database.
@@ -290,10 +330,33 @@ pub enum EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm, Unknown { Aes256 = "AES256",
-    Rc456 = "RC4_56", V3des168 = "3DES168" }
-);
+impl EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["AES256", "RC4_56", "3DES168"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aes256 => "AES256",
+            Self::Rc456 => "RC4_56",
+            Self::V3des168 => "3DES168",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "AES256" => Self::Aes256,
+            "RC4_56" => Self::Rc456,
+            "3DES168" => Self::V3des168,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(EncryptionNativeNetworkEncryptionNneEncryptionAlgorithm);
 /// TLS Encrypted (verify certificate)
 ///
 /// Verify and use the certificate provided by the server.

@@ -66,10 +66,30 @@ pub enum ConversionCount {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ConversionCount, Unknown { ClickViewTime = "click/view_time", ConversionTime =
-    "conversion_time" }
-);
+impl ConversionCount {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["click/view_time", "conversion_time"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClickViewTime => "click/view_time",
+            Self::ConversionTime => "conversion_time",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ConversionCount {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "click/view_time" => Self::ClickViewTime,
+            "conversion_time" => Self::ConversionTime,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ConversionCount);
 /// Authentication Method
 ///
 /// Credentials for making authenticated requests requires either username/password or access_token.
@@ -192,10 +212,32 @@ pub enum GeoLocationBreakdown {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    GeoLocationBreakdown, Unknown { Country = "country", Region = "region", Subregion =
-    "subregion" }
-);
+impl GeoLocationBreakdown {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["country", "region", "subregion"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Country => "country",
+            Self::Region => "region",
+            Self::Subregion => "subregion",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for GeoLocationBreakdown {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "country" => Self::Country,
+            "region" => Self::Region,
+            "subregion" => Self::Subregion,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(GeoLocationBreakdown);
 /// Granularity for periodic reports.
 ///
 /// The granularity used for periodic data in reports. See <a href="https://amplifyv01.docs.apiary.io/#reference/performance-reporting/periodic/retrieve-performance-statistics-for-all-marketer-campaigns-by-periodic-breakdown">the docs</a>.
@@ -212,10 +254,32 @@ pub enum ReportGranularity {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ReportGranularity, Unknown { Daily = "daily", Weekly = "weekly", Monthly = "monthly"
+impl ReportGranularity {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["daily", "weekly", "monthly"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Unknown(other) => other.as_str(),
+        }
     }
-);
+}
+impl ::std::convert::From<::std::string::String> for ReportGranularity {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "daily" => Self::Daily,
+            "weekly" => Self::Weekly,
+            "monthly" => Self::Monthly,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ReportGranularity);
 impl Config {
     /// The required fields without a schema default (`credentials`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(credentials: Credentials, start_date: ::std::string::String) -> Self {

@@ -102,11 +102,43 @@ pub enum ServiceDetailsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ServiceDetailsItem, Unknown { EscalationPolicies = "escalation_policies", Teams =
-    "teams", Integrations = "integrations", AutoPauseNotificationsParameters =
-    "auto_pause_notifications_parameters" }
-);
+impl ServiceDetailsItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "escalation_policies",
+        "teams",
+        "integrations",
+        "auto_pause_notifications_parameters",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EscalationPolicies => "escalation_policies",
+            Self::Teams => "teams",
+            Self::Integrations => "integrations",
+            Self::AutoPauseNotificationsParameters => {
+                "auto_pause_notifications_parameters"
+            }
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ServiceDetailsItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "escalation_policies" => Self::EscalationPolicies,
+            "teams" => Self::Teams,
+            "integrations" => Self::Integrations,
+            "auto_pause_notifications_parameters" => {
+                Self::AutoPauseNotificationsParameters
+            }
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ServiceDetailsItem);
 impl Config {
     /// The required fields without a schema default (`token`); the others at their defaults, optional fields absent.
     pub fn new(token: ::std::string::String) -> Self {

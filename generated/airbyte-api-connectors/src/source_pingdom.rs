@@ -59,9 +59,32 @@ pub enum Resolution {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Resolution, Unknown { Hour = "hour", Day = "day", Week = "week" }
-);
+impl Resolution {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["hour", "day", "week"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hour => "hour",
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Resolution {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "hour" => Self::Hour,
+            "day" => Self::Day,
+            "week" => Self::Week,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Resolution);
 impl Config {
     /// The required fields without a schema default (`api_key`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

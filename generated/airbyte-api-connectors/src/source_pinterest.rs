@@ -195,10 +195,31 @@ pub enum CustomReportsItemAttributionTypesItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CustomReportsItemAttributionTypesItem, Unknown { Individual = "INDIVIDUAL", Household
-    = "HOUSEHOLD" }
-);
+impl CustomReportsItemAttributionTypesItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["INDIVIDUAL", "HOUSEHOLD"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Individual => "INDIVIDUAL",
+            Self::Household => "HOUSEHOLD",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsItemAttributionTypesItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "INDIVIDUAL" => Self::Individual,
+            "HOUSEHOLD" => Self::Household,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CustomReportsItemAttributionTypesItem);
 /// ValidEnums
 ///
 /// An enumeration.
@@ -433,77 +454,407 @@ pub enum CustomReportsItemColumnsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CustomReportsItemColumnsItem, Unknown { AdvertiserId = "ADVERTISER_ID", AdAccountId =
-    "AD_ACCOUNT_ID", AdGroupEntityStatus = "AD_GROUP_ENTITY_STATUS", AdGroupId =
-    "AD_GROUP_ID", AdId = "AD_ID", CampaignDailySpendCap = "CAMPAIGN_DAILY_SPEND_CAP",
-    CampaignEntityStatus = "CAMPAIGN_ENTITY_STATUS", CampaignId = "CAMPAIGN_ID",
-    CampaignLifetimeSpendCap = "CAMPAIGN_LIFETIME_SPEND_CAP", CampaignName =
-    "CAMPAIGN_NAME", CheckoutRoas = "CHECKOUT_ROAS", Clickthrough1 = "CLICKTHROUGH_1",
-    Clickthrough1Gross = "CLICKTHROUGH_1_GROSS", Clickthrough2 = "CLICKTHROUGH_2",
-    CpcInMicroDollar = "CPC_IN_MICRO_DOLLAR", CpmInDollar = "CPM_IN_DOLLAR",
-    CpmInMicroDollar = "CPM_IN_MICRO_DOLLAR", Ctr = "CTR", Ctr2 = "CTR_2", EcpcvInDollar
-    = "ECPCV_IN_DOLLAR", EcpcvP95InDollar = "ECPCV_P95_IN_DOLLAR", EcpcInDollar =
-    "ECPC_IN_DOLLAR", EcpcInMicroDollar = "ECPC_IN_MICRO_DOLLAR", EcpeInDollar =
-    "ECPE_IN_DOLLAR", EcpmInMicroDollar = "ECPM_IN_MICRO_DOLLAR", EcpvInDollar =
-    "ECPV_IN_DOLLAR", Ectr = "ECTR", EengagementRate = "EENGAGEMENT_RATE", Engagement1 =
-    "ENGAGEMENT_1", Engagement2 = "ENGAGEMENT_2", EngagementRate = "ENGAGEMENT_RATE",
-    IdeaPinProductTagVisit1 = "IDEA_PIN_PRODUCT_TAG_VISIT_1", IdeaPinProductTagVisit2 =
-    "IDEA_PIN_PRODUCT_TAG_VISIT_2", Impression1 = "IMPRESSION_1", Impression1Gross =
-    "IMPRESSION_1_GROSS", Impression2 = "IMPRESSION_2", InappCheckoutCostPerAction =
-    "INAPP_CHECKOUT_COST_PER_ACTION", OutboundClick1 = "OUTBOUND_CLICK_1", OutboundClick2
-    = "OUTBOUND_CLICK_2", PageVisitCostPerAction = "PAGE_VISIT_COST_PER_ACTION",
-    PageVisitRoas = "PAGE_VISIT_ROAS", PaidImpression = "PAID_IMPRESSION", PinId =
-    "PIN_ID", PinPromotionId = "PIN_PROMOTION_ID", Repin1 = "REPIN_1", Repin2 =
-    "REPIN_2", RepinRate = "REPIN_RATE", SpendInDollar = "SPEND_IN_DOLLAR",
-    SpendInMicroDollar = "SPEND_IN_MICRO_DOLLAR", TotalCheckout = "TOTAL_CHECKOUT",
-    TotalCheckoutValueInMicroDollar = "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
-    TotalClickthrough = "TOTAL_CLICKTHROUGH", TotalClickAddToCart =
-    "TOTAL_CLICK_ADD_TO_CART", TotalClickCheckout = "TOTAL_CLICK_CHECKOUT",
-    TotalClickCheckoutValueInMicroDollar = "TOTAL_CLICK_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
-    TotalClickLead = "TOTAL_CLICK_LEAD", TotalClickSignup = "TOTAL_CLICK_SIGNUP",
-    TotalClickSignupValueInMicroDollar = "TOTAL_CLICK_SIGNUP_VALUE_IN_MICRO_DOLLAR",
-    TotalConversions = "TOTAL_CONVERSIONS", TotalCustom = "TOTAL_CUSTOM", TotalEngagement
-    = "TOTAL_ENGAGEMENT", TotalEngagementCheckout = "TOTAL_ENGAGEMENT_CHECKOUT",
-    TotalEngagementCheckoutValueInMicroDollar =
-    "TOTAL_ENGAGEMENT_CHECKOUT_VALUE_IN_MICRO_DOLLAR", TotalEngagementLead =
-    "TOTAL_ENGAGEMENT_LEAD", TotalEngagementSignup = "TOTAL_ENGAGEMENT_SIGNUP",
-    TotalEngagementSignupValueInMicroDollar =
-    "TOTAL_ENGAGEMENT_SIGNUP_VALUE_IN_MICRO_DOLLAR", TotalIdeaPinProductTagVisit =
-    "TOTAL_IDEA_PIN_PRODUCT_TAG_VISIT", TotalImpressionFrequency =
-    "TOTAL_IMPRESSION_FREQUENCY", TotalImpressionUser = "TOTAL_IMPRESSION_USER",
-    TotalLead = "TOTAL_LEAD", TotalOfflineCheckout = "TOTAL_OFFLINE_CHECKOUT",
-    TotalPageVisit = "TOTAL_PAGE_VISIT", TotalRepinRate = "TOTAL_REPIN_RATE", TotalSignup
-    = "TOTAL_SIGNUP", TotalSignupValueInMicroDollar =
-    "TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR", TotalVideo3secViews = "TOTAL_VIDEO_3SEC_VIEWS",
-    TotalVideoAvgWatchtimeInSecond = "TOTAL_VIDEO_AVG_WATCHTIME_IN_SECOND",
-    TotalVideoMrcViews = "TOTAL_VIDEO_MRC_VIEWS", TotalVideoP0Combined =
-    "TOTAL_VIDEO_P0_COMBINED", TotalVideoP100Complete = "TOTAL_VIDEO_P100_COMPLETE",
-    TotalVideoP25Combined = "TOTAL_VIDEO_P25_COMBINED", TotalVideoP50Combined =
-    "TOTAL_VIDEO_P50_COMBINED", TotalVideoP75Combined = "TOTAL_VIDEO_P75_COMBINED",
-    TotalVideoP95Combined = "TOTAL_VIDEO_P95_COMBINED", TotalViewAddToCart =
-    "TOTAL_VIEW_ADD_TO_CART", TotalViewCheckout = "TOTAL_VIEW_CHECKOUT",
-    TotalViewCheckoutValueInMicroDollar = "TOTAL_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
-    TotalViewLead = "TOTAL_VIEW_LEAD", TotalViewSignup = "TOTAL_VIEW_SIGNUP",
-    TotalViewSignupValueInMicroDollar = "TOTAL_VIEW_SIGNUP_VALUE_IN_MICRO_DOLLAR",
-    TotalWebCheckout = "TOTAL_WEB_CHECKOUT", TotalWebCheckoutValueInMicroDollar =
-    "TOTAL_WEB_CHECKOUT_VALUE_IN_MICRO_DOLLAR", TotalWebClickCheckout =
-    "TOTAL_WEB_CLICK_CHECKOUT", TotalWebClickCheckoutValueInMicroDollar =
-    "TOTAL_WEB_CLICK_CHECKOUT_VALUE_IN_MICRO_DOLLAR", TotalWebEngagementCheckout =
-    "TOTAL_WEB_ENGAGEMENT_CHECKOUT", TotalWebEngagementCheckoutValueInMicroDollar =
-    "TOTAL_WEB_ENGAGEMENT_CHECKOUT_VALUE_IN_MICRO_DOLLAR", TotalWebSessions =
-    "TOTAL_WEB_SESSIONS", TotalWebViewCheckout = "TOTAL_WEB_VIEW_CHECKOUT",
-    TotalWebViewCheckoutValueInMicroDollar =
-    "TOTAL_WEB_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR", Video3secViews2 =
-    "VIDEO_3SEC_VIEWS_2", VideoLength = "VIDEO_LENGTH", VideoMrcViews2 =
-    "VIDEO_MRC_VIEWS_2", VideoP0Combined2 = "VIDEO_P0_COMBINED_2", VideoP100Complete2 =
-    "VIDEO_P100_COMPLETE_2", VideoP25Combined2 = "VIDEO_P25_COMBINED_2",
-    VideoP50Combined2 = "VIDEO_P50_COMBINED_2", VideoP75Combined2 =
-    "VIDEO_P75_COMBINED_2", VideoP95Combined2 = "VIDEO_P95_COMBINED_2",
-    WebCheckoutCostPerAction = "WEB_CHECKOUT_COST_PER_ACTION", WebCheckoutRoas =
-    "WEB_CHECKOUT_ROAS", WebSessions1 = "WEB_SESSIONS_1", WebSessions2 = "WEB_SESSIONS_2"
+impl CustomReportsItemColumnsItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "ADVERTISER_ID",
+        "AD_ACCOUNT_ID",
+        "AD_GROUP_ENTITY_STATUS",
+        "AD_GROUP_ID",
+        "AD_ID",
+        "CAMPAIGN_DAILY_SPEND_CAP",
+        "CAMPAIGN_ENTITY_STATUS",
+        "CAMPAIGN_ID",
+        "CAMPAIGN_LIFETIME_SPEND_CAP",
+        "CAMPAIGN_NAME",
+        "CHECKOUT_ROAS",
+        "CLICKTHROUGH_1",
+        "CLICKTHROUGH_1_GROSS",
+        "CLICKTHROUGH_2",
+        "CPC_IN_MICRO_DOLLAR",
+        "CPM_IN_DOLLAR",
+        "CPM_IN_MICRO_DOLLAR",
+        "CTR",
+        "CTR_2",
+        "ECPCV_IN_DOLLAR",
+        "ECPCV_P95_IN_DOLLAR",
+        "ECPC_IN_DOLLAR",
+        "ECPC_IN_MICRO_DOLLAR",
+        "ECPE_IN_DOLLAR",
+        "ECPM_IN_MICRO_DOLLAR",
+        "ECPV_IN_DOLLAR",
+        "ECTR",
+        "EENGAGEMENT_RATE",
+        "ENGAGEMENT_1",
+        "ENGAGEMENT_2",
+        "ENGAGEMENT_RATE",
+        "IDEA_PIN_PRODUCT_TAG_VISIT_1",
+        "IDEA_PIN_PRODUCT_TAG_VISIT_2",
+        "IMPRESSION_1",
+        "IMPRESSION_1_GROSS",
+        "IMPRESSION_2",
+        "INAPP_CHECKOUT_COST_PER_ACTION",
+        "OUTBOUND_CLICK_1",
+        "OUTBOUND_CLICK_2",
+        "PAGE_VISIT_COST_PER_ACTION",
+        "PAGE_VISIT_ROAS",
+        "PAID_IMPRESSION",
+        "PIN_ID",
+        "PIN_PROMOTION_ID",
+        "REPIN_1",
+        "REPIN_2",
+        "REPIN_RATE",
+        "SPEND_IN_DOLLAR",
+        "SPEND_IN_MICRO_DOLLAR",
+        "TOTAL_CHECKOUT",
+        "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_CLICKTHROUGH",
+        "TOTAL_CLICK_ADD_TO_CART",
+        "TOTAL_CLICK_CHECKOUT",
+        "TOTAL_CLICK_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_CLICK_LEAD",
+        "TOTAL_CLICK_SIGNUP",
+        "TOTAL_CLICK_SIGNUP_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_CONVERSIONS",
+        "TOTAL_CUSTOM",
+        "TOTAL_ENGAGEMENT",
+        "TOTAL_ENGAGEMENT_CHECKOUT",
+        "TOTAL_ENGAGEMENT_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_ENGAGEMENT_LEAD",
+        "TOTAL_ENGAGEMENT_SIGNUP",
+        "TOTAL_ENGAGEMENT_SIGNUP_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_IDEA_PIN_PRODUCT_TAG_VISIT",
+        "TOTAL_IMPRESSION_FREQUENCY",
+        "TOTAL_IMPRESSION_USER",
+        "TOTAL_LEAD",
+        "TOTAL_OFFLINE_CHECKOUT",
+        "TOTAL_PAGE_VISIT",
+        "TOTAL_REPIN_RATE",
+        "TOTAL_SIGNUP",
+        "TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_VIDEO_3SEC_VIEWS",
+        "TOTAL_VIDEO_AVG_WATCHTIME_IN_SECOND",
+        "TOTAL_VIDEO_MRC_VIEWS",
+        "TOTAL_VIDEO_P0_COMBINED",
+        "TOTAL_VIDEO_P100_COMPLETE",
+        "TOTAL_VIDEO_P25_COMBINED",
+        "TOTAL_VIDEO_P50_COMBINED",
+        "TOTAL_VIDEO_P75_COMBINED",
+        "TOTAL_VIDEO_P95_COMBINED",
+        "TOTAL_VIEW_ADD_TO_CART",
+        "TOTAL_VIEW_CHECKOUT",
+        "TOTAL_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_VIEW_LEAD",
+        "TOTAL_VIEW_SIGNUP",
+        "TOTAL_VIEW_SIGNUP_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_WEB_CHECKOUT",
+        "TOTAL_WEB_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_WEB_CLICK_CHECKOUT",
+        "TOTAL_WEB_CLICK_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_WEB_ENGAGEMENT_CHECKOUT",
+        "TOTAL_WEB_ENGAGEMENT_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+        "TOTAL_WEB_SESSIONS",
+        "TOTAL_WEB_VIEW_CHECKOUT",
+        "TOTAL_WEB_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+        "VIDEO_3SEC_VIEWS_2",
+        "VIDEO_LENGTH",
+        "VIDEO_MRC_VIEWS_2",
+        "VIDEO_P0_COMBINED_2",
+        "VIDEO_P100_COMPLETE_2",
+        "VIDEO_P25_COMBINED_2",
+        "VIDEO_P50_COMBINED_2",
+        "VIDEO_P75_COMBINED_2",
+        "VIDEO_P95_COMBINED_2",
+        "WEB_CHECKOUT_COST_PER_ACTION",
+        "WEB_CHECKOUT_ROAS",
+        "WEB_SESSIONS_1",
+        "WEB_SESSIONS_2",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdvertiserId => "ADVERTISER_ID",
+            Self::AdAccountId => "AD_ACCOUNT_ID",
+            Self::AdGroupEntityStatus => "AD_GROUP_ENTITY_STATUS",
+            Self::AdGroupId => "AD_GROUP_ID",
+            Self::AdId => "AD_ID",
+            Self::CampaignDailySpendCap => "CAMPAIGN_DAILY_SPEND_CAP",
+            Self::CampaignEntityStatus => "CAMPAIGN_ENTITY_STATUS",
+            Self::CampaignId => "CAMPAIGN_ID",
+            Self::CampaignLifetimeSpendCap => "CAMPAIGN_LIFETIME_SPEND_CAP",
+            Self::CampaignName => "CAMPAIGN_NAME",
+            Self::CheckoutRoas => "CHECKOUT_ROAS",
+            Self::Clickthrough1 => "CLICKTHROUGH_1",
+            Self::Clickthrough1Gross => "CLICKTHROUGH_1_GROSS",
+            Self::Clickthrough2 => "CLICKTHROUGH_2",
+            Self::CpcInMicroDollar => "CPC_IN_MICRO_DOLLAR",
+            Self::CpmInDollar => "CPM_IN_DOLLAR",
+            Self::CpmInMicroDollar => "CPM_IN_MICRO_DOLLAR",
+            Self::Ctr => "CTR",
+            Self::Ctr2 => "CTR_2",
+            Self::EcpcvInDollar => "ECPCV_IN_DOLLAR",
+            Self::EcpcvP95InDollar => "ECPCV_P95_IN_DOLLAR",
+            Self::EcpcInDollar => "ECPC_IN_DOLLAR",
+            Self::EcpcInMicroDollar => "ECPC_IN_MICRO_DOLLAR",
+            Self::EcpeInDollar => "ECPE_IN_DOLLAR",
+            Self::EcpmInMicroDollar => "ECPM_IN_MICRO_DOLLAR",
+            Self::EcpvInDollar => "ECPV_IN_DOLLAR",
+            Self::Ectr => "ECTR",
+            Self::EengagementRate => "EENGAGEMENT_RATE",
+            Self::Engagement1 => "ENGAGEMENT_1",
+            Self::Engagement2 => "ENGAGEMENT_2",
+            Self::EngagementRate => "ENGAGEMENT_RATE",
+            Self::IdeaPinProductTagVisit1 => "IDEA_PIN_PRODUCT_TAG_VISIT_1",
+            Self::IdeaPinProductTagVisit2 => "IDEA_PIN_PRODUCT_TAG_VISIT_2",
+            Self::Impression1 => "IMPRESSION_1",
+            Self::Impression1Gross => "IMPRESSION_1_GROSS",
+            Self::Impression2 => "IMPRESSION_2",
+            Self::InappCheckoutCostPerAction => "INAPP_CHECKOUT_COST_PER_ACTION",
+            Self::OutboundClick1 => "OUTBOUND_CLICK_1",
+            Self::OutboundClick2 => "OUTBOUND_CLICK_2",
+            Self::PageVisitCostPerAction => "PAGE_VISIT_COST_PER_ACTION",
+            Self::PageVisitRoas => "PAGE_VISIT_ROAS",
+            Self::PaidImpression => "PAID_IMPRESSION",
+            Self::PinId => "PIN_ID",
+            Self::PinPromotionId => "PIN_PROMOTION_ID",
+            Self::Repin1 => "REPIN_1",
+            Self::Repin2 => "REPIN_2",
+            Self::RepinRate => "REPIN_RATE",
+            Self::SpendInDollar => "SPEND_IN_DOLLAR",
+            Self::SpendInMicroDollar => "SPEND_IN_MICRO_DOLLAR",
+            Self::TotalCheckout => "TOTAL_CHECKOUT",
+            Self::TotalCheckoutValueInMicroDollar => {
+                "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR"
+            }
+            Self::TotalClickthrough => "TOTAL_CLICKTHROUGH",
+            Self::TotalClickAddToCart => "TOTAL_CLICK_ADD_TO_CART",
+            Self::TotalClickCheckout => "TOTAL_CLICK_CHECKOUT",
+            Self::TotalClickCheckoutValueInMicroDollar => {
+                "TOTAL_CLICK_CHECKOUT_VALUE_IN_MICRO_DOLLAR"
+            }
+            Self::TotalClickLead => "TOTAL_CLICK_LEAD",
+            Self::TotalClickSignup => "TOTAL_CLICK_SIGNUP",
+            Self::TotalClickSignupValueInMicroDollar => {
+                "TOTAL_CLICK_SIGNUP_VALUE_IN_MICRO_DOLLAR"
+            }
+            Self::TotalConversions => "TOTAL_CONVERSIONS",
+            Self::TotalCustom => "TOTAL_CUSTOM",
+            Self::TotalEngagement => "TOTAL_ENGAGEMENT",
+            Self::TotalEngagementCheckout => "TOTAL_ENGAGEMENT_CHECKOUT",
+            Self::TotalEngagementCheckoutValueInMicroDollar => {
+                "TOTAL_ENGAGEMENT_CHECKOUT_VALUE_IN_MICRO_DOLLAR"
+            }
+            Self::TotalEngagementLead => "TOTAL_ENGAGEMENT_LEAD",
+            Self::TotalEngagementSignup => "TOTAL_ENGAGEMENT_SIGNUP",
+            Self::TotalEngagementSignupValueInMicroDollar => {
+                "TOTAL_ENGAGEMENT_SIGNUP_VALUE_IN_MICRO_DOLLAR"
+            }
+            Self::TotalIdeaPinProductTagVisit => "TOTAL_IDEA_PIN_PRODUCT_TAG_VISIT",
+            Self::TotalImpressionFrequency => "TOTAL_IMPRESSION_FREQUENCY",
+            Self::TotalImpressionUser => "TOTAL_IMPRESSION_USER",
+            Self::TotalLead => "TOTAL_LEAD",
+            Self::TotalOfflineCheckout => "TOTAL_OFFLINE_CHECKOUT",
+            Self::TotalPageVisit => "TOTAL_PAGE_VISIT",
+            Self::TotalRepinRate => "TOTAL_REPIN_RATE",
+            Self::TotalSignup => "TOTAL_SIGNUP",
+            Self::TotalSignupValueInMicroDollar => "TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR",
+            Self::TotalVideo3secViews => "TOTAL_VIDEO_3SEC_VIEWS",
+            Self::TotalVideoAvgWatchtimeInSecond => "TOTAL_VIDEO_AVG_WATCHTIME_IN_SECOND",
+            Self::TotalVideoMrcViews => "TOTAL_VIDEO_MRC_VIEWS",
+            Self::TotalVideoP0Combined => "TOTAL_VIDEO_P0_COMBINED",
+            Self::TotalVideoP100Complete => "TOTAL_VIDEO_P100_COMPLETE",
+            Self::TotalVideoP25Combined => "TOTAL_VIDEO_P25_COMBINED",
+            Self::TotalVideoP50Combined => "TOTAL_VIDEO_P50_COMBINED",
+            Self::TotalVideoP75Combined => "TOTAL_VIDEO_P75_COMBINED",
+            Self::TotalVideoP95Combined => "TOTAL_VIDEO_P95_COMBINED",
+            Self::TotalViewAddToCart => "TOTAL_VIEW_ADD_TO_CART",
+            Self::TotalViewCheckout => "TOTAL_VIEW_CHECKOUT",
+            Self::TotalViewCheckoutValueInMicroDollar => {
+                "TOTAL_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR"
+            }
+            Self::TotalViewLead => "TOTAL_VIEW_LEAD",
+            Self::TotalViewSignup => "TOTAL_VIEW_SIGNUP",
+            Self::TotalViewSignupValueInMicroDollar => {
+                "TOTAL_VIEW_SIGNUP_VALUE_IN_MICRO_DOLLAR"
+            }
+            Self::TotalWebCheckout => "TOTAL_WEB_CHECKOUT",
+            Self::TotalWebCheckoutValueInMicroDollar => {
+                "TOTAL_WEB_CHECKOUT_VALUE_IN_MICRO_DOLLAR"
+            }
+            Self::TotalWebClickCheckout => "TOTAL_WEB_CLICK_CHECKOUT",
+            Self::TotalWebClickCheckoutValueInMicroDollar => {
+                "TOTAL_WEB_CLICK_CHECKOUT_VALUE_IN_MICRO_DOLLAR"
+            }
+            Self::TotalWebEngagementCheckout => "TOTAL_WEB_ENGAGEMENT_CHECKOUT",
+            Self::TotalWebEngagementCheckoutValueInMicroDollar => {
+                "TOTAL_WEB_ENGAGEMENT_CHECKOUT_VALUE_IN_MICRO_DOLLAR"
+            }
+            Self::TotalWebSessions => "TOTAL_WEB_SESSIONS",
+            Self::TotalWebViewCheckout => "TOTAL_WEB_VIEW_CHECKOUT",
+            Self::TotalWebViewCheckoutValueInMicroDollar => {
+                "TOTAL_WEB_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR"
+            }
+            Self::Video3secViews2 => "VIDEO_3SEC_VIEWS_2",
+            Self::VideoLength => "VIDEO_LENGTH",
+            Self::VideoMrcViews2 => "VIDEO_MRC_VIEWS_2",
+            Self::VideoP0Combined2 => "VIDEO_P0_COMBINED_2",
+            Self::VideoP100Complete2 => "VIDEO_P100_COMPLETE_2",
+            Self::VideoP25Combined2 => "VIDEO_P25_COMBINED_2",
+            Self::VideoP50Combined2 => "VIDEO_P50_COMBINED_2",
+            Self::VideoP75Combined2 => "VIDEO_P75_COMBINED_2",
+            Self::VideoP95Combined2 => "VIDEO_P95_COMBINED_2",
+            Self::WebCheckoutCostPerAction => "WEB_CHECKOUT_COST_PER_ACTION",
+            Self::WebCheckoutRoas => "WEB_CHECKOUT_ROAS",
+            Self::WebSessions1 => "WEB_SESSIONS_1",
+            Self::WebSessions2 => "WEB_SESSIONS_2",
+            Self::Unknown(other) => other.as_str(),
+        }
     }
-);
+}
+impl ::std::convert::From<::std::string::String> for CustomReportsItemColumnsItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ADVERTISER_ID" => Self::AdvertiserId,
+            "AD_ACCOUNT_ID" => Self::AdAccountId,
+            "AD_GROUP_ENTITY_STATUS" => Self::AdGroupEntityStatus,
+            "AD_GROUP_ID" => Self::AdGroupId,
+            "AD_ID" => Self::AdId,
+            "CAMPAIGN_DAILY_SPEND_CAP" => Self::CampaignDailySpendCap,
+            "CAMPAIGN_ENTITY_STATUS" => Self::CampaignEntityStatus,
+            "CAMPAIGN_ID" => Self::CampaignId,
+            "CAMPAIGN_LIFETIME_SPEND_CAP" => Self::CampaignLifetimeSpendCap,
+            "CAMPAIGN_NAME" => Self::CampaignName,
+            "CHECKOUT_ROAS" => Self::CheckoutRoas,
+            "CLICKTHROUGH_1" => Self::Clickthrough1,
+            "CLICKTHROUGH_1_GROSS" => Self::Clickthrough1Gross,
+            "CLICKTHROUGH_2" => Self::Clickthrough2,
+            "CPC_IN_MICRO_DOLLAR" => Self::CpcInMicroDollar,
+            "CPM_IN_DOLLAR" => Self::CpmInDollar,
+            "CPM_IN_MICRO_DOLLAR" => Self::CpmInMicroDollar,
+            "CTR" => Self::Ctr,
+            "CTR_2" => Self::Ctr2,
+            "ECPCV_IN_DOLLAR" => Self::EcpcvInDollar,
+            "ECPCV_P95_IN_DOLLAR" => Self::EcpcvP95InDollar,
+            "ECPC_IN_DOLLAR" => Self::EcpcInDollar,
+            "ECPC_IN_MICRO_DOLLAR" => Self::EcpcInMicroDollar,
+            "ECPE_IN_DOLLAR" => Self::EcpeInDollar,
+            "ECPM_IN_MICRO_DOLLAR" => Self::EcpmInMicroDollar,
+            "ECPV_IN_DOLLAR" => Self::EcpvInDollar,
+            "ECTR" => Self::Ectr,
+            "EENGAGEMENT_RATE" => Self::EengagementRate,
+            "ENGAGEMENT_1" => Self::Engagement1,
+            "ENGAGEMENT_2" => Self::Engagement2,
+            "ENGAGEMENT_RATE" => Self::EngagementRate,
+            "IDEA_PIN_PRODUCT_TAG_VISIT_1" => Self::IdeaPinProductTagVisit1,
+            "IDEA_PIN_PRODUCT_TAG_VISIT_2" => Self::IdeaPinProductTagVisit2,
+            "IMPRESSION_1" => Self::Impression1,
+            "IMPRESSION_1_GROSS" => Self::Impression1Gross,
+            "IMPRESSION_2" => Self::Impression2,
+            "INAPP_CHECKOUT_COST_PER_ACTION" => Self::InappCheckoutCostPerAction,
+            "OUTBOUND_CLICK_1" => Self::OutboundClick1,
+            "OUTBOUND_CLICK_2" => Self::OutboundClick2,
+            "PAGE_VISIT_COST_PER_ACTION" => Self::PageVisitCostPerAction,
+            "PAGE_VISIT_ROAS" => Self::PageVisitRoas,
+            "PAID_IMPRESSION" => Self::PaidImpression,
+            "PIN_ID" => Self::PinId,
+            "PIN_PROMOTION_ID" => Self::PinPromotionId,
+            "REPIN_1" => Self::Repin1,
+            "REPIN_2" => Self::Repin2,
+            "REPIN_RATE" => Self::RepinRate,
+            "SPEND_IN_DOLLAR" => Self::SpendInDollar,
+            "SPEND_IN_MICRO_DOLLAR" => Self::SpendInMicroDollar,
+            "TOTAL_CHECKOUT" => Self::TotalCheckout,
+            "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR" => {
+                Self::TotalCheckoutValueInMicroDollar
+            }
+            "TOTAL_CLICKTHROUGH" => Self::TotalClickthrough,
+            "TOTAL_CLICK_ADD_TO_CART" => Self::TotalClickAddToCart,
+            "TOTAL_CLICK_CHECKOUT" => Self::TotalClickCheckout,
+            "TOTAL_CLICK_CHECKOUT_VALUE_IN_MICRO_DOLLAR" => {
+                Self::TotalClickCheckoutValueInMicroDollar
+            }
+            "TOTAL_CLICK_LEAD" => Self::TotalClickLead,
+            "TOTAL_CLICK_SIGNUP" => Self::TotalClickSignup,
+            "TOTAL_CLICK_SIGNUP_VALUE_IN_MICRO_DOLLAR" => {
+                Self::TotalClickSignupValueInMicroDollar
+            }
+            "TOTAL_CONVERSIONS" => Self::TotalConversions,
+            "TOTAL_CUSTOM" => Self::TotalCustom,
+            "TOTAL_ENGAGEMENT" => Self::TotalEngagement,
+            "TOTAL_ENGAGEMENT_CHECKOUT" => Self::TotalEngagementCheckout,
+            "TOTAL_ENGAGEMENT_CHECKOUT_VALUE_IN_MICRO_DOLLAR" => {
+                Self::TotalEngagementCheckoutValueInMicroDollar
+            }
+            "TOTAL_ENGAGEMENT_LEAD" => Self::TotalEngagementLead,
+            "TOTAL_ENGAGEMENT_SIGNUP" => Self::TotalEngagementSignup,
+            "TOTAL_ENGAGEMENT_SIGNUP_VALUE_IN_MICRO_DOLLAR" => {
+                Self::TotalEngagementSignupValueInMicroDollar
+            }
+            "TOTAL_IDEA_PIN_PRODUCT_TAG_VISIT" => Self::TotalIdeaPinProductTagVisit,
+            "TOTAL_IMPRESSION_FREQUENCY" => Self::TotalImpressionFrequency,
+            "TOTAL_IMPRESSION_USER" => Self::TotalImpressionUser,
+            "TOTAL_LEAD" => Self::TotalLead,
+            "TOTAL_OFFLINE_CHECKOUT" => Self::TotalOfflineCheckout,
+            "TOTAL_PAGE_VISIT" => Self::TotalPageVisit,
+            "TOTAL_REPIN_RATE" => Self::TotalRepinRate,
+            "TOTAL_SIGNUP" => Self::TotalSignup,
+            "TOTAL_SIGNUP_VALUE_IN_MICRO_DOLLAR" => Self::TotalSignupValueInMicroDollar,
+            "TOTAL_VIDEO_3SEC_VIEWS" => Self::TotalVideo3secViews,
+            "TOTAL_VIDEO_AVG_WATCHTIME_IN_SECOND" => Self::TotalVideoAvgWatchtimeInSecond,
+            "TOTAL_VIDEO_MRC_VIEWS" => Self::TotalVideoMrcViews,
+            "TOTAL_VIDEO_P0_COMBINED" => Self::TotalVideoP0Combined,
+            "TOTAL_VIDEO_P100_COMPLETE" => Self::TotalVideoP100Complete,
+            "TOTAL_VIDEO_P25_COMBINED" => Self::TotalVideoP25Combined,
+            "TOTAL_VIDEO_P50_COMBINED" => Self::TotalVideoP50Combined,
+            "TOTAL_VIDEO_P75_COMBINED" => Self::TotalVideoP75Combined,
+            "TOTAL_VIDEO_P95_COMBINED" => Self::TotalVideoP95Combined,
+            "TOTAL_VIEW_ADD_TO_CART" => Self::TotalViewAddToCart,
+            "TOTAL_VIEW_CHECKOUT" => Self::TotalViewCheckout,
+            "TOTAL_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR" => {
+                Self::TotalViewCheckoutValueInMicroDollar
+            }
+            "TOTAL_VIEW_LEAD" => Self::TotalViewLead,
+            "TOTAL_VIEW_SIGNUP" => Self::TotalViewSignup,
+            "TOTAL_VIEW_SIGNUP_VALUE_IN_MICRO_DOLLAR" => {
+                Self::TotalViewSignupValueInMicroDollar
+            }
+            "TOTAL_WEB_CHECKOUT" => Self::TotalWebCheckout,
+            "TOTAL_WEB_CHECKOUT_VALUE_IN_MICRO_DOLLAR" => {
+                Self::TotalWebCheckoutValueInMicroDollar
+            }
+            "TOTAL_WEB_CLICK_CHECKOUT" => Self::TotalWebClickCheckout,
+            "TOTAL_WEB_CLICK_CHECKOUT_VALUE_IN_MICRO_DOLLAR" => {
+                Self::TotalWebClickCheckoutValueInMicroDollar
+            }
+            "TOTAL_WEB_ENGAGEMENT_CHECKOUT" => Self::TotalWebEngagementCheckout,
+            "TOTAL_WEB_ENGAGEMENT_CHECKOUT_VALUE_IN_MICRO_DOLLAR" => {
+                Self::TotalWebEngagementCheckoutValueInMicroDollar
+            }
+            "TOTAL_WEB_SESSIONS" => Self::TotalWebSessions,
+            "TOTAL_WEB_VIEW_CHECKOUT" => Self::TotalWebViewCheckout,
+            "TOTAL_WEB_VIEW_CHECKOUT_VALUE_IN_MICRO_DOLLAR" => {
+                Self::TotalWebViewCheckoutValueInMicroDollar
+            }
+            "VIDEO_3SEC_VIEWS_2" => Self::Video3secViews2,
+            "VIDEO_LENGTH" => Self::VideoLength,
+            "VIDEO_MRC_VIEWS_2" => Self::VideoMrcViews2,
+            "VIDEO_P0_COMBINED_2" => Self::VideoP0Combined2,
+            "VIDEO_P100_COMPLETE_2" => Self::VideoP100Complete2,
+            "VIDEO_P25_COMBINED_2" => Self::VideoP25Combined2,
+            "VIDEO_P50_COMBINED_2" => Self::VideoP50Combined2,
+            "VIDEO_P75_COMBINED_2" => Self::VideoP75Combined2,
+            "VIDEO_P95_COMBINED_2" => Self::VideoP95Combined2,
+            "WEB_CHECKOUT_COST_PER_ACTION" => Self::WebCheckoutCostPerAction,
+            "WEB_CHECKOUT_ROAS" => Self::WebCheckoutRoas,
+            "WEB_SESSIONS_1" => Self::WebSessions1,
+            "WEB_SESSIONS_2" => Self::WebSessions2,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CustomReportsItemColumnsItem);
 /// Conversion report time
 ///
 /// The date by which the conversion metrics returned from this endpoint will be reported. There are two dates associated with a conversion event: the date that the user interacted with the ad, and the date that the user completed a conversion event..
@@ -518,10 +869,34 @@ pub enum CustomReportsItemConversionReportTime {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CustomReportsItemConversionReportTime, Unknown { TimeOfAdAction =
-    "TIME_OF_AD_ACTION", TimeOfConversion = "TIME_OF_CONVERSION" }
-);
+impl CustomReportsItemConversionReportTime {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "TIME_OF_AD_ACTION",
+        "TIME_OF_CONVERSION",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TimeOfAdAction => "TIME_OF_AD_ACTION",
+            Self::TimeOfConversion => "TIME_OF_CONVERSION",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CustomReportsItemConversionReportTime {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "TIME_OF_AD_ACTION" => Self::TimeOfAdAction,
+            "TIME_OF_CONVERSION" => Self::TimeOfConversion,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CustomReportsItemConversionReportTime);
 /// Granularity
 ///
 /// Chosen granularity for API
@@ -542,10 +917,42 @@ pub enum CustomReportsItemGranularity {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CustomReportsItemGranularity, Unknown { Total = "TOTAL", Day = "DAY", Hour = "HOUR",
-    Week = "WEEK", Month = "MONTH" }
-);
+impl CustomReportsItemGranularity {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "TOTAL",
+        "DAY",
+        "HOUR",
+        "WEEK",
+        "MONTH",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Total => "TOTAL",
+            Self::Day => "DAY",
+            Self::Hour => "HOUR",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CustomReportsItemGranularity {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "TOTAL" => Self::Total,
+            "DAY" => Self::Day,
+            "HOUR" => Self::Hour,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CustomReportsItemGranularity);
 /// Level
 ///
 /// Chosen level for API
@@ -580,14 +987,63 @@ pub enum CustomReportsItemLevel {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CustomReportsItemLevel, Unknown { Advertiser = "ADVERTISER", AdvertiserTargeting =
-    "ADVERTISER_TARGETING", Campaign = "CAMPAIGN", CampaignTargeting =
-    "CAMPAIGN_TARGETING", AdGroup = "AD_GROUP", AdGroupTargeting = "AD_GROUP_TARGETING",
-    PinPromotion = "PIN_PROMOTION", PinPromotionTargeting = "PIN_PROMOTION_TARGETING",
-    Keyword = "KEYWORD", ProductGroup = "PRODUCT_GROUP", ProductGroupTargeting =
-    "PRODUCT_GROUP_TARGETING", ProductItem = "PRODUCT_ITEM" }
-);
+impl CustomReportsItemLevel {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "ADVERTISER",
+        "ADVERTISER_TARGETING",
+        "CAMPAIGN",
+        "CAMPAIGN_TARGETING",
+        "AD_GROUP",
+        "AD_GROUP_TARGETING",
+        "PIN_PROMOTION",
+        "PIN_PROMOTION_TARGETING",
+        "KEYWORD",
+        "PRODUCT_GROUP",
+        "PRODUCT_GROUP_TARGETING",
+        "PRODUCT_ITEM",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Advertiser => "ADVERTISER",
+            Self::AdvertiserTargeting => "ADVERTISER_TARGETING",
+            Self::Campaign => "CAMPAIGN",
+            Self::CampaignTargeting => "CAMPAIGN_TARGETING",
+            Self::AdGroup => "AD_GROUP",
+            Self::AdGroupTargeting => "AD_GROUP_TARGETING",
+            Self::PinPromotion => "PIN_PROMOTION",
+            Self::PinPromotionTargeting => "PIN_PROMOTION_TARGETING",
+            Self::Keyword => "KEYWORD",
+            Self::ProductGroup => "PRODUCT_GROUP",
+            Self::ProductGroupTargeting => "PRODUCT_GROUP_TARGETING",
+            Self::ProductItem => "PRODUCT_ITEM",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CustomReportsItemLevel {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ADVERTISER" => Self::Advertiser,
+            "ADVERTISER_TARGETING" => Self::AdvertiserTargeting,
+            "CAMPAIGN" => Self::Campaign,
+            "CAMPAIGN_TARGETING" => Self::CampaignTargeting,
+            "AD_GROUP" => Self::AdGroup,
+            "AD_GROUP_TARGETING" => Self::AdGroupTargeting,
+            "PIN_PROMOTION" => Self::PinPromotion,
+            "PIN_PROMOTION_TARGETING" => Self::PinPromotionTargeting,
+            "KEYWORD" => Self::Keyword,
+            "PRODUCT_GROUP" => Self::ProductGroup,
+            "PRODUCT_GROUP_TARGETING" => Self::ProductGroupTargeting,
+            "PRODUCT_ITEM" => Self::ProductItem,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CustomReportsItemLevel);
 /// Inline schema at `source-pinterest.status.Item`.
 ///
 /// Schema: `#/components/schemas/source-pinterest/properties/status/items`
@@ -602,9 +1058,32 @@ pub enum StatusItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    StatusItem, Unknown { Active = "ACTIVE", Paused = "PAUSED", Archived = "ARCHIVED" }
-);
+impl StatusItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["ACTIVE", "PAUSED", "ARCHIVED"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Paused => "PAUSED",
+            Self::Archived => "ARCHIVED",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for StatusItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ACTIVE" => Self::Active,
+            "PAUSED" => Self::Paused,
+            "ARCHIVED" => Self::Archived,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(StatusItem);
 impl Credentials {
     /// The required fields without a schema default (`client_id`, `client_secret`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

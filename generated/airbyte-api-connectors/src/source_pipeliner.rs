@@ -60,10 +60,39 @@ pub enum Service {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Service, Unknown { EuCentral = "eu-central", UsEast = "us-east", CaCentral =
-    "ca-central", ApSoutheast = "ap-southeast" }
-);
+impl Service {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "eu-central",
+        "us-east",
+        "ca-central",
+        "ap-southeast",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EuCentral => "eu-central",
+            Self::UsEast => "us-east",
+            Self::CaCentral => "ca-central",
+            Self::ApSoutheast => "ap-southeast",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Service {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "eu-central" => Self::EuCentral,
+            "us-east" => Self::UsEast,
+            "ca-central" => Self::CaCentral,
+            "ap-southeast" => Self::ApSoutheast,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Service);
 impl Config {
     /// The required fields without a schema default (`service`, `spaceid`, `username`); the others at their defaults, optional fields absent.
     pub fn new(

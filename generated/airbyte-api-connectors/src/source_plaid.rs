@@ -75,10 +75,36 @@ pub enum PlaidEnv {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    PlaidEnv, Unknown { Sandbox = "sandbox", Development = "development", Production =
-    "production" }
-);
+impl PlaidEnv {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "sandbox",
+        "development",
+        "production",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sandbox => "sandbox",
+            Self::Development => "development",
+            Self::Production => "production",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PlaidEnv {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "sandbox" => Self::Sandbox,
+            "development" => Self::Development,
+            "production" => Self::Production,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(PlaidEnv);
 impl Config {
     /// The required fields without a schema default (`access_token`, `api_key`, `client_id`, `plaid_env`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -125,9 +125,32 @@ pub enum ContentType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ContentType, Unknown { Article = "article", Video = "video", Image = "image" }
-);
+impl ContentType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["article", "video", "image"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Article => "article",
+            Self::Video => "video",
+            Self::Image => "image",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ContentType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "article" => Self::Article,
+            "video" => Self::Video,
+            "image" => Self::Image,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ContentType);
 /// Detail Type
 ///
 /// Select the granularity of the information about each item.
@@ -142,9 +165,30 @@ pub enum DetailType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    DetailType, Unknown { Simple = "simple", Complete = "complete" }
-);
+impl DetailType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["simple", "complete"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Simple => "simple",
+            Self::Complete => "complete",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DetailType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "simple" => Self::Simple,
+            "complete" => Self::Complete,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(DetailType);
 /// Sort By
 ///
 /// Sort retrieved items by the given criteria.
@@ -163,10 +207,34 @@ pub enum Sort {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Sort, Unknown { Newest = "newest", Oldest = "oldest", Title = "title", Site = "site"
+impl Sort {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["newest", "oldest", "title", "site"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Newest => "newest",
+            Self::Oldest => "oldest",
+            Self::Title => "title",
+            Self::Site => "site",
+            Self::Unknown(other) => other.as_str(),
+        }
     }
-);
+}
+impl ::std::convert::From<::std::string::String> for Sort {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "newest" => Self::Newest,
+            "oldest" => Self::Oldest,
+            "title" => Self::Title,
+            "site" => Self::Site,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Sort);
 /// State
 ///
 /// Select the state of the items to retrieve.
@@ -183,9 +251,32 @@ pub enum State {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    State, Unknown { Unread = "unread", Archive = "archive", All = "all" }
-);
+impl State {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["unread", "archive", "all"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unread => "unread",
+            Self::Archive => "archive",
+            Self::All => "all",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for State {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "unread" => Self::Unread,
+            "archive" => Self::Archive,
+            "all" => Self::All,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(State);
 impl Config {
     /// The required fields without a schema default (`access_token`, `consumer_key`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -288,9 +288,32 @@ pub enum ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositi
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Fail sync", "Re-sync data"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FailSync => "Fail sync",
+            Self::ReSyncData => "Re-sync data",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Fail sync" => Self::FailSync,
+            "Re-sync data" => Self::ReSyncData,
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior,
-    Unknown { FailSync = "Fail sync", ReSyncData = "Re-sync data" }
+    ReplicationMethodReadChangesUsingWriteAheadLogCdcInvalidCdcCursorPositionBehavior
 );
 /// LSN commit behaviour
 ///
@@ -306,10 +329,39 @@ pub enum ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+impl ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "While reading Data",
+        "After loading Data in the destination",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WhileReadingData => "While reading Data",
+            Self::AfterLoadingDataInTheDestination => {
+                "After loading Data in the destination"
+            }
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "While reading Data" => Self::WhileReadingData,
+            "After loading Data in the destination" => {
+                Self::AfterLoadingDataInTheDestination
+            }
+            _ => Self::Unknown(value),
+        }
+    }
+}
 super::support::string_enum!(
-    ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour, Unknown {
-    WhileReadingData = "While reading Data", AfterLoadingDataInTheDestination =
-    "After loading Data in the destination" }
+    ReplicationMethodReadChangesUsingWriteAheadLogCdcLsnCommitBehaviour
 );
 /// Plugin
 ///
@@ -323,10 +375,29 @@ pub enum ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin, Unknown { Pgoutput =
-    "pgoutput" }
-);
+impl ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["pgoutput"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pgoutput => "pgoutput",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pgoutput" => Self::Pgoutput,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ReplicationMethodReadChangesUsingWriteAheadLogCdcPlugin);
 /// Detect Changes with Xmin System Column
 ///
 /// <i>Recommended</i> - Incrementally reads new inserts and updates via Postgres <a href="https://docs.airbyte.com/integrations/sources/postgres/#xmin">Xmin system column</a>. Suitable for databases that have low transaction pressure.

@@ -93,7 +93,28 @@ pub enum AuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(AuthType, Unknown { Oauth20 = "oauth2.0" });
+impl AuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["oauth2.0"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Oauth20 => "oauth2.0",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "oauth2.0" => Self::Oauth20,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(AuthType);
 impl Config {
     /// The required fields without a schema default (`access_token`, `client_id`, `client_secret`, `realm_id`, `refresh_token`, `start_date`, `token_expiry_date`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -93,9 +93,29 @@ pub enum CredentialsAuthenticateViaRetentlyOAuthAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsAuthenticateViaRetentlyOAuthAuthType, Unknown { Client = "Client" }
-);
+impl CredentialsAuthenticateViaRetentlyOAuthAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Client"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Client => "Client",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsAuthenticateViaRetentlyOAuthAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Client" => Self::Client,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsAuthenticateViaRetentlyOAuthAuthType);
 /// Authenticate with API Token
 ///
 /// Schema: `#/components/schemas/source-retently/properties/credentials/oneOf/1`
@@ -137,9 +157,29 @@ pub enum CredentialsAuthenticateWithApiTokenAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsAuthenticateWithApiTokenAuthType, Unknown { Token = "Token" }
-);
+impl CredentialsAuthenticateWithApiTokenAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Token"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Token => "Token",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsAuthenticateWithApiTokenAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Token" => Self::Token,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsAuthenticateWithApiTokenAuthType);
 impl CredentialsAuthenticateViaRetentlyOAuth {
     /// The required fields without a schema default (`client_id`, `client_secret`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

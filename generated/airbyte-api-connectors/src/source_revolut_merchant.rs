@@ -63,9 +63,30 @@ pub enum Environment {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Environment, Unknown { SandboxMerchant = "sandbox-merchant", Merchant = "merchant" }
-);
+impl Environment {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["sandbox-merchant", "merchant"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SandboxMerchant => "sandbox-merchant",
+            Self::Merchant => "merchant",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Environment {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "sandbox-merchant" => Self::SandboxMerchant,
+            "merchant" => Self::Merchant,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Environment);
 impl Config {
     /// The required fields without a schema default (`api_version`, `environment`, `secret_api_key`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -98,7 +98,28 @@ pub enum AuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(AuthType, Unknown { Client = "Client" });
+impl AuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Client"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Client => "Client",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Client" => Self::Client,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(AuthType);
 /// Inline schema at `source-salesforce.streams_criteria.Item`.
 ///
 /// Schema: `#/components/schemas/source-salesforce/properties/streams_criteria/items`
@@ -140,12 +161,51 @@ pub enum StreamsCriteriaItemCriteria {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    StreamsCriteriaItemCriteria, Unknown { StartsWith = "starts with", EndsWith =
-    "ends with", Contains = "contains", Exacts = "exacts", StartsNotWith =
-    "starts not with", EndsNotWith = "ends not with", NotContains = "not contains",
-    NotExacts = "not exacts" }
-);
+impl StreamsCriteriaItemCriteria {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "starts with",
+        "ends with",
+        "contains",
+        "exacts",
+        "starts not with",
+        "ends not with",
+        "not contains",
+        "not exacts",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StartsWith => "starts with",
+            Self::EndsWith => "ends with",
+            Self::Contains => "contains",
+            Self::Exacts => "exacts",
+            Self::StartsNotWith => "starts not with",
+            Self::EndsNotWith => "ends not with",
+            Self::NotContains => "not contains",
+            Self::NotExacts => "not exacts",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for StreamsCriteriaItemCriteria {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "starts with" => Self::StartsWith,
+            "ends with" => Self::EndsWith,
+            "contains" => Self::Contains,
+            "exacts" => Self::Exacts,
+            "starts not with" => Self::StartsNotWith,
+            "ends not with" => Self::EndsNotWith,
+            "not contains" => Self::NotContains,
+            "not exacts" => Self::NotExacts,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(StreamsCriteriaItemCriteria);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_secret`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -833,10 +833,35 @@ pub enum StreamsItemFormatUnstructuredDocumentFormatStrategy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    StreamsItemFormatUnstructuredDocumentFormatStrategy, Unknown { Auto = "auto", Fast =
-    "fast", OcrOnly = "ocr_only", HiRes = "hi_res" }
-);
+impl StreamsItemFormatUnstructuredDocumentFormatStrategy {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["auto", "fast", "ocr_only", "hi_res"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "auto",
+            Self::Fast => "fast",
+            Self::OcrOnly => "ocr_only",
+            Self::HiRes => "hi_res",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for StreamsItemFormatUnstructuredDocumentFormatStrategy {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "fast" => Self::Fast,
+            "ocr_only" => Self::OcrOnly,
+            "hi_res" => Self::HiRes,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(StreamsItemFormatUnstructuredDocumentFormatStrategy);
 /// Excel Format
 ///
 /// Schema: `#/components/schemas/source-sftp-bulk/properties/streams/items/properties/format/oneOf/5`
@@ -861,10 +886,36 @@ pub enum StreamsItemValidationPolicy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    StreamsItemValidationPolicy, Unknown { EmitRecord = "Emit Record", SkipRecord =
-    "Skip Record", WaitForDiscover = "Wait for Discover" }
-);
+impl StreamsItemValidationPolicy {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Emit Record",
+        "Skip Record",
+        "Wait for Discover",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmitRecord => "Emit Record",
+            Self::SkipRecord => "Skip Record",
+            Self::WaitForDiscover => "Wait for Discover",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for StreamsItemValidationPolicy {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Emit Record" => Self::EmitRecord,
+            "Skip Record" => Self::SkipRecord,
+            "Wait for Discover" => Self::WaitForDiscover,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(StreamsItemValidationPolicy);
 impl Config {
     /// The required fields without a schema default (`credentials`, `host`, `streams`, `username`); the others at their defaults, optional fields absent.
     pub fn new(

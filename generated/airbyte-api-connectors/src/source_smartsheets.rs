@@ -108,9 +108,28 @@ pub enum CredentialsOAuth20AuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsOAuth20AuthType, Unknown { Oauth20 = "oauth2.0" }
-);
+impl CredentialsOAuth20AuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["oauth2.0"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Oauth20 => "oauth2.0",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "oauth2.0" => Self::Oauth20,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsOAuth20AuthType);
 /// API Access Token
 ///
 /// Schema: `#/components/schemas/source-smartsheets/properties/credentials/oneOf/1`
@@ -148,9 +167,28 @@ pub enum CredentialsApiAccessTokenAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsApiAccessTokenAuthType, Unknown { AccessToken = "access_token" }
-);
+impl CredentialsApiAccessTokenAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["access_token"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessToken => "access_token",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CredentialsApiAccessTokenAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "access_token" => Self::AccessToken,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsApiAccessTokenAuthType);
 /// Validenums
 ///
 /// Schema: `#/components/schemas/source-smartsheets/properties/metadata_fields/items`
@@ -193,16 +231,78 @@ pub enum MetadataFieldsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    MetadataFieldsItem, Unknown { SheetcreatedAt = "sheetcreatedAt", Sheetid = "sheetid",
-    SheetmodifiedAt = "sheetmodifiedAt", Sheetname = "sheetname", Sheetpermalink =
-    "sheetpermalink", Sheetversion = "sheetversion", SheetaccessLevel =
-    "sheetaccess_level", RowId = "row_id", RowAccessLevel = "row_access_level",
-    RowCreatedAt = "row_created_at", RowCreatedBy = "row_created_by", RowExpanded =
-    "row_expanded", RowModifiedBy = "row_modified_by", RowParentId = "row_parent_id",
-    RowPermalink = "row_permalink", RowNumber = "row_number", RowVersion = "row_version"
+impl MetadataFieldsItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "sheetcreatedAt",
+        "sheetid",
+        "sheetmodifiedAt",
+        "sheetname",
+        "sheetpermalink",
+        "sheetversion",
+        "sheetaccess_level",
+        "row_id",
+        "row_access_level",
+        "row_created_at",
+        "row_created_by",
+        "row_expanded",
+        "row_modified_by",
+        "row_parent_id",
+        "row_permalink",
+        "row_number",
+        "row_version",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SheetcreatedAt => "sheetcreatedAt",
+            Self::Sheetid => "sheetid",
+            Self::SheetmodifiedAt => "sheetmodifiedAt",
+            Self::Sheetname => "sheetname",
+            Self::Sheetpermalink => "sheetpermalink",
+            Self::Sheetversion => "sheetversion",
+            Self::SheetaccessLevel => "sheetaccess_level",
+            Self::RowId => "row_id",
+            Self::RowAccessLevel => "row_access_level",
+            Self::RowCreatedAt => "row_created_at",
+            Self::RowCreatedBy => "row_created_by",
+            Self::RowExpanded => "row_expanded",
+            Self::RowModifiedBy => "row_modified_by",
+            Self::RowParentId => "row_parent_id",
+            Self::RowPermalink => "row_permalink",
+            Self::RowNumber => "row_number",
+            Self::RowVersion => "row_version",
+            Self::Unknown(other) => other.as_str(),
+        }
     }
-);
+}
+impl ::std::convert::From<::std::string::String> for MetadataFieldsItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "sheetcreatedAt" => Self::SheetcreatedAt,
+            "sheetid" => Self::Sheetid,
+            "sheetmodifiedAt" => Self::SheetmodifiedAt,
+            "sheetname" => Self::Sheetname,
+            "sheetpermalink" => Self::Sheetpermalink,
+            "sheetversion" => Self::Sheetversion,
+            "sheetaccess_level" => Self::SheetaccessLevel,
+            "row_id" => Self::RowId,
+            "row_access_level" => Self::RowAccessLevel,
+            "row_created_at" => Self::RowCreatedAt,
+            "row_created_by" => Self::RowCreatedBy,
+            "row_expanded" => Self::RowExpanded,
+            "row_modified_by" => Self::RowModifiedBy,
+            "row_parent_id" => Self::RowParentId,
+            "row_permalink" => Self::RowPermalink,
+            "row_number" => Self::RowNumber,
+            "row_version" => Self::RowVersion,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(MetadataFieldsItem);
 impl Config {
     /// The required fields without a schema default (`credentials`, `spreadsheet_id`); the others at their defaults, optional fields absent.
     pub fn new(credentials: Credentials, spreadsheet_id: ::std::string::String) -> Self {

@@ -114,9 +114,30 @@ pub enum ActionReportTime {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ActionReportTime, Unknown { Conversion = "conversion", Impression = "impression" }
-);
+impl ActionReportTime {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["conversion", "impression"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Conversion => "conversion",
+            Self::Impression => "impression",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ActionReportTime {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "conversion" => Self::Conversion,
+            "impression" => Self::Impression,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ActionReportTime);
 /// Swipe Up Attribution Window
 ///
 /// Attribution window for swipe ups.
@@ -133,10 +154,32 @@ pub enum SwipeUpAttributionWindow {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    SwipeUpAttributionWindow, Unknown { V1Day = "1_DAY", V7Day = "7_DAY", V28Day =
-    "28_DAY" }
-);
+impl SwipeUpAttributionWindow {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["1_DAY", "7_DAY", "28_DAY"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V1Day => "1_DAY",
+            Self::V7Day => "7_DAY",
+            Self::V28Day => "28_DAY",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SwipeUpAttributionWindow {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "1_DAY" => Self::V1Day,
+            "7_DAY" => Self::V7Day,
+            "28_DAY" => Self::V28Day,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(SwipeUpAttributionWindow);
 /// View Attribution Window
 ///
 /// Attribution window for views.
@@ -157,10 +200,42 @@ pub enum ViewAttributionWindow {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ViewAttributionWindow, Unknown { V1Hour = "1_HOUR", V3Hour = "3_HOUR", V6Hour =
-    "6_HOUR", V1Day = "1_DAY", V7Day = "7_DAY" }
-);
+impl ViewAttributionWindow {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "1_HOUR",
+        "3_HOUR",
+        "6_HOUR",
+        "1_DAY",
+        "7_DAY",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V1Hour => "1_HOUR",
+            Self::V3Hour => "3_HOUR",
+            Self::V6Hour => "6_HOUR",
+            Self::V1Day => "1_DAY",
+            Self::V7Day => "7_DAY",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ViewAttributionWindow {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "1_HOUR" => Self::V1Hour,
+            "3_HOUR" => Self::V3Hour,
+            "6_HOUR" => Self::V6Hour,
+            "1_DAY" => Self::V1Day,
+            "7_DAY" => Self::V7Day,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ViewAttributionWindow);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_secret`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

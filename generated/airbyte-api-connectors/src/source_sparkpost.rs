@@ -50,7 +50,30 @@ pub enum ApiPrefix {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(ApiPrefix, Unknown { Api = "api", ApiEu = "api.eu" });
+impl ApiPrefix {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["api", "api.eu"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api => "api",
+            Self::ApiEu => "api.eu",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ApiPrefix {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "api" => Self::Api,
+            "api.eu" => Self::ApiEu,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ApiPrefix);
 impl Config {
     /// The required fields without a schema default (`api_key`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -137,21 +137,123 @@ pub enum FieldsItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    FieldsItem, Unknown { Clicks = "CLICKS", Completes = "COMPLETES", CompletionRate =
-    "COMPLETION_RATE", ConversionRate = "CONVERSION_RATE", Ctr = "CTR", ECpm = "E_CPM",
-    ECpcl = "E_CPCL", FirstQuartiles = "FIRST_QUARTILES", Frequency = "FREQUENCY",
-    Impressions = "IMPRESSIONS", IntentRate = "INTENT_RATE", Listeners = "LISTENERS",
-    Midpoints = "MIDPOINTS", NewListeners = "NEW_LISTENERS", NewListenerConversionRate =
-    "NEW_LISTENER_CONVERSION_RATE", NewListenerStreams = "NEW_LISTENER_STREAMS",
-    OffSpotifyImpressions = "OFF_SPOTIFY_IMPRESSIONS", PaidListens = "PAID_LISTENS",
-    PaidListensFrequency = "PAID_LISTENS_FREQUENCY", PaidListensReach =
-    "PAID_LISTENS_REACH", Reach = "REACH", Skips = "SKIPS", Spend = "SPEND", Starts =
-    "STARTS", Streams = "STREAMS", StreamsPerNewListener = "STREAMS_PER_NEW_LISTENER",
-    StreamsPerUser = "STREAMS_PER_USER", ThirdQuartiles = "THIRD_QUARTILES", VideoViews =
-    "VIDEO_VIEWS", VideoExpands = "VIDEO_EXPANDS", VideoExpandRate = "VIDEO_EXPAND_RATE",
-    Unmutes = "UNMUTES" }
-);
+impl FieldsItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "CLICKS",
+        "COMPLETES",
+        "COMPLETION_RATE",
+        "CONVERSION_RATE",
+        "CTR",
+        "E_CPM",
+        "E_CPCL",
+        "FIRST_QUARTILES",
+        "FREQUENCY",
+        "IMPRESSIONS",
+        "INTENT_RATE",
+        "LISTENERS",
+        "MIDPOINTS",
+        "NEW_LISTENERS",
+        "NEW_LISTENER_CONVERSION_RATE",
+        "NEW_LISTENER_STREAMS",
+        "OFF_SPOTIFY_IMPRESSIONS",
+        "PAID_LISTENS",
+        "PAID_LISTENS_FREQUENCY",
+        "PAID_LISTENS_REACH",
+        "REACH",
+        "SKIPS",
+        "SPEND",
+        "STARTS",
+        "STREAMS",
+        "STREAMS_PER_NEW_LISTENER",
+        "STREAMS_PER_USER",
+        "THIRD_QUARTILES",
+        "VIDEO_VIEWS",
+        "VIDEO_EXPANDS",
+        "VIDEO_EXPAND_RATE",
+        "UNMUTES",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Clicks => "CLICKS",
+            Self::Completes => "COMPLETES",
+            Self::CompletionRate => "COMPLETION_RATE",
+            Self::ConversionRate => "CONVERSION_RATE",
+            Self::Ctr => "CTR",
+            Self::ECpm => "E_CPM",
+            Self::ECpcl => "E_CPCL",
+            Self::FirstQuartiles => "FIRST_QUARTILES",
+            Self::Frequency => "FREQUENCY",
+            Self::Impressions => "IMPRESSIONS",
+            Self::IntentRate => "INTENT_RATE",
+            Self::Listeners => "LISTENERS",
+            Self::Midpoints => "MIDPOINTS",
+            Self::NewListeners => "NEW_LISTENERS",
+            Self::NewListenerConversionRate => "NEW_LISTENER_CONVERSION_RATE",
+            Self::NewListenerStreams => "NEW_LISTENER_STREAMS",
+            Self::OffSpotifyImpressions => "OFF_SPOTIFY_IMPRESSIONS",
+            Self::PaidListens => "PAID_LISTENS",
+            Self::PaidListensFrequency => "PAID_LISTENS_FREQUENCY",
+            Self::PaidListensReach => "PAID_LISTENS_REACH",
+            Self::Reach => "REACH",
+            Self::Skips => "SKIPS",
+            Self::Spend => "SPEND",
+            Self::Starts => "STARTS",
+            Self::Streams => "STREAMS",
+            Self::StreamsPerNewListener => "STREAMS_PER_NEW_LISTENER",
+            Self::StreamsPerUser => "STREAMS_PER_USER",
+            Self::ThirdQuartiles => "THIRD_QUARTILES",
+            Self::VideoViews => "VIDEO_VIEWS",
+            Self::VideoExpands => "VIDEO_EXPANDS",
+            Self::VideoExpandRate => "VIDEO_EXPAND_RATE",
+            Self::Unmutes => "UNMUTES",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for FieldsItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "CLICKS" => Self::Clicks,
+            "COMPLETES" => Self::Completes,
+            "COMPLETION_RATE" => Self::CompletionRate,
+            "CONVERSION_RATE" => Self::ConversionRate,
+            "CTR" => Self::Ctr,
+            "E_CPM" => Self::ECpm,
+            "E_CPCL" => Self::ECpcl,
+            "FIRST_QUARTILES" => Self::FirstQuartiles,
+            "FREQUENCY" => Self::Frequency,
+            "IMPRESSIONS" => Self::Impressions,
+            "INTENT_RATE" => Self::IntentRate,
+            "LISTENERS" => Self::Listeners,
+            "MIDPOINTS" => Self::Midpoints,
+            "NEW_LISTENERS" => Self::NewListeners,
+            "NEW_LISTENER_CONVERSION_RATE" => Self::NewListenerConversionRate,
+            "NEW_LISTENER_STREAMS" => Self::NewListenerStreams,
+            "OFF_SPOTIFY_IMPRESSIONS" => Self::OffSpotifyImpressions,
+            "PAID_LISTENS" => Self::PaidListens,
+            "PAID_LISTENS_FREQUENCY" => Self::PaidListensFrequency,
+            "PAID_LISTENS_REACH" => Self::PaidListensReach,
+            "REACH" => Self::Reach,
+            "SKIPS" => Self::Skips,
+            "SPEND" => Self::Spend,
+            "STARTS" => Self::Starts,
+            "STREAMS" => Self::Streams,
+            "STREAMS_PER_NEW_LISTENER" => Self::StreamsPerNewListener,
+            "STREAMS_PER_USER" => Self::StreamsPerUser,
+            "THIRD_QUARTILES" => Self::ThirdQuartiles,
+            "VIDEO_VIEWS" => Self::VideoViews,
+            "VIDEO_EXPANDS" => Self::VideoExpands,
+            "VIDEO_EXPAND_RATE" => Self::VideoExpandRate,
+            "UNMUTES" => Self::Unmutes,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(FieldsItem);
 impl Config {
     /// The required fields without a schema default (`ad_account_id`, `client_id`, `client_secret`, `refresh_token`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

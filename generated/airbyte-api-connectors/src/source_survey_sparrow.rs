@@ -76,10 +76,28 @@ pub enum RegionEuBasedAccountUrlBase {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    RegionEuBasedAccountUrlBase, Unknown { HttpsEuApiSurveysparrowComV3 =
-    "https://eu-api.surveysparrow.com/v3" }
-);
+impl RegionEuBasedAccountUrlBase {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["https://eu-api.surveysparrow.com/v3"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HttpsEuApiSurveysparrowComV3 => "https://eu-api.surveysparrow.com/v3",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RegionEuBasedAccountUrlBase {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "https://eu-api.surveysparrow.com/v3" => Self::HttpsEuApiSurveysparrowComV3,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(RegionEuBasedAccountUrlBase);
 /// Global account
 ///
 /// Schema: `#/components/schemas/source-survey-sparrow/properties/region/oneOf/1`
@@ -99,10 +117,28 @@ pub enum RegionGlobalAccountUrlBase {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    RegionGlobalAccountUrlBase, Unknown { HttpsApiSurveysparrowComV3 =
-    "https://api.surveysparrow.com/v3" }
-);
+impl RegionGlobalAccountUrlBase {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["https://api.surveysparrow.com/v3"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HttpsApiSurveysparrowComV3 => "https://api.surveysparrow.com/v3",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RegionGlobalAccountUrlBase {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "https://api.surveysparrow.com/v3" => Self::HttpsApiSurveysparrowComV3,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(RegionGlobalAccountUrlBase);
 impl Config {
     /// The required fields without a schema default (`access_token`); the others at their defaults, optional fields absent.
     pub fn new(access_token: ::std::string::String) -> Self {

@@ -99,9 +99,32 @@ pub enum Origin {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Origin, Unknown { Usa = "USA", Europe = "Europe", Canada = "Canada" }
-);
+impl Origin {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["USA", "Europe", "Canada"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Usa => "USA",
+            Self::Europe => "Europe",
+            Self::Canada => "Canada",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Origin {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "USA" => Self::Usa,
+            "Europe" => Self::Europe,
+            "Canada" => Self::Canada,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Origin);
 impl Config {
     /// The required fields without a schema default (`credentials`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -125,9 +125,28 @@ pub enum CredentialsOAuth20AuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsOAuth20AuthType, Unknown { Oauth20 = "oauth2.0" }
-);
+impl CredentialsOAuth20AuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["oauth2.0"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Oauth20 => "oauth2.0",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "oauth2.0" => Self::Oauth20,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsOAuth20AuthType);
 /// Sandbox Access Token
 ///
 /// Schema: `#/components/schemas/source-tiktok-marketing/properties/credentials/oneOf/1`
@@ -174,10 +193,29 @@ pub enum CredentialsSandboxAccessTokenAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsSandboxAccessTokenAuthType, Unknown { SandboxAccessToken =
-    "sandbox_access_token" }
-);
+impl CredentialsSandboxAccessTokenAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["sandbox_access_token"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SandboxAccessToken => "sandbox_access_token",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for CredentialsSandboxAccessTokenAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "sandbox_access_token" => Self::SandboxAccessToken,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsSandboxAccessTokenAuthType);
 impl CredentialsOAuth20 {
     /// The required fields without a schema default (`access_token`, `app_id`, `secret`); the others at their defaults, optional fields absent.
     pub fn new(

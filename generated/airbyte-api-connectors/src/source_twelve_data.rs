@@ -92,11 +92,60 @@ pub enum Interval {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Interval, Unknown { V1min = "1min", V5min = "5min", V15min = "15min", V30min =
-    "30min", V45min = "45min", V1h = "1h", V2h = "2h", V4h = "4h", V1day = "1day", V1week
-    = "1week", V1month = "1month" }
-);
+impl Interval {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "1min",
+        "5min",
+        "15min",
+        "30min",
+        "45min",
+        "1h",
+        "2h",
+        "4h",
+        "1day",
+        "1week",
+        "1month",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V1min => "1min",
+            Self::V5min => "5min",
+            Self::V15min => "15min",
+            Self::V30min => "30min",
+            Self::V45min => "45min",
+            Self::V1h => "1h",
+            Self::V2h => "2h",
+            Self::V4h => "4h",
+            Self::V1day => "1day",
+            Self::V1week => "1week",
+            Self::V1month => "1month",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Interval {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "1min" => Self::V1min,
+            "5min" => Self::V5min,
+            "15min" => Self::V15min,
+            "30min" => Self::V30min,
+            "45min" => Self::V45min,
+            "1h" => Self::V1h,
+            "2h" => Self::V2h,
+            "4h" => Self::V4h,
+            "1day" => Self::V1day,
+            "1week" => Self::V1week,
+            "1month" => Self::V1month,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Interval);
 impl Config {
     /// The required fields without a schema default (`api_key`); the others at their defaults, optional fields absent.
     pub fn new(api_key: ::std::string::String) -> Self {

@@ -104,9 +104,28 @@ pub enum CredentialsOAuth20AuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsOAuth20AuthType, Unknown { Oauth20 = "oauth2.0" }
-);
+impl CredentialsOAuth20AuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["oauth2.0"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Oauth20 => "oauth2.0",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CredentialsOAuth20AuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "oauth2.0" => Self::Oauth20,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsOAuth20AuthType);
 /// Private Token
 ///
 /// Schema: `#/components/schemas/source-typeform/properties/credentials/oneOf/1`
@@ -144,9 +163,28 @@ pub enum CredentialsPrivateTokenAuthType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsPrivateTokenAuthType, Unknown { AccessToken = "access_token" }
-);
+impl CredentialsPrivateTokenAuthType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["access_token"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessToken => "access_token",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CredentialsPrivateTokenAuthType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "access_token" => Self::AccessToken,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsPrivateTokenAuthType);
 impl Config {
     /// The required fields without a schema default (`credentials`); the others at their defaults, optional fields absent.
     pub fn new(credentials: Credentials) -> Self {

@@ -68,10 +68,36 @@ pub enum Status {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Status, Unknown { Active = "active", Churned = "churned", ActiveOrChurned =
-    "activeOrChurned" }
-);
+impl Status {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "active",
+        "churned",
+        "activeOrChurned",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Churned => "churned",
+            Self::ActiveOrChurned => "activeOrChurned",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Status {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "churned" => Self::Churned,
+            "activeOrChurned" => Self::ActiveOrChurned,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Status);
 impl Config {
     /// The required fields without a schema default (`domain`, `secret_token`, `status`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -68,10 +68,60 @@ pub enum Interval {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Interval, Unknown { V1m = "1m", V5m = "5m", V15m = "15m", V30m = "30m", V90m = "90m",
-    V1h = "1h", V1d = "1d", V5d = "5d", V1wk = "1wk", V1mo = "1mo", V3mo = "3mo" }
-);
+impl Interval {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "1m",
+        "5m",
+        "15m",
+        "30m",
+        "90m",
+        "1h",
+        "1d",
+        "5d",
+        "1wk",
+        "1mo",
+        "3mo",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V1m => "1m",
+            Self::V5m => "5m",
+            Self::V15m => "15m",
+            Self::V30m => "30m",
+            Self::V90m => "90m",
+            Self::V1h => "1h",
+            Self::V1d => "1d",
+            Self::V5d => "5d",
+            Self::V1wk => "1wk",
+            Self::V1mo => "1mo",
+            Self::V3mo => "3mo",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Interval {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "1m" => Self::V1m,
+            "5m" => Self::V5m,
+            "15m" => Self::V15m,
+            "30m" => Self::V30m,
+            "90m" => Self::V90m,
+            "1h" => Self::V1h,
+            "1d" => Self::V1d,
+            "5d" => Self::V5d,
+            "1wk" => Self::V1wk,
+            "1mo" => Self::V1mo,
+            "3mo" => Self::V3mo,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Interval);
 /// Range
 ///
 /// The range of prices to be queried.
@@ -104,10 +154,60 @@ pub enum Range {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Range, Unknown { V1d = "1d", V5d = "5d", V7d = "7d", V1mo = "1mo", V3mo = "3mo", V6mo
-    = "6mo", V1y = "1y", V2y = "2y", V5y = "5y", Ytd = "ytd", Max = "max" }
-);
+impl Range {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "1d",
+        "5d",
+        "7d",
+        "1mo",
+        "3mo",
+        "6mo",
+        "1y",
+        "2y",
+        "5y",
+        "ytd",
+        "max",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V1d => "1d",
+            Self::V5d => "5d",
+            Self::V7d => "7d",
+            Self::V1mo => "1mo",
+            Self::V3mo => "3mo",
+            Self::V6mo => "6mo",
+            Self::V1y => "1y",
+            Self::V2y => "2y",
+            Self::V5y => "5y",
+            Self::Ytd => "ytd",
+            Self::Max => "max",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Range {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "1d" => Self::V1d,
+            "5d" => Self::V5d,
+            "7d" => Self::V7d,
+            "1mo" => Self::V1mo,
+            "3mo" => Self::V3mo,
+            "6mo" => Self::V6mo,
+            "1y" => Self::V1y,
+            "2y" => Self::V2y,
+            "5y" => Self::V5y,
+            "ytd" => Self::Ytd,
+            "max" => Self::Max,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Range);
 impl Config {
     /// The required fields without a schema default (`tickers`); the others at their defaults, optional fields absent.
     pub fn new(tickers: ::std::string::String) -> Self {

@@ -113,9 +113,28 @@ pub enum CredentialsOAuth20Credentials {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsOAuth20Credentials, Unknown { Oauth20 = "oauth2.0" }
-);
+impl CredentialsOAuth20Credentials {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["oauth2.0"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Oauth20 => "oauth2.0",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CredentialsOAuth20Credentials {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "oauth2.0" => Self::Oauth20,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsOAuth20Credentials);
 /// API Token
 ///
 /// Schema: `#/components/schemas/source-zendesk-support/properties/credentials/oneOf/1`
@@ -164,9 +183,28 @@ pub enum CredentialsApiTokenCredentials {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    CredentialsApiTokenCredentials, Unknown { ApiToken = "api_token" }
-);
+impl CredentialsApiTokenCredentials {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["api_token"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApiToken => "api_token",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CredentialsApiTokenCredentials {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "api_token" => Self::ApiToken,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(CredentialsApiTokenCredentials);
 impl Config {
     /// The required fields without a schema default (`subdomain`); the others at their defaults, optional fields absent.
     pub fn new(subdomain: ::std::string::String) -> Self {

@@ -68,10 +68,45 @@ pub enum DataCenter {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    DataCenter, Unknown { Com = "com", Eu = "eu", In = "in", ComAu = "com.au", ComCn =
-    "com.cn", Jp = "jp" }
-);
+impl DataCenter {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "com",
+        "eu",
+        "in",
+        "com.au",
+        "com.cn",
+        "jp",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Com => "com",
+            Self::Eu => "eu",
+            Self::In => "in",
+            Self::ComAu => "com.au",
+            Self::ComCn => "com.cn",
+            Self::Jp => "jp",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DataCenter {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "com" => Self::Com,
+            "eu" => Self::Eu,
+            "in" => Self::In,
+            "com.au" => Self::ComAu,
+            "com.cn" => Self::ComCn,
+            "jp" => Self::Jp,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(DataCenter);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_secret`, `org_id`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

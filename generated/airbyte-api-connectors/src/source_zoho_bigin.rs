@@ -72,10 +72,45 @@ pub enum DataCenter {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    DataCenter, Unknown { Com = "com", ComAu = "com.au", Eu = "eu", In = "in", ComCn =
-    "com.cn", Jp = "jp" }
-);
+impl DataCenter {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "com",
+        "com.au",
+        "eu",
+        "in",
+        "com.cn",
+        "jp",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Com => "com",
+            Self::ComAu => "com.au",
+            Self::Eu => "eu",
+            Self::In => "in",
+            Self::ComCn => "com.cn",
+            Self::Jp => "jp",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DataCenter {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "com" => Self::Com,
+            "com.au" => Self::ComAu,
+            "eu" => Self::Eu,
+            "in" => Self::In,
+            "com.cn" => Self::ComCn,
+            "jp" => Self::Jp,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(DataCenter);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_refresh_token`, `client_secret`, `module_name`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -63,10 +63,45 @@ pub enum DataCenter {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    DataCenter, Unknown { Com = "com", Eu = "eu", In = "in", ComAu = "com.au", Jp =
-    ".jp", ComCn = ".com.cn" }
-);
+impl DataCenter {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "com",
+        "eu",
+        "in",
+        "com.au",
+        ".jp",
+        ".com.cn",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Com => "com",
+            Self::Eu => "eu",
+            Self::In => "in",
+            Self::ComAu => "com.au",
+            Self::Jp => ".jp",
+            Self::ComCn => ".com.cn",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DataCenter {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "com" => Self::Com,
+            "eu" => Self::Eu,
+            "in" => Self::In,
+            "com.au" => Self::ComAu,
+            ".jp" => Self::Jp,
+            ".com.cn" => Self::ComCn,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(DataCenter);
 impl Config {
     /// The required fields without a schema default (`client_id_2`, `client_refresh_token`, `client_secret_2`, `data_center`); the others at their defaults, optional fields absent.
     pub fn new(

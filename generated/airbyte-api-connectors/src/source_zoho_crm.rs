@@ -101,10 +101,38 @@ pub enum DcRegion {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    DcRegion, Unknown { Us = "US", Au = "AU", Eu = "EU", In = "IN", Cn = "CN", Jp = "JP"
+impl DcRegion {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["US", "AU", "EU", "IN", "CN", "JP"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Us => "US",
+            Self::Au => "AU",
+            Self::Eu => "EU",
+            Self::In => "IN",
+            Self::Cn => "CN",
+            Self::Jp => "JP",
+            Self::Unknown(other) => other.as_str(),
+        }
     }
-);
+}
+impl ::std::convert::From<::std::string::String> for DcRegion {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "US" => Self::Us,
+            "AU" => Self::Au,
+            "EU" => Self::Eu,
+            "IN" => Self::In,
+            "CN" => Self::Cn,
+            "JP" => Self::Jp,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(DcRegion);
 /// Zoho CRM Edition
 ///
 /// Choose your Edition of Zoho CRM to determine API Concurrency Limits
@@ -125,10 +153,42 @@ pub enum Edition {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Edition, Unknown { Free = "Free", Standard = "Standard", Professional =
-    "Professional", Enterprise = "Enterprise", Ultimate = "Ultimate" }
-);
+impl Edition {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Free",
+        "Standard",
+        "Professional",
+        "Enterprise",
+        "Ultimate",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Free => "Free",
+            Self::Standard => "Standard",
+            Self::Professional => "Professional",
+            Self::Enterprise => "Enterprise",
+            Self::Ultimate => "Ultimate",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Edition {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Free" => Self::Free,
+            "Standard" => Self::Standard,
+            "Professional" => Self::Professional,
+            "Enterprise" => Self::Enterprise,
+            "Ultimate" => Self::Ultimate,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Edition);
 /// Environment
 ///
 /// Please choose the environment
@@ -145,10 +205,32 @@ pub enum Environment {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Environment, Unknown { Production = "Production", Developer = "Developer", Sandbox =
-    "Sandbox" }
-);
+impl Environment {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Production", "Developer", "Sandbox"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Production => "Production",
+            Self::Developer => "Developer",
+            Self::Sandbox => "Sandbox",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Environment {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Production" => Self::Production,
+            "Developer" => Self::Developer,
+            "Sandbox" => Self::Sandbox,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Environment);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_secret`, `dc_region`, `environment`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -72,10 +72,51 @@ pub enum DataCenter {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    DataCenter, Unknown { Com = "com", In = "in", Jp = "jp", Ca = "ca", ComCn = "com.cn",
-    Sa = "sa", ComAu = "com.au", Eu = "eu" }
-);
+impl DataCenter {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "com",
+        "in",
+        "jp",
+        "ca",
+        "com.cn",
+        "sa",
+        "com.au",
+        "eu",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Com => "com",
+            Self::In => "in",
+            Self::Jp => "jp",
+            Self::Ca => "ca",
+            Self::ComCn => "com.cn",
+            Self::Sa => "sa",
+            Self::ComAu => "com.au",
+            Self::Eu => "eu",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DataCenter {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "com" => Self::Com,
+            "in" => Self::In,
+            "jp" => Self::Jp,
+            "ca" => Self::Ca,
+            "com.cn" => Self::ComCn,
+            "sa" => Self::Sa,
+            "com.au" => Self::ComAu,
+            "eu" => Self::Eu,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(DataCenter);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_secret`, `refresh_token`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -76,10 +76,51 @@ pub enum Domain {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Domain, Unknown { Com = "com", In = "in", Jp = "jp", Eu = "eu", ComAu = "com.au", Ca
-    = "ca", ComCn = "com.cn", Sa = "sa" }
-);
+impl Domain {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "com",
+        "in",
+        "jp",
+        "eu",
+        "com.au",
+        "ca",
+        "com.cn",
+        "sa",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Com => "com",
+            Self::In => "in",
+            Self::Jp => "jp",
+            Self::Eu => "eu",
+            Self::ComAu => "com.au",
+            Self::Ca => "ca",
+            Self::ComCn => "com.cn",
+            Self::Sa => "sa",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Domain {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "com" => Self::Com,
+            "in" => Self::In,
+            "jp" => Self::Jp,
+            "eu" => Self::Eu,
+            "com.au" => Self::ComAu,
+            "ca" => Self::Ca,
+            "com.cn" => Self::ComCn,
+            "sa" => Self::Sa,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Domain);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_secret`, `refresh_token`, `start_date`); the others at their defaults, optional fields absent.
     pub fn new(

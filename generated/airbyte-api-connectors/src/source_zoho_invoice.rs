@@ -75,10 +75,51 @@ pub enum Region {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    Region, Unknown { Com = "com", Eu = "eu", In = "in", ComCn = "com.cn", ComAu =
-    "com.au", Jp = "jp", Sa = "sa", Ca = "ca" }
-);
+impl Region {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "com",
+        "eu",
+        "in",
+        "com.cn",
+        "com.au",
+        "jp",
+        "sa",
+        "ca",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Com => "com",
+            Self::Eu => "eu",
+            Self::In => "in",
+            Self::ComCn => "com.cn",
+            Self::ComAu => "com.au",
+            Self::Jp => "jp",
+            Self::Sa => "sa",
+            Self::Ca => "ca",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Region {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "com" => Self::Com,
+            "eu" => Self::Eu,
+            "in" => Self::In,
+            "com.cn" => Self::ComCn,
+            "com.au" => Self::ComAu,
+            "jp" => Self::Jp,
+            "sa" => Self::Sa,
+            "ca" => Self::Ca,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Region);
 impl Config {
     /// The required fields without a schema default (`client_id`, `client_refresh_token`, `client_secret`, `region`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -51,7 +51,30 @@ pub enum Datacenter {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(Datacenter, Unknown { Us1 = "us1", E = "e" });
+impl Datacenter {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["us1", "e"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Us1 => "us1",
+            Self::E => "e",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Datacenter {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "us1" => Self::Us1,
+            "e" => Self::E,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(Datacenter);
 impl Config {
     /// The required fields without a schema default (`auth_token`, `datacenter`); the others at their defaults, optional fields absent.
     pub fn new(auth_token: ::std::string::String, datacenter: Datacenter) -> Self {

@@ -18,9 +18,30 @@ pub enum ActorTypeEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ActorTypeEnum, Unknown { Source = "source", Destination = "destination" }
-);
+impl ActorTypeEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["source", "destination"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Source => "source",
+            Self::Destination => "destination",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ActorTypeEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "source" => Self::Source,
+            "destination" => Self::Destination,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ActorTypeEnum);
 /// schedule for when the the connection should run, per the schedule type
 ///
 /// Schema: `#/components/schemas/AirbyteApiConnectionSchedule`
@@ -128,10 +149,36 @@ pub enum AuthProvider {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    AuthProvider, Unknown { Airbyte = "airbyte", GoogleIdentityPlatform =
-    "google_identity_platform", Keycloak = "keycloak" }
-);
+impl AuthProvider {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "airbyte",
+        "google_identity_platform",
+        "keycloak",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Airbyte => "airbyte",
+            Self::GoogleIdentityPlatform => "google_identity_platform",
+            Self::Keycloak => "keycloak",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AuthProvider {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "airbyte" => Self::Airbyte,
+            "google_identity_platform" => Self::GoogleIdentityPlatform,
+            "keycloak" => Self::Keycloak,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(AuthProvider);
 /// The `ConfiguredStreamMapper` schema.
 ///
 /// Schema: `#/components/schemas/ConfiguredStreamMapper`
@@ -322,10 +369,39 @@ pub enum ConnectionStatusEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ConnectionStatusEnum, Unknown { Active = "active", Inactive = "inactive", Deprecated
-    = "deprecated", Locked = "locked" }
-);
+impl ConnectionStatusEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "active",
+        "inactive",
+        "deprecated",
+        "locked",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Deprecated => "deprecated",
+            Self::Locked => "locked",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ConnectionStatusEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            "deprecated" => Self::Deprecated,
+            "locked" => Self::Locked,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ConnectionStatusEnum);
 /// The `ConnectionSyncModeEnum` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionSyncModeEnum`
@@ -352,15 +428,54 @@ pub enum ConnectionSyncModeEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ConnectionSyncModeEnum, Unknown { FullRefreshOverwrite = "full_refresh_overwrite",
-    FullRefreshOverwriteDeduped = "full_refresh_overwrite_deduped", FullRefreshAppend =
-    "full_refresh_append", FullRefreshUpdate = "full_refresh_update",
-    FullRefreshSoftDelete = "full_refresh_soft_delete", IncrementalAppend =
-    "incremental_append", IncrementalDedupedHistory = "incremental_deduped_history",
-    IncrementalUpdate = "incremental_update", IncrementalSoftDelete =
-    "incremental_soft_delete" }
-);
+impl ConnectionSyncModeEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "full_refresh_overwrite",
+        "full_refresh_overwrite_deduped",
+        "full_refresh_append",
+        "full_refresh_update",
+        "full_refresh_soft_delete",
+        "incremental_append",
+        "incremental_deduped_history",
+        "incremental_update",
+        "incremental_soft_delete",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FullRefreshOverwrite => "full_refresh_overwrite",
+            Self::FullRefreshOverwriteDeduped => "full_refresh_overwrite_deduped",
+            Self::FullRefreshAppend => "full_refresh_append",
+            Self::FullRefreshUpdate => "full_refresh_update",
+            Self::FullRefreshSoftDelete => "full_refresh_soft_delete",
+            Self::IncrementalAppend => "incremental_append",
+            Self::IncrementalDedupedHistory => "incremental_deduped_history",
+            Self::IncrementalUpdate => "incremental_update",
+            Self::IncrementalSoftDelete => "incremental_soft_delete",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ConnectionSyncModeEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "full_refresh_overwrite" => Self::FullRefreshOverwrite,
+            "full_refresh_overwrite_deduped" => Self::FullRefreshOverwriteDeduped,
+            "full_refresh_append" => Self::FullRefreshAppend,
+            "full_refresh_update" => Self::FullRefreshUpdate,
+            "full_refresh_soft_delete" => Self::FullRefreshSoftDelete,
+            "incremental_append" => Self::IncrementalAppend,
+            "incremental_deduped_history" => Self::IncrementalDedupedHistory,
+            "incremental_update" => Self::IncrementalUpdate,
+            "incremental_soft_delete" => Self::IncrementalSoftDelete,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ConnectionSyncModeEnum);
 /// Root Type for ConnectionsResponse
 ///
 ///
@@ -425,9 +540,30 @@ pub enum ConnectorType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ConnectorType, Unknown { Source = "source", Destination = "destination" }
-);
+impl ConnectorType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["source", "destination"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Source => "source",
+            Self::Destination => "destination",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ConnectorType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "source" => Self::Source,
+            "destination" => Self::Destination,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ConnectorType);
 /// The `CreateDeclarativeSourceDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/CreateDeclarativeSourceDefinitionRequest`
@@ -900,9 +1036,30 @@ pub enum EncryptionMapperAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    EncryptionMapperAlgorithm, Unknown { Rsa = "RSA", Aes = "AES" }
-);
+impl EncryptionMapperAlgorithm {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["RSA", "AES"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rsa => "RSA",
+            Self::Aes => "AES",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EncryptionMapperAlgorithm {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "RSA" => Self::Rsa,
+            "AES" => Self::Aes,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(EncryptionMapperAlgorithm);
 /// Encryption
 ///
 /// Schema: `#/components/schemas/EncryptionMapperConfiguration`
@@ -1398,11 +1555,48 @@ pub enum JobStatusEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    JobStatusEnum, Unknown { Pending = "pending", Queued = "queued", Running = "running",
-    Incomplete = "incomplete", Failed = "failed", Succeeded = "succeeded", Cancelled =
-    "cancelled" }
-);
+impl JobStatusEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "pending",
+        "queued",
+        "running",
+        "incomplete",
+        "failed",
+        "succeeded",
+        "cancelled",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Incomplete => "incomplete",
+            Self::Failed => "failed",
+            Self::Succeeded => "succeeded",
+            Self::Cancelled => "cancelled",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for JobStatusEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "queued" => Self::Queued,
+            "running" => Self::Running,
+            "incomplete" => Self::Incomplete,
+            "failed" => Self::Failed,
+            "succeeded" => Self::Succeeded,
+            "cancelled" => Self::Cancelled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(JobStatusEnum);
 /// enum that describes the different types of jobs that the platform runs.
 ///
 /// Schema: `#/components/schemas/JobType`
@@ -1425,12 +1619,48 @@ pub enum JobType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    JobType, Unknown { GetSpec = "get_spec", CheckConnection = "check_connection",
-    DiscoverSchema = "discover_schema", Sync = "sync", ResetConnection =
-    "reset_connection", ConnectionUpdater = "connection_updater", Replicate = "replicate"
+impl JobType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "get_spec",
+        "check_connection",
+        "discover_schema",
+        "sync",
+        "reset_connection",
+        "connection_updater",
+        "replicate",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GetSpec => "get_spec",
+            Self::CheckConnection => "check_connection",
+            Self::DiscoverSchema => "discover_schema",
+            Self::Sync => "sync",
+            Self::ResetConnection => "reset_connection",
+            Self::ConnectionUpdater => "connection_updater",
+            Self::Replicate => "replicate",
+            Self::Unknown(other) => other.as_str(),
+        }
     }
-);
+}
+impl ::std::convert::From<::std::string::String> for JobType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "get_spec" => Self::GetSpec,
+            "check_connection" => Self::CheckConnection,
+            "discover_schema" => Self::DiscoverSchema,
+            "sync" => Self::Sync,
+            "reset_connection" => Self::ResetConnection,
+            "connection_updater" => Self::ConnectionUpdater,
+            "replicate" => Self::Replicate,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(JobType);
 /// Enum that describes the different types of jobs that the platform runs.
 ///
 /// Schema: `#/components/schemas/JobTypeEnum`
@@ -1447,10 +1677,34 @@ pub enum JobTypeEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    JobTypeEnum, Unknown { Sync = "sync", Reset = "reset", Refresh = "refresh", Clear =
-    "clear" }
-);
+impl JobTypeEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["sync", "reset", "refresh", "clear"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sync => "sync",
+            Self::Reset => "reset",
+            Self::Refresh => "refresh",
+            Self::Clear => "clear",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for JobTypeEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "sync" => Self::Sync,
+            "reset" => Self::Reset,
+            "refresh" => Self::Refresh,
+            "clear" => Self::Clear,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(JobTypeEnum);
 /// sets resource requirements for a specific job type for an actor or actor definition. these values override the default, if both are set.
 ///
 /// Schema: `#/components/schemas/JobTypeResourceLimit`
@@ -1515,10 +1769,36 @@ pub enum NamespaceDefinitionEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    NamespaceDefinitionEnum, Unknown { Source = "source", Destination = "destination",
-    CustomFormat = "custom_format" }
-);
+impl NamespaceDefinitionEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "source",
+        "destination",
+        "custom_format",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Source => "source",
+            Self::Destination => "destination",
+            Self::CustomFormat => "custom_format",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "source" => Self::Source,
+            "destination" => Self::Destination,
+            "custom_format" => Self::CustomFormat,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(NamespaceDefinitionEnum);
 /// Define the location where the data will be stored in the destination
 ///
 /// Schema: `#/components/schemas/NamespaceDefinitionEnumNoDefault`
@@ -1533,10 +1813,36 @@ pub enum NamespaceDefinitionEnumNoDefault {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    NamespaceDefinitionEnumNoDefault, Unknown { Source = "source", Destination =
-    "destination", CustomFormat = "custom_format" }
-);
+impl NamespaceDefinitionEnumNoDefault {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "source",
+        "destination",
+        "custom_format",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Source => "source",
+            Self::Destination => "destination",
+            Self::CustomFormat => "custom_format",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnumNoDefault {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "source" => Self::Source,
+            "destination" => Self::Destination,
+            "custom_format" => Self::CustomFormat,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(NamespaceDefinitionEnumNoDefault);
 /// Method used for computing final namespace in destination
 ///
 /// Schema: `#/components/schemas/NamespaceDefinitionType`
@@ -1551,10 +1857,36 @@ pub enum NamespaceDefinitionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    NamespaceDefinitionType, Unknown { Source = "source", Destination = "destination",
-    Customformat = "customformat" }
-);
+impl NamespaceDefinitionType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "source",
+        "destination",
+        "customformat",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Source => "source",
+            Self::Destination => "destination",
+            Self::Customformat => "customformat",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for NamespaceDefinitionType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "source" => Self::Source,
+            "destination" => Self::Destination,
+            "customformat" => Self::Customformat,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(NamespaceDefinitionType);
 /// The `NonBreakingChangesPreference` schema.
 ///
 /// Schema: `#/components/schemas/NonBreakingChangesPreference`
@@ -1571,10 +1903,39 @@ pub enum NonBreakingChangesPreference {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    NonBreakingChangesPreference, Unknown { Ignore = "ignore", Disable = "disable",
-    PropagateColumns = "propagate_columns", PropagateFully = "propagate_fully" }
-);
+impl NonBreakingChangesPreference {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "ignore",
+        "disable",
+        "propagate_columns",
+        "propagate_fully",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ignore => "ignore",
+            Self::Disable => "disable",
+            Self::PropagateColumns => "propagate_columns",
+            Self::PropagateFully => "propagate_fully",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for NonBreakingChangesPreference {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ignore" => Self::Ignore,
+            "disable" => Self::Disable,
+            "propagate_columns" => Self::PropagateColumns,
+            "propagate_fully" => Self::PropagateFully,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(NonBreakingChangesPreference);
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
 ///
 /// Schema: `#/components/schemas/NonBreakingSchemaUpdatesBehaviorEnum`
@@ -1591,11 +1952,40 @@ pub enum NonBreakingSchemaUpdatesBehaviorEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    NonBreakingSchemaUpdatesBehaviorEnum, Unknown { Ignore = "ignore", DisableConnection
-    = "disable_connection", PropagateColumns = "propagate_columns", PropagateFully =
-    "propagate_fully" }
-);
+impl NonBreakingSchemaUpdatesBehaviorEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "ignore",
+        "disable_connection",
+        "propagate_columns",
+        "propagate_fully",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ignore => "ignore",
+            Self::DisableConnection => "disable_connection",
+            Self::PropagateColumns => "propagate_columns",
+            Self::PropagateFully => "propagate_fully",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for NonBreakingSchemaUpdatesBehaviorEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ignore" => Self::Ignore,
+            "disable_connection" => Self::DisableConnection,
+            "propagate_columns" => Self::PropagateColumns,
+            "propagate_fully" => Self::PropagateFully,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(NonBreakingSchemaUpdatesBehaviorEnum);
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
 ///
 /// Schema: `#/components/schemas/NonBreakingSchemaUpdatesBehaviorEnumNoDefault`
@@ -1612,11 +2002,40 @@ pub enum NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    NonBreakingSchemaUpdatesBehaviorEnumNoDefault, Unknown { Ignore = "ignore",
-    DisableConnection = "disable_connection", PropagateColumns = "propagate_columns",
-    PropagateFully = "propagate_fully" }
-);
+impl NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "ignore",
+        "disable_connection",
+        "propagate_columns",
+        "propagate_fully",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ignore => "ignore",
+            Self::DisableConnection => "disable_connection",
+            Self::PropagateColumns => "propagate_columns",
+            Self::PropagateFully => "propagate_fully",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ignore" => Self::Ignore,
+            "disable_connection" => Self::DisableConnection,
+            "propagate_columns" => Self::PropagateColumns,
+            "propagate_fully" => Self::PropagateFully,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(NonBreakingSchemaUpdatesBehaviorEnumNoDefault);
 /// Configures a notification.
 ///
 /// Schema: `#/components/schemas/NotificationConfig`
@@ -1802,10 +2221,32 @@ pub enum PermissionScope {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    PermissionScope, Unknown { Workspace = "workspace", Organization = "organization",
-    None = "none" }
-);
+impl PermissionScope {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["workspace", "organization", "none"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Workspace => "workspace",
+            Self::Organization => "organization",
+            Self::None => "none",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PermissionScope {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "workspace" => Self::Workspace,
+            "organization" => Self::Organization,
+            "none" => Self::None,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(PermissionScope);
 /// Describes what actions/endpoints the permission entitles to
 ///
 /// Schema: `#/components/schemas/PermissionType`
@@ -1836,14 +2277,60 @@ pub enum PermissionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    PermissionType, Unknown { InstanceAdmin = "instance_admin", OrganizationAdmin =
-    "organization_admin", OrganizationEditor = "organization_editor", OrganizationRunner
-    = "organization_runner", OrganizationReader = "organization_reader",
-    OrganizationMember = "organization_member", WorkspaceOwner = "workspace_owner",
-    WorkspaceAdmin = "workspace_admin", WorkspaceRunner = "workspace_runner",
-    WorkspaceEditor = "workspace_editor", WorkspaceReader = "workspace_reader" }
-);
+impl PermissionType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "instance_admin",
+        "organization_admin",
+        "organization_editor",
+        "organization_runner",
+        "organization_reader",
+        "organization_member",
+        "workspace_owner",
+        "workspace_admin",
+        "workspace_runner",
+        "workspace_editor",
+        "workspace_reader",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InstanceAdmin => "instance_admin",
+            Self::OrganizationAdmin => "organization_admin",
+            Self::OrganizationEditor => "organization_editor",
+            Self::OrganizationRunner => "organization_runner",
+            Self::OrganizationReader => "organization_reader",
+            Self::OrganizationMember => "organization_member",
+            Self::WorkspaceOwner => "workspace_owner",
+            Self::WorkspaceAdmin => "workspace_admin",
+            Self::WorkspaceRunner => "workspace_runner",
+            Self::WorkspaceEditor => "workspace_editor",
+            Self::WorkspaceReader => "workspace_reader",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PermissionType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "instance_admin" => Self::InstanceAdmin,
+            "organization_admin" => Self::OrganizationAdmin,
+            "organization_editor" => Self::OrganizationEditor,
+            "organization_runner" => Self::OrganizationRunner,
+            "organization_reader" => Self::OrganizationReader,
+            "organization_member" => Self::OrganizationMember,
+            "workspace_owner" => Self::WorkspaceOwner,
+            "workspace_admin" => Self::WorkspaceAdmin,
+            "workspace_runner" => Self::WorkspaceRunner,
+            "workspace_editor" => Self::WorkspaceEditor,
+            "workspace_reader" => Self::WorkspaceReader,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(PermissionType);
 /// The `PermissionUpdateRequest` schema.
 ///
 /// Schema: `#/components/schemas/PermissionUpdateRequest`
@@ -1918,14 +2405,54 @@ pub enum PublicPermissionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    PublicPermissionType, Unknown { OrganizationAdmin = "organization_admin",
-    OrganizationEditor = "organization_editor", OrganizationRunner =
-    "organization_runner", OrganizationReader = "organization_reader", OrganizationMember
-    = "organization_member", WorkspaceAdmin = "workspace_admin", WorkspaceEditor =
-    "workspace_editor", WorkspaceRunner = "workspace_runner", WorkspaceReader =
-    "workspace_reader" }
-);
+impl PublicPermissionType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "organization_admin",
+        "organization_editor",
+        "organization_runner",
+        "organization_reader",
+        "organization_member",
+        "workspace_admin",
+        "workspace_editor",
+        "workspace_runner",
+        "workspace_reader",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrganizationAdmin => "organization_admin",
+            Self::OrganizationEditor => "organization_editor",
+            Self::OrganizationRunner => "organization_runner",
+            Self::OrganizationReader => "organization_reader",
+            Self::OrganizationMember => "organization_member",
+            Self::WorkspaceAdmin => "workspace_admin",
+            Self::WorkspaceEditor => "workspace_editor",
+            Self::WorkspaceRunner => "workspace_runner",
+            Self::WorkspaceReader => "workspace_reader",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PublicPermissionType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "organization_admin" => Self::OrganizationAdmin,
+            "organization_editor" => Self::OrganizationEditor,
+            "organization_runner" => Self::OrganizationRunner,
+            "organization_reader" => Self::OrganizationReader,
+            "organization_member" => Self::OrganizationMember,
+            "workspace_admin" => Self::WorkspaceAdmin,
+            "workspace_editor" => Self::WorkspaceEditor,
+            "workspace_runner" => Self::WorkspaceRunner,
+            "workspace_reader" => Self::WorkspaceReader,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(PublicPermissionType);
 /// Root Type for RedirectUrlResponse
 ///
 ///
@@ -2134,9 +2661,30 @@ pub enum RowFilteringOperationType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    RowFilteringOperationType, Unknown { Equal = "EQUAL", Not = "NOT" }
-);
+impl RowFilteringOperationType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["EQUAL", "NOT"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Equal => "EQUAL",
+            Self::Not => "NOT",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RowFilteringOperationType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "EQUAL" => Self::Equal,
+            "NOT" => Self::Not,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(RowFilteringOperationType);
 /// The `SSOConfigStatus` schema.
 ///
 /// Schema: `#/components/schemas/SSOConfigStatus`
@@ -2149,9 +2697,30 @@ pub enum SsoConfigStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    SsoConfigStatus, Unknown { Draft = "draft", Active = "active" }
-);
+impl SsoConfigStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["draft", "active"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Active => "active",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SsoConfigStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "draft" => Self::Draft,
+            "active" => Self::Active,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(SsoConfigStatus);
 /// The `ScheduleTypeEnum` schema.
 ///
 /// Schema: `#/components/schemas/ScheduleTypeEnum`
@@ -2164,9 +2733,30 @@ pub enum ScheduleTypeEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ScheduleTypeEnum, Unknown { Manual = "manual", Cron = "cron" }
-);
+impl ScheduleTypeEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["manual", "cron"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manual => "manual",
+            Self::Cron => "cron",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ScheduleTypeEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "manual" => Self::Manual,
+            "cron" => Self::Cron,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ScheduleTypeEnum);
 /// The `ScheduleTypeWithBasicEnum` schema.
 ///
 /// Schema: `#/components/schemas/ScheduleTypeWithBasicEnum`
@@ -2181,10 +2771,32 @@ pub enum ScheduleTypeWithBasicEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ScheduleTypeWithBasicEnum, Unknown { Manual = "manual", Cron = "cron", Basic =
-    "basic" }
-);
+impl ScheduleTypeWithBasicEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["manual", "cron", "basic"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manual => "manual",
+            Self::Cron => "cron",
+            Self::Basic => "basic",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ScheduleTypeWithBasicEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "manual" => Self::Manual,
+            "cron" => Self::Cron,
+            "basic" => Self::Basic,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ScheduleTypeWithBasicEnum);
 /// actor or actor definition specific resource requirements. if default is set, these are the requirements that should be set for ALL jobs run for this actor definition. it is overriden by the job type specific configurations. if not set, the platform will use defaults. these values will be overriden by configuration at the connection level.
 ///
 /// Schema: `#/components/schemas/ScopedResourceRequirements`
@@ -2449,11 +3061,42 @@ pub enum StreamMapperType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    StreamMapperType, Unknown { Hashing = "hashing", FieldRenaming = "field-renaming",
-    RowFiltering = "row-filtering", Encryption = "encryption", FieldFiltering =
-    "field-filtering" }
-);
+impl StreamMapperType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "hashing",
+        "field-renaming",
+        "row-filtering",
+        "encryption",
+        "field-filtering",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hashing => "hashing",
+            Self::FieldRenaming => "field-renaming",
+            Self::RowFiltering => "row-filtering",
+            Self::Encryption => "encryption",
+            Self::FieldFiltering => "field-filtering",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for StreamMapperType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "hashing" => Self::Hashing,
+            "field-renaming" => Self::FieldRenaming,
+            "row-filtering" => Self::RowFiltering,
+            "encryption" => Self::Encryption,
+            "field-filtering" => Self::FieldFiltering,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(StreamMapperType);
 /// The stream properties associated with a connection.
 ///
 /// Schema: `#/components/schemas/StreamProperties`
@@ -2638,10 +3281,32 @@ pub enum UserStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    UserStatus, Unknown { Invited = "invited", Registered = "registered", Disabled =
-    "disabled" }
-);
+impl UserStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["invited", "registered", "disabled"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Invited => "invited",
+            Self::Registered => "registered",
+            Self::Disabled => "disabled",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for UserStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "invited" => Self::Invited,
+            "registered" => Self::Registered,
+            "disabled" => Self::Disabled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(UserStatus);
 /// Root Type for UsersResponse
 ///
 /// List/Array of multiple users in an organization
@@ -2780,10 +3445,29 @@ pub enum ApplicationTokenRequestWithGrantGrantType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    ApplicationTokenRequestWithGrantGrantType, Unknown { ClientCredentials =
-    "client_credentials" }
-);
+impl ApplicationTokenRequestWithGrantGrantType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["client_credentials"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientCredentials => "client_credentials",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for ApplicationTokenRequestWithGrantGrantType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "client_credentials" => Self::ClientCredentials,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(ApplicationTokenRequestWithGrantGrantType);
 /// Inline schema at `EncryptionMapperAESConfiguration.algorithm`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/algorithm`
@@ -2794,9 +3478,29 @@ pub enum EncryptionMapperAesConfigurationAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    EncryptionMapperAesConfigurationAlgorithm, Unknown { Aes = "AES" }
-);
+impl EncryptionMapperAesConfigurationAlgorithm {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["AES"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aes => "AES",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EncryptionMapperAesConfigurationAlgorithm {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "AES" => Self::Aes,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(EncryptionMapperAesConfigurationAlgorithm);
 /// Inline schema at `EncryptionMapperAESConfiguration.mode`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/mode`
@@ -2817,10 +3521,46 @@ pub enum EncryptionMapperAesConfigurationMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    EncryptionMapperAesConfigurationMode, Unknown { Cbc = "CBC", Cfb = "CFB", Ofb =
-    "OFB", Ctr = "CTR", Gcm = "GCM", Ecb = "ECB" }
-);
+impl EncryptionMapperAesConfigurationMode {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "CBC",
+        "CFB",
+        "OFB",
+        "CTR",
+        "GCM",
+        "ECB",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cbc => "CBC",
+            Self::Cfb => "CFB",
+            Self::Ofb => "OFB",
+            Self::Ctr => "CTR",
+            Self::Gcm => "GCM",
+            Self::Ecb => "ECB",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EncryptionMapperAesConfigurationMode {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "CBC" => Self::Cbc,
+            "CFB" => Self::Cfb,
+            "OFB" => Self::Ofb,
+            "CTR" => Self::Ctr,
+            "GCM" => Self::Gcm,
+            "ECB" => Self::Ecb,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(EncryptionMapperAesConfigurationMode);
 /// Inline schema at `EncryptionMapperAESConfiguration.padding`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/padding`
@@ -2833,10 +3573,31 @@ pub enum EncryptionMapperAesConfigurationPadding {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    EncryptionMapperAesConfigurationPadding, Unknown { NoPadding = "NoPadding",
-    Pkcs5Padding = "PKCS5Padding" }
-);
+impl EncryptionMapperAesConfigurationPadding {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["NoPadding", "PKCS5Padding"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoPadding => "NoPadding",
+            Self::Pkcs5Padding => "PKCS5Padding",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EncryptionMapperAesConfigurationPadding {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "NoPadding" => Self::NoPadding,
+            "PKCS5Padding" => Self::Pkcs5Padding,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(EncryptionMapperAesConfigurationPadding);
 /// Inline schema at `EncryptionMapperRSAConfiguration.algorithm`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperRSAConfiguration/properties/algorithm`
@@ -2847,9 +3608,29 @@ pub enum EncryptionMapperRsaConfigurationAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    EncryptionMapperRsaConfigurationAlgorithm, Unknown { Rsa = "RSA" }
-);
+impl EncryptionMapperRsaConfigurationAlgorithm {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["RSA"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rsa => "RSA",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EncryptionMapperRsaConfigurationAlgorithm {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "RSA" => Self::Rsa,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(EncryptionMapperRsaConfigurationAlgorithm);
 /// Inline schema at `GroupPermissionCreateRequest.Variant`.
 ///
 /// Schema: `#/components/schemas/GroupPermissionCreateRequest/oneOf`
@@ -2885,10 +3666,48 @@ pub enum HashingMapperConfigurationMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    HashingMapperConfigurationMethod, Unknown { Md2 = "MD2", Md5 = "MD5", Sha1 = "SHA-1",
-    Sha224 = "SHA-224", Sha256 = "SHA-256", Sha384 = "SHA-384", Sha512 = "SHA-512" }
-);
+impl HashingMapperConfigurationMethod {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "MD2",
+        "MD5",
+        "SHA-1",
+        "SHA-224",
+        "SHA-256",
+        "SHA-384",
+        "SHA-512",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Md2 => "MD2",
+            Self::Md5 => "MD5",
+            Self::Sha1 => "SHA-1",
+            Self::Sha224 => "SHA-224",
+            Self::Sha256 => "SHA-256",
+            Self::Sha384 => "SHA-384",
+            Self::Sha512 => "SHA-512",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for HashingMapperConfigurationMethod {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "MD2" => Self::Md2,
+            "MD5" => Self::Md5,
+            "SHA-1" => Self::Sha1,
+            "SHA-224" => Self::Sha224,
+            "SHA-256" => Self::Sha256,
+            "SHA-384" => Self::Sha384,
+            "SHA-512" => Self::Sha512,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(HashingMapperConfigurationMethod);
 /// Inline schema at `PublicAccessTokenResponse.token_type`.
 ///
 /// Schema: `#/components/schemas/PublicAccessTokenResponse/properties/token_type`
@@ -2899,9 +3718,28 @@ pub enum PublicAccessTokenResponseTokenType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    PublicAccessTokenResponseTokenType, Unknown { Bearer = "Bearer" }
-);
+impl PublicAccessTokenResponseTokenType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Bearer"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bearer => "Bearer",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PublicAccessTokenResponseTokenType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Bearer" => Self::Bearer,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(PublicAccessTokenResponseTokenType);
 /// Inline schema at `RowFilteringOperationEqual.type`.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationEqual/properties/type`
@@ -2912,9 +3750,28 @@ pub enum RowFilteringOperationEqualType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(
-    RowFilteringOperationEqualType, Unknown { Equal = "EQUAL" }
-);
+impl RowFilteringOperationEqualType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["EQUAL"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Equal => "EQUAL",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RowFilteringOperationEqualType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "EQUAL" => Self::Equal,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(RowFilteringOperationEqualType);
 /// Inline schema at `RowFilteringOperationNot.type`.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationNot/properties/type`
@@ -2925,4 +3782,25 @@ pub enum RowFilteringOperationNotType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
-super::support::string_enum!(RowFilteringOperationNotType, Unknown { Not = "NOT" });
+impl RowFilteringOperationNotType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["NOT"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Not => "NOT",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RowFilteringOperationNotType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "NOT" => Self::Not,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+super::support::string_enum!(RowFilteringOperationNotType);

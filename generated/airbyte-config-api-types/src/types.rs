@@ -395,12 +395,47 @@ pub enum ActorListSortKey {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "destination", feature = "source"))]
-super::support::string_enum!(
-    ActorListSortKey, Unknown { ActorNameAsc = "actorName_asc", ActorNameDesc =
-    "actorName_desc", ActorDefinitionNameAsc = "actorDefinitionName_asc",
-    ActorDefinitionNameDesc = "actorDefinitionName_desc", LastSyncAsc = "lastSync_asc",
-    LastSyncDesc = "lastSync_desc" }
-);
+impl ActorListSortKey {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "actorName_asc",
+        "actorName_desc",
+        "actorDefinitionName_asc",
+        "actorDefinitionName_desc",
+        "lastSync_asc",
+        "lastSync_desc",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ActorNameAsc => "actorName_asc",
+            Self::ActorNameDesc => "actorName_desc",
+            Self::ActorDefinitionNameAsc => "actorDefinitionName_asc",
+            Self::ActorDefinitionNameDesc => "actorDefinitionName_desc",
+            Self::LastSyncAsc => "lastSync_asc",
+            Self::LastSyncDesc => "lastSync_desc",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "destination", feature = "source"))]
+impl ::std::convert::From<::std::string::String> for ActorListSortKey {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "actorName_asc" => Self::ActorNameAsc,
+            "actorName_desc" => Self::ActorNameDesc,
+            "actorDefinitionName_asc" => Self::ActorDefinitionNameAsc,
+            "actorDefinitionName_desc" => Self::ActorDefinitionNameDesc,
+            "lastSync_asc" => Self::LastSyncAsc,
+            "lastSync_desc" => Self::LastSyncDesc,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "destination", feature = "source"))]
+super::support::string_enum!(ActorListSortKey);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -431,9 +466,48 @@ pub enum ActorStatus {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    ActorStatus, Unknown { Active = "active", Inactive = "inactive" }
-);
+impl ActorStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["active", "inactive"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for ActorStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(ActorStatus);
 #[cfg(
     any(
         feature = "actor-definition-version",
@@ -464,9 +538,48 @@ pub enum ActorType {
         feature = "connector-documentation"
     )
 )]
-super::support::string_enum!(
-    ActorType, Unknown { Source = "source", Destination = "destination" }
-);
+impl ActorType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["source", "destination"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Source => "source",
+            Self::Destination => "destination",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "connection",
+        feature = "connector-documentation"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for ActorType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "source" => Self::Source,
+            "destination" => Self::Destination,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "connection",
+        feature = "connector-documentation"
+    )
+)]
+super::support::string_enum!(ActorType);
 #[cfg(
     any(
         feature = "public",
@@ -497,9 +610,48 @@ pub enum ActorTypeEnum {
         feature = "workspaces"
     )
 )]
-super::support::string_enum!(
-    ActorTypeEnum, Unknown { Source = "source", Destination = "destination" }
-);
+impl ActorTypeEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["source", "destination"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Source => "source",
+            Self::Destination => "destination",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-organizations",
+        feature = "organizations",
+        feature = "public-workspaces",
+        feature = "workspaces"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for ActorTypeEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "source" => Self::Source,
+            "destination" => Self::Destination,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-organizations",
+        feature = "organizations",
+        feature = "public-workspaces",
+        feature = "workspaces"
+    )
+)]
+super::support::string_enum!(ActorTypeEnum);
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// The `ActorUpdateRequest` schema.
 ///
@@ -1295,10 +1447,48 @@ pub enum AttemptStatus {
         feature = "jobs-2"
     )
 )]
-super::support::string_enum!(
-    AttemptStatus, Unknown { Running = "running", Failed = "failed", Succeeded =
-    "succeeded" }
-);
+impl AttemptStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["running", "failed", "succeeded"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running => "running",
+            Self::Failed => "failed",
+            Self::Succeeded => "succeeded",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for AttemptStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "running" => Self::Running,
+            "failed" => Self::Failed,
+            "succeeded" => Self::Succeeded,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
+super::support::string_enum!(AttemptStatus);
 #[cfg(
     any(
         feature = "internal",
@@ -1522,10 +1712,38 @@ pub enum AuthProvider {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "user")]
-super::support::string_enum!(
-    AuthProvider, Unknown { Airbyte = "airbyte", GoogleIdentityPlatform =
-    "google_identity_platform", Keycloak = "keycloak" }
-);
+impl AuthProvider {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "airbyte",
+        "google_identity_platform",
+        "keycloak",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Airbyte => "airbyte",
+            Self::GoogleIdentityPlatform => "google_identity_platform",
+            Self::Keycloak => "keycloak",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "user")]
+impl ::std::convert::From<::std::string::String> for AuthProvider {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "airbyte" => Self::Airbyte,
+            "google_identity_platform" => Self::GoogleIdentityPlatform,
+            "keycloak" => Self::Keycloak,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "user")]
+super::support::string_enum!(AuthProvider);
 #[cfg(feature = "connector-builder-project")]
 /// The `BaseActorDefinitionVersionInfo` schema.
 ///
@@ -2449,19 +2667,95 @@ pub enum ConnectionEventType {
     Unknown2(::std::string::String),
 }
 #[cfg(feature = "connection")]
-super::support::string_enum!(
-    ConnectionEventType, Unknown2 { SyncStarted = "SYNC_STARTED", SyncSucceeded =
-    "SYNC_SUCCEEDED", SyncIncomplete = "SYNC_INCOMPLETE", SyncFailed = "SYNC_FAILED",
-    SyncCancelled = "SYNC_CANCELLED", RefreshStarted = "REFRESH_STARTED",
-    RefreshSucceeded = "REFRESH_SUCCEEDED", RefreshIncomplete = "REFRESH_INCOMPLETE",
-    RefreshFailed = "REFRESH_FAILED", RefreshCancelled = "REFRESH_CANCELLED",
-    ClearStarted = "CLEAR_STARTED", ClearSucceeded = "CLEAR_SUCCEEDED", ClearIncomplete =
-    "CLEAR_INCOMPLETE", ClearFailed = "CLEAR_FAILED", ClearCancelled = "CLEAR_CANCELLED",
-    ConnectionSettingsUpdate = "CONNECTION_SETTINGS_UPDATE", ConnectionEnabled =
-    "CONNECTION_ENABLED", ConnectionDisabled = "CONNECTION_DISABLED", SchemaUpdate =
-    "SCHEMA_UPDATE", SchemaConfigUpdate = "SCHEMA_CONFIG_UPDATE", ConnectorUpdate =
-    "CONNECTOR_UPDATE", Unknown = "UNKNOWN" }
-);
+impl ConnectionEventType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "SYNC_STARTED",
+        "SYNC_SUCCEEDED",
+        "SYNC_INCOMPLETE",
+        "SYNC_FAILED",
+        "SYNC_CANCELLED",
+        "REFRESH_STARTED",
+        "REFRESH_SUCCEEDED",
+        "REFRESH_INCOMPLETE",
+        "REFRESH_FAILED",
+        "REFRESH_CANCELLED",
+        "CLEAR_STARTED",
+        "CLEAR_SUCCEEDED",
+        "CLEAR_INCOMPLETE",
+        "CLEAR_FAILED",
+        "CLEAR_CANCELLED",
+        "CONNECTION_SETTINGS_UPDATE",
+        "CONNECTION_ENABLED",
+        "CONNECTION_DISABLED",
+        "SCHEMA_UPDATE",
+        "SCHEMA_CONFIG_UPDATE",
+        "CONNECTOR_UPDATE",
+        "UNKNOWN",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SyncStarted => "SYNC_STARTED",
+            Self::SyncSucceeded => "SYNC_SUCCEEDED",
+            Self::SyncIncomplete => "SYNC_INCOMPLETE",
+            Self::SyncFailed => "SYNC_FAILED",
+            Self::SyncCancelled => "SYNC_CANCELLED",
+            Self::RefreshStarted => "REFRESH_STARTED",
+            Self::RefreshSucceeded => "REFRESH_SUCCEEDED",
+            Self::RefreshIncomplete => "REFRESH_INCOMPLETE",
+            Self::RefreshFailed => "REFRESH_FAILED",
+            Self::RefreshCancelled => "REFRESH_CANCELLED",
+            Self::ClearStarted => "CLEAR_STARTED",
+            Self::ClearSucceeded => "CLEAR_SUCCEEDED",
+            Self::ClearIncomplete => "CLEAR_INCOMPLETE",
+            Self::ClearFailed => "CLEAR_FAILED",
+            Self::ClearCancelled => "CLEAR_CANCELLED",
+            Self::ConnectionSettingsUpdate => "CONNECTION_SETTINGS_UPDATE",
+            Self::ConnectionEnabled => "CONNECTION_ENABLED",
+            Self::ConnectionDisabled => "CONNECTION_DISABLED",
+            Self::SchemaUpdate => "SCHEMA_UPDATE",
+            Self::SchemaConfigUpdate => "SCHEMA_CONFIG_UPDATE",
+            Self::ConnectorUpdate => "CONNECTOR_UPDATE",
+            Self::Unknown => "UNKNOWN",
+            Self::Unknown2(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "connection")]
+impl ::std::convert::From<::std::string::String> for ConnectionEventType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "SYNC_STARTED" => Self::SyncStarted,
+            "SYNC_SUCCEEDED" => Self::SyncSucceeded,
+            "SYNC_INCOMPLETE" => Self::SyncIncomplete,
+            "SYNC_FAILED" => Self::SyncFailed,
+            "SYNC_CANCELLED" => Self::SyncCancelled,
+            "REFRESH_STARTED" => Self::RefreshStarted,
+            "REFRESH_SUCCEEDED" => Self::RefreshSucceeded,
+            "REFRESH_INCOMPLETE" => Self::RefreshIncomplete,
+            "REFRESH_FAILED" => Self::RefreshFailed,
+            "REFRESH_CANCELLED" => Self::RefreshCancelled,
+            "CLEAR_STARTED" => Self::ClearStarted,
+            "CLEAR_SUCCEEDED" => Self::ClearSucceeded,
+            "CLEAR_INCOMPLETE" => Self::ClearIncomplete,
+            "CLEAR_FAILED" => Self::ClearFailed,
+            "CLEAR_CANCELLED" => Self::ClearCancelled,
+            "CONNECTION_SETTINGS_UPDATE" => Self::ConnectionSettingsUpdate,
+            "CONNECTION_ENABLED" => Self::ConnectionEnabled,
+            "CONNECTION_DISABLED" => Self::ConnectionDisabled,
+            "SCHEMA_UPDATE" => Self::SchemaUpdate,
+            "SCHEMA_CONFIG_UPDATE" => Self::SchemaConfigUpdate,
+            "CONNECTOR_UPDATE" => Self::ConnectorUpdate,
+            "UNKNOWN" => Self::Unknown,
+            _ => Self::Unknown2(value),
+        }
+    }
+}
+#[cfg(feature = "connection")]
+super::support::string_enum!(ConnectionEventType);
 #[cfg(feature = "connection")]
 /// The `ConnectionEventWithDetails` schema.
 ///
@@ -3015,9 +3309,48 @@ pub enum ConnectionScheduleType {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    ConnectionScheduleType, Unknown { Manual = "manual", Basic = "basic", Cron = "cron" }
-);
+impl ConnectionScheduleType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["manual", "basic", "cron"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manual => "manual",
+            Self::Basic => "basic",
+            Self::Cron => "cron",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for ConnectionScheduleType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "manual" => Self::Manual,
+            "basic" => Self::Basic,
+            "cron" => Self::Cron,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(ConnectionScheduleType);
 #[cfg(feature = "connection")]
 /// The `ConnectionSearch` schema.
 ///
@@ -3136,10 +3469,55 @@ pub enum ConnectionStateType {
         feature = "web-backend"
     )
 )]
-super::support::string_enum!(
-    ConnectionStateType, Unknown { Global = "global", Stream = "stream", Legacy =
-    "legacy", NotSet = "not_set" }
-);
+impl ConnectionStateType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "global",
+        "stream",
+        "legacy",
+        "not_set",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Global => "global",
+            Self::Stream => "stream",
+            Self::Legacy => "legacy",
+            Self::NotSet => "not_set",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "state",
+        feature = "web-backend"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for ConnectionStateType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "global" => Self::Global,
+            "stream" => Self::Stream,
+            "legacy" => Self::Legacy,
+            "not_set" => Self::NotSet,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "state",
+        feature = "web-backend"
+    )
+)]
+super::support::string_enum!(ConnectionStateType);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -3176,10 +3554,59 @@ pub enum ConnectionStatus {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    ConnectionStatus, Unknown { Active = "active", Inactive = "inactive", Deprecated =
-    "deprecated", Locked = "locked" }
-);
+impl ConnectionStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "active",
+        "inactive",
+        "deprecated",
+        "locked",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Deprecated => "deprecated",
+            Self::Locked => "locked",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for ConnectionStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            "deprecated" => Self::Deprecated,
+            "locked" => Self::Locked,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(ConnectionStatus);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// The `ConnectionStatusEnum` schema.
 ///
@@ -3198,10 +3625,41 @@ pub enum ConnectionStatusEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-super::support::string_enum!(
-    ConnectionStatusEnum, Unknown { Active = "active", Inactive = "inactive", Deprecated
-    = "deprecated", Locked = "locked" }
-);
+impl ConnectionStatusEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "active",
+        "inactive",
+        "deprecated",
+        "locked",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Deprecated => "deprecated",
+            Self::Locked => "locked",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl ::std::convert::From<::std::string::String> for ConnectionStatusEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            "deprecated" => Self::Deprecated,
+            "locked" => Self::Locked,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+super::support::string_enum!(ConnectionStatusEnum);
 #[cfg(feature = "connection")]
 /// The `ConnectionStatusRead` schema.
 ///
@@ -3390,15 +3848,72 @@ pub enum ConnectionSyncModeEnum {
         feature = "streams"
     )
 )]
-super::support::string_enum!(
-    ConnectionSyncModeEnum, Unknown { FullRefreshOverwrite = "full_refresh_overwrite",
-    FullRefreshOverwriteDeduped = "full_refresh_overwrite_deduped", FullRefreshAppend =
-    "full_refresh_append", FullRefreshUpdate = "full_refresh_update",
-    FullRefreshSoftDelete = "full_refresh_soft_delete", IncrementalAppend =
-    "incremental_append", IncrementalDedupedHistory = "incremental_deduped_history",
-    IncrementalUpdate = "incremental_update", IncrementalSoftDelete =
-    "incremental_soft_delete" }
-);
+impl ConnectionSyncModeEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "full_refresh_overwrite",
+        "full_refresh_overwrite_deduped",
+        "full_refresh_append",
+        "full_refresh_update",
+        "full_refresh_soft_delete",
+        "incremental_append",
+        "incremental_deduped_history",
+        "incremental_update",
+        "incremental_soft_delete",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FullRefreshOverwrite => "full_refresh_overwrite",
+            Self::FullRefreshOverwriteDeduped => "full_refresh_overwrite_deduped",
+            Self::FullRefreshAppend => "full_refresh_append",
+            Self::FullRefreshUpdate => "full_refresh_update",
+            Self::FullRefreshSoftDelete => "full_refresh_soft_delete",
+            Self::IncrementalAppend => "incremental_append",
+            Self::IncrementalDedupedHistory => "incremental_deduped_history",
+            Self::IncrementalUpdate => "incremental_update",
+            Self::IncrementalSoftDelete => "incremental_soft_delete",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-streams",
+        feature = "streams"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for ConnectionSyncModeEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "full_refresh_overwrite" => Self::FullRefreshOverwrite,
+            "full_refresh_overwrite_deduped" => Self::FullRefreshOverwriteDeduped,
+            "full_refresh_append" => Self::FullRefreshAppend,
+            "full_refresh_update" => Self::FullRefreshUpdate,
+            "full_refresh_soft_delete" => Self::FullRefreshSoftDelete,
+            "incremental_append" => Self::IncrementalAppend,
+            "incremental_deduped_history" => Self::IncrementalDedupedHistory,
+            "incremental_update" => Self::IncrementalUpdate,
+            "incremental_soft_delete" => Self::IncrementalSoftDelete,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-streams",
+        feature = "streams"
+    )
+)]
+super::support::string_enum!(ConnectionSyncModeEnum);
 #[cfg(feature = "connection")]
 /// The `ConnectionSyncProgressRead` schema.
 ///
@@ -3484,11 +3999,50 @@ pub enum ConnectionSyncStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connection")]
-super::support::string_enum!(
-    ConnectionSyncStatus, Unknown { Running = "running", Queued = "queued", Failed =
-    "failed", Paused = "paused", Pending = "pending", Incomplete = "incomplete", Synced =
-    "synced" }
-);
+impl ConnectionSyncStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "running",
+        "queued",
+        "failed",
+        "paused",
+        "pending",
+        "incomplete",
+        "synced",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running => "running",
+            Self::Queued => "queued",
+            Self::Failed => "failed",
+            Self::Paused => "paused",
+            Self::Pending => "pending",
+            Self::Incomplete => "incomplete",
+            Self::Synced => "synced",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "connection")]
+impl ::std::convert::From<::std::string::String> for ConnectionSyncStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "running" => Self::Running,
+            "queued" => Self::Queued,
+            "failed" => Self::Failed,
+            "paused" => Self::Paused,
+            "pending" => Self::Pending,
+            "incomplete" => Self::Incomplete,
+            "synced" => Self::Synced,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "connection")]
+super::support::string_enum!(ConnectionSyncStatus);
 #[cfg(feature = "connection")]
 /// Used to apply a patch-style update to a connection, which means that null properties remain unchanged
 ///
@@ -4749,12 +5303,56 @@ pub enum ConnectorRolloutState {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-rollout")]
-super::support::string_enum!(
-    ConnectorRolloutState, Unknown { Initialized = "initialized", WorkflowStarted =
-    "workflow_started", InProgress = "in_progress", Paused = "paused", Finalizing =
-    "finalizing", Succeeded = "succeeded", Errored = "errored", FailedRolledBack =
-    "failed_rolled_back", Canceled = "canceled" }
-);
+impl ConnectorRolloutState {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "initialized",
+        "workflow_started",
+        "in_progress",
+        "paused",
+        "finalizing",
+        "succeeded",
+        "errored",
+        "failed_rolled_back",
+        "canceled",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Initialized => "initialized",
+            Self::WorkflowStarted => "workflow_started",
+            Self::InProgress => "in_progress",
+            Self::Paused => "paused",
+            Self::Finalizing => "finalizing",
+            Self::Succeeded => "succeeded",
+            Self::Errored => "errored",
+            Self::FailedRolledBack => "failed_rolled_back",
+            Self::Canceled => "canceled",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "connector-rollout")]
+impl ::std::convert::From<::std::string::String> for ConnectorRolloutState {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "initialized" => Self::Initialized,
+            "workflow_started" => Self::WorkflowStarted,
+            "in_progress" => Self::InProgress,
+            "paused" => Self::Paused,
+            "finalizing" => Self::Finalizing,
+            "succeeded" => Self::Succeeded,
+            "errored" => Self::Errored,
+            "failed_rolled_back" => Self::FailedRolledBack,
+            "canceled" => Self::Canceled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "connector-rollout")]
+super::support::string_enum!(ConnectorRolloutState);
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutStateTerminal` schema.
 ///
@@ -4771,10 +5369,38 @@ pub enum ConnectorRolloutStateTerminal {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-rollout")]
-super::support::string_enum!(
-    ConnectorRolloutStateTerminal, Unknown { Succeeded = "succeeded", FailedRolledBack =
-    "failed_rolled_back", Canceled = "canceled" }
-);
+impl ConnectorRolloutStateTerminal {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "succeeded",
+        "failed_rolled_back",
+        "canceled",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::FailedRolledBack => "failed_rolled_back",
+            Self::Canceled => "canceled",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "connector-rollout")]
+impl ::std::convert::From<::std::string::String> for ConnectorRolloutStateTerminal {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "succeeded" => Self::Succeeded,
+            "failed_rolled_back" => Self::FailedRolledBack,
+            "canceled" => Self::Canceled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "connector-rollout")]
+super::support::string_enum!(ConnectorRolloutStateTerminal);
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutStrategy` schema.
 ///
@@ -4791,10 +5417,34 @@ pub enum ConnectorRolloutStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-rollout")]
-super::support::string_enum!(
-    ConnectorRolloutStrategy, Unknown { Manual = "manual", Automated = "automated",
-    Overridden = "overridden" }
-);
+impl ConnectorRolloutStrategy {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["manual", "automated", "overridden"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manual => "manual",
+            Self::Automated => "automated",
+            Self::Overridden => "overridden",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "connector-rollout")]
+impl ::std::convert::From<::std::string::String> for ConnectorRolloutStrategy {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "manual" => Self::Manual,
+            "automated" => Self::Automated,
+            "overridden" => Self::Overridden,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "connector-rollout")]
+super::support::string_enum!(ConnectorRolloutStrategy);
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutTierFilter` schema.
 ///
@@ -4866,9 +5516,44 @@ pub enum ConnectorType {
         feature = "connector-definitions"
     )
 )]
-super::support::string_enum!(
-    ConnectorType, Unknown { Source = "source", Destination = "destination" }
-);
+impl ConnectorType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["source", "destination"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Source => "source",
+            Self::Destination => "destination",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for ConnectorType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "source" => Self::Source,
+            "destination" => Self::Destination,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
+super::support::string_enum!(ConnectorType);
 #[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 /// The `ConsumptionTimeWindow` schema.
 ///
@@ -4885,10 +5570,38 @@ pub enum ConsumptionTimeWindow {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
-super::support::string_enum!(
-    ConsumptionTimeWindow, Unknown { LastMonth = "lastMonth", LastSixMonths =
-    "lastSixMonths", LastYear = "lastYear" }
-);
+impl ConsumptionTimeWindow {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "lastMonth",
+        "lastSixMonths",
+        "lastYear",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LastMonth => "lastMonth",
+            Self::LastSixMonths => "lastSixMonths",
+            Self::LastYear => "lastYear",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
+impl ::std::convert::From<::std::string::String> for ConsumptionTimeWindow {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "lastMonth" => Self::LastMonth,
+            "lastSixMonths" => Self::LastSixMonths,
+            "lastYear" => Self::LastYear,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
+super::support::string_enum!(ConsumptionTimeWindow);
 #[cfg(feature = "connector-builder-project")]
 /// The `ContributionInfo` schema.
 ///
@@ -5166,10 +5879,36 @@ pub enum CustomerTier {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-rollout")]
-super::support::string_enum!(
-    CustomerTier, Unknown { Tier0 = "TIER_0", Tier1 = "TIER_1", Tier2 = "TIER_2", All =
-    "ALL" }
-);
+impl CustomerTier {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["TIER_0", "TIER_1", "TIER_2", "ALL"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tier0 => "TIER_0",
+            Self::Tier1 => "TIER_1",
+            Self::Tier2 => "TIER_2",
+            Self::All => "ALL",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "connector-rollout")]
+impl ::std::convert::From<::std::string::String> for CustomerTier {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "TIER_0" => Self::Tier0,
+            "TIER_1" => Self::Tier1,
+            "TIER_2" => Self::Tier2,
+            "ALL" => Self::All,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "connector-rollout")]
+super::support::string_enum!(CustomerTier);
 #[cfg(
     any(
         feature = "internal",
@@ -5205,10 +5944,44 @@ pub enum DataType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-super::support::string_enum!(
-    DataType, Unknown { String = "string", Number = "number", Boolean = "boolean", Object
-    = "object", Array = "array" }
-);
+impl DataType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "string",
+        "number",
+        "boolean",
+        "object",
+        "array",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Number => "number",
+            Self::Boolean => "boolean",
+            Self::Object => "object",
+            Self::Array => "array",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+impl ::std::convert::From<::std::string::String> for DataType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "string" => Self::String,
+            "number" => Self::Number,
+            "boolean" => Self::Boolean,
+            "object" => Self::Object,
+            "array" => Self::Array,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+super::support::string_enum!(DataType);
 #[cfg(feature = "organization")]
 /// The `DataWorkerUsage` schema.
 ///
@@ -5835,14 +6608,80 @@ pub enum DbMigrationState {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-super::support::string_enum!(
-    DbMigrationState, Unknown { Pending = "pending", AboveTarget = "above_target",
-    BelowBaseline = "below_baseline", Baseline = "baseline", Ignored = "ignored",
-    MissingSuccess = "missing_success", MissingFailed = "missing_failed", Success =
-    "success", Undone = "undone", Available = "available", Failed = "failed", OutOfOrder
-    = "out_of_order", FutureSuccess = "future_success", FutureFailed = "future_failed",
-    Outdated = "outdated", Superseded = "superseded", Deleted = "deleted" }
-);
+impl DbMigrationState {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "pending",
+        "above_target",
+        "below_baseline",
+        "baseline",
+        "ignored",
+        "missing_success",
+        "missing_failed",
+        "success",
+        "undone",
+        "available",
+        "failed",
+        "out_of_order",
+        "future_success",
+        "future_failed",
+        "outdated",
+        "superseded",
+        "deleted",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::AboveTarget => "above_target",
+            Self::BelowBaseline => "below_baseline",
+            Self::Baseline => "baseline",
+            Self::Ignored => "ignored",
+            Self::MissingSuccess => "missing_success",
+            Self::MissingFailed => "missing_failed",
+            Self::Success => "success",
+            Self::Undone => "undone",
+            Self::Available => "available",
+            Self::Failed => "failed",
+            Self::OutOfOrder => "out_of_order",
+            Self::FutureSuccess => "future_success",
+            Self::FutureFailed => "future_failed",
+            Self::Outdated => "outdated",
+            Self::Superseded => "superseded",
+            Self::Deleted => "deleted",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+impl ::std::convert::From<::std::string::String> for DbMigrationState {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "above_target" => Self::AboveTarget,
+            "below_baseline" => Self::BelowBaseline,
+            "baseline" => Self::Baseline,
+            "ignored" => Self::Ignored,
+            "missing_success" => Self::MissingSuccess,
+            "missing_failed" => Self::MissingFailed,
+            "success" => Self::Success,
+            "undone" => Self::Undone,
+            "available" => Self::Available,
+            "failed" => Self::Failed,
+            "out_of_order" => Self::OutOfOrder,
+            "future_success" => Self::FutureSuccess,
+            "future_failed" => Self::FutureFailed,
+            "outdated" => Self::Outdated,
+            "superseded" => Self::Superseded,
+            "deleted" => Self::Deleted,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+super::support::string_enum!(DbMigrationState);
 #[cfg(feature = "workspace")]
 /// A dbt Cloud job
 ///
@@ -5899,9 +6738,50 @@ pub enum DeadlineAction {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    DeadlineAction, Unknown { AutoUpgrade = "auto_upgrade", Disable = "disable" }
-);
+impl DeadlineAction {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["auto_upgrade", "disable"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AutoUpgrade => "auto_upgrade",
+            Self::Disable => "disable",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for DeadlineAction {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "auto_upgrade" => Self::AutoUpgrade,
+            "disable" => Self::Disable,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(DeadlineAction);
 #[cfg(
     any(
         feature = "public",
@@ -7053,11 +7933,75 @@ pub enum DestinationSyncMode {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    DestinationSyncMode, Unknown { Append = "append", Overwrite = "overwrite",
-    AppendDedup = "append_dedup", OverwriteDedup = "overwrite_dedup", Update = "update",
-    SoftDelete = "soft_delete" }
-);
+impl DestinationSyncMode {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "append",
+        "overwrite",
+        "append_dedup",
+        "overwrite_dedup",
+        "update",
+        "soft_delete",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Append => "append",
+            Self::Overwrite => "overwrite",
+            Self::AppendDedup => "append_dedup",
+            Self::OverwriteDedup => "overwrite_dedup",
+            Self::Update => "update",
+            Self::SoftDelete => "soft_delete",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for DestinationSyncMode {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "append" => Self::Append,
+            "overwrite" => Self::Overwrite,
+            "append_dedup" => Self::AppendDedup,
+            "overwrite_dedup" => Self::OverwriteDedup,
+            "update" => Self::Update,
+            "soft_delete" => Self::SoftDelete,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(DestinationSyncMode);
 #[cfg(feature = "destination")]
 /// The `DestinationUpdate` schema.
 ///
@@ -7488,9 +8432,32 @@ pub enum EncryptionMapperAlgorithm {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-super::support::string_enum!(
-    EncryptionMapperAlgorithm, Unknown { Rsa = "RSA", Aes = "AES" }
-);
+impl EncryptionMapperAlgorithm {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["RSA", "AES"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rsa => "RSA",
+            Self::Aes => "AES",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+impl ::std::convert::From<::std::string::String> for EncryptionMapperAlgorithm {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "RSA" => Self::Rsa,
+            "AES" => Self::Aes,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+super::support::string_enum!(EncryptionMapperAlgorithm);
 #[cfg(
     any(
         feature = "public",
@@ -7823,11 +8790,81 @@ pub enum FailureOrigin {
         feature = "source"
     )
 )]
-super::support::string_enum!(
-    FailureOrigin, Unknown2 { Source = "source", Destination = "destination", Replication
-    = "replication", Persistence = "persistence", AirbytePlatform = "airbyte_platform",
-    Normalization = "normalization", Dbt = "dbt", Unknown = "unknown" }
-);
+impl FailureOrigin {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "source",
+        "destination",
+        "replication",
+        "persistence",
+        "airbyte_platform",
+        "normalization",
+        "dbt",
+        "unknown",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Source => "source",
+            Self::Destination => "destination",
+            Self::Replication => "replication",
+            Self::Persistence => "persistence",
+            Self::AirbytePlatform => "airbyte_platform",
+            Self::Normalization => "normalization",
+            Self::Dbt => "dbt",
+            Self::Unknown => "unknown",
+            Self::Unknown2(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for FailureOrigin {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "source" => Self::Source,
+            "destination" => Self::Destination,
+            "replication" => Self::Replication,
+            "persistence" => Self::Persistence,
+            "airbyte_platform" => Self::AirbytePlatform,
+            "normalization" => Self::Normalization,
+            "dbt" => Self::Dbt,
+            "unknown" => Self::Unknown,
+            _ => Self::Unknown2(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+super::support::string_enum!(FailureOrigin);
 #[cfg(
     any(
         feature = "actor-definition",
@@ -7944,12 +8981,78 @@ pub enum FailureType {
         feature = "source"
     )
 )]
-super::support::string_enum!(
-    FailureType, Unknown { ConfigError = "config_error", SystemError = "system_error",
-    ManualCancellation = "manual_cancellation", RefreshSchema = "refresh_schema",
-    HeartbeatTimeout = "heartbeat_timeout", DestinationTimeout = "destination_timeout",
-    TransientError = "transient_error" }
-);
+impl FailureType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "config_error",
+        "system_error",
+        "manual_cancellation",
+        "refresh_schema",
+        "heartbeat_timeout",
+        "destination_timeout",
+        "transient_error",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConfigError => "config_error",
+            Self::SystemError => "system_error",
+            Self::ManualCancellation => "manual_cancellation",
+            Self::RefreshSchema => "refresh_schema",
+            Self::HeartbeatTimeout => "heartbeat_timeout",
+            Self::DestinationTimeout => "destination_timeout",
+            Self::TransientError => "transient_error",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for FailureType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "config_error" => Self::ConfigError,
+            "system_error" => Self::SystemError,
+            "manual_cancellation" => Self::ManualCancellation,
+            "refresh_schema" => Self::RefreshSchema,
+            "heartbeat_timeout" => Self::HeartbeatTimeout,
+            "destination_timeout" => Self::DestinationTimeout,
+            "transient_error" => Self::TransientError,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+super::support::string_enum!(FailureType);
 #[cfg(
     any(
         feature = "internal",
@@ -9740,12 +10843,75 @@ pub enum JobConfigType {
         feature = "source"
     )
 )]
-super::support::string_enum!(
-    JobConfigType, Unknown { CheckConnectionSource = "check_connection_source",
-    CheckConnectionDestination = "check_connection_destination", DiscoverSchema =
-    "discover_schema", GetSpec = "get_spec", Sync = "sync", ResetConnection =
-    "reset_connection", Refresh = "refresh", Clear = "clear" }
-);
+impl JobConfigType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "check_connection_source",
+        "check_connection_destination",
+        "discover_schema",
+        "get_spec",
+        "sync",
+        "reset_connection",
+        "refresh",
+        "clear",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CheckConnectionSource => "check_connection_source",
+            Self::CheckConnectionDestination => "check_connection_destination",
+            Self::DiscoverSchema => "discover_schema",
+            Self::GetSpec => "get_spec",
+            Self::Sync => "sync",
+            Self::ResetConnection => "reset_connection",
+            Self::Refresh => "refresh",
+            Self::Clear => "clear",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for JobConfigType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "check_connection_source" => Self::CheckConnectionSource,
+            "check_connection_destination" => Self::CheckConnectionDestination,
+            "discover_schema" => Self::DiscoverSchema,
+            "get_spec" => Self::GetSpec,
+            "sync" => Self::Sync,
+            "reset_connection" => Self::ResetConnection,
+            "refresh" => Self::Refresh,
+            "clear" => Self::Clear,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+super::support::string_enum!(JobConfigType);
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `JobCreate` schema.
 ///
@@ -10242,11 +11408,64 @@ pub enum JobStatus {
         feature = "web-backend"
     )
 )]
-super::support::string_enum!(
-    JobStatus, Unknown { Pending = "pending", Queued = "queued", Running = "running",
-    Incomplete = "incomplete", Failed = "failed", Succeeded = "succeeded", Cancelled =
-    "cancelled" }
-);
+impl JobStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "pending",
+        "queued",
+        "running",
+        "incomplete",
+        "failed",
+        "succeeded",
+        "cancelled",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Incomplete => "incomplete",
+            Self::Failed => "failed",
+            Self::Succeeded => "succeeded",
+            Self::Cancelled => "cancelled",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "jobs-2",
+        feature = "web-backend"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for JobStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "queued" => Self::Queued,
+            "running" => Self::Running,
+            "incomplete" => Self::Incomplete,
+            "failed" => Self::Failed,
+            "succeeded" => Self::Succeeded,
+            "cancelled" => Self::Cancelled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "jobs-2",
+        feature = "web-backend"
+    )
+)]
+super::support::string_enum!(JobStatus);
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// The `JobStatusEnum` schema.
 ///
@@ -10271,11 +11490,50 @@ pub enum JobStatusEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-super::support::string_enum!(
-    JobStatusEnum, Unknown { Pending = "pending", Queued = "queued", Running = "running",
-    Incomplete = "incomplete", Failed = "failed", Succeeded = "succeeded", Cancelled =
-    "cancelled" }
-);
+impl JobStatusEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "pending",
+        "queued",
+        "running",
+        "incomplete",
+        "failed",
+        "succeeded",
+        "cancelled",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Incomplete => "incomplete",
+            Self::Failed => "failed",
+            Self::Succeeded => "succeeded",
+            Self::Cancelled => "cancelled",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
+impl ::std::convert::From<::std::string::String> for JobStatusEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "queued" => Self::Queued,
+            "running" => Self::Running,
+            "incomplete" => Self::Incomplete,
+            "failed" => Self::Failed,
+            "succeeded" => Self::Succeeded,
+            "cancelled" => Self::Cancelled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
+super::support::string_enum!(JobStatusEnum);
 #[cfg(feature = "connection")]
 /// The `JobSyncResultRead` schema.
 ///
@@ -10372,12 +11630,86 @@ pub enum JobType {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    JobType, Unknown { GetSpec = "get_spec", CheckConnection = "check_connection",
-    DiscoverSchema = "discover_schema", Sync = "sync", ResetConnection =
-    "reset_connection", ConnectionUpdater = "connection_updater", Replicate = "replicate"
+impl JobType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "get_spec",
+        "check_connection",
+        "discover_schema",
+        "sync",
+        "reset_connection",
+        "connection_updater",
+        "replicate",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GetSpec => "get_spec",
+            Self::CheckConnection => "check_connection",
+            Self::DiscoverSchema => "discover_schema",
+            Self::Sync => "sync",
+            Self::ResetConnection => "reset_connection",
+            Self::ConnectionUpdater => "connection_updater",
+            Self::Replicate => "replicate",
+            Self::Unknown(other) => other.as_str(),
+        }
     }
-);
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for JobType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "get_spec" => Self::GetSpec,
+            "check_connection" => Self::CheckConnection,
+            "discover_schema" => Self::DiscoverSchema,
+            "sync" => Self::Sync,
+            "reset_connection" => Self::ResetConnection,
+            "connection_updater" => Self::ConnectionUpdater,
+            "replicate" => Self::Replicate,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(JobType);
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Enum that describes the different types of jobs that the platform runs. When not specified, all job types are returned.
 ///
@@ -10396,10 +11728,36 @@ pub enum JobTypeEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
-super::support::string_enum!(
-    JobTypeEnum, Unknown { Sync = "sync", Reset = "reset", Refresh = "refresh", Clear =
-    "clear" }
-);
+impl JobTypeEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["sync", "reset", "refresh", "clear"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sync => "sync",
+            Self::Reset => "reset",
+            Self::Refresh => "refresh",
+            Self::Clear => "clear",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
+impl ::std::convert::From<::std::string::String> for JobTypeEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "sync" => Self::Sync,
+            "reset" => Self::Reset,
+            "refresh" => Self::Refresh,
+            "clear" => Self::Clear,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
+super::support::string_enum!(JobTypeEnum);
 #[cfg(
     any(
         feature = "public",
@@ -10598,10 +11956,41 @@ pub enum LicenseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance-configuration")]
-super::support::string_enum!(
-    LicenseStatus, Unknown { Pro = "pro", Invalid = "invalid", Exceeded = "exceeded",
-    Expired = "expired" }
-);
+impl LicenseStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "pro",
+        "invalid",
+        "exceeded",
+        "expired",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pro => "pro",
+            Self::Invalid => "invalid",
+            Self::Exceeded => "exceeded",
+            Self::Expired => "expired",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "instance-configuration")]
+impl ::std::convert::From<::std::string::String> for LicenseStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pro" => Self::Pro,
+            "invalid" => Self::Invalid,
+            "exceeded" => Self::Exceeded,
+            "expired" => Self::Expired,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "instance-configuration")]
+super::support::string_enum!(LicenseStatus);
 #[cfg(
     any(
         feature = "internal",
@@ -10995,9 +12384,58 @@ pub enum LogFormatType {
         feature = "source"
     )
 )]
-super::support::string_enum!(
-    LogFormatType, Unknown { Formatted = "formatted", Structured = "structured" }
-);
+impl LogFormatType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["formatted", "structured"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Formatted => "formatted",
+            Self::Structured => "structured",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for LogFormatType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "formatted" => Self::Formatted,
+            "structured" => Self::Structured,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+super::support::string_enum!(LogFormatType);
 #[cfg(
     any(
         feature = "internal",
@@ -11044,10 +12482,70 @@ pub enum LogLevel {
         feature = "source"
     )
 )]
-super::support::string_enum!(
-    LogLevel, Unknown { Debug = "debug", Error = "error", Info = "info", Trace = "trace",
-    Warn = "warn" }
-);
+impl LogLevel {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "debug",
+        "error",
+        "info",
+        "trace",
+        "warn",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Debug => "debug",
+            Self::Error => "error",
+            Self::Info => "info",
+            Self::Trace => "trace",
+            Self::Warn => "warn",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for LogLevel {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "debug" => Self::Debug,
+            "error" => Self::Error,
+            "info" => Self::Info,
+            "trace" => Self::Trace,
+            "warn" => Self::Warn,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+super::support::string_enum!(LogLevel);
 #[cfg(
     any(
         feature = "internal",
@@ -11127,10 +12625,67 @@ pub enum LogSource {
         feature = "source"
     )
 )]
-super::support::string_enum!(
-    LogSource, Unknown { Destination = "destination", Source = "source", Platform =
-    "platform", ReplicationOrchestrator = "replication-orchestrator" }
-);
+impl LogSource {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "destination",
+        "source",
+        "platform",
+        "replication-orchestrator",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Destination => "destination",
+            Self::Source => "source",
+            Self::Platform => "platform",
+            Self::ReplicationOrchestrator => "replication-orchestrator",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for LogSource {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "destination" => Self::Destination,
+            "source" => Self::Source,
+            "platform" => Self::Platform,
+            "replication-orchestrator" => Self::ReplicationOrchestrator,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+super::support::string_enum!(LogSource);
 #[cfg(feature = "unreferenced-types")]
 /// type/source of logs produced
 ///
@@ -11145,9 +12700,32 @@ pub enum LogType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-super::support::string_enum!(
-    LogType, Unknown { Server = "server", Scheduler = "scheduler" }
-);
+impl LogType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["server", "scheduler"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Server => "server",
+            Self::Scheduler => "scheduler",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+impl ::std::convert::From<::std::string::String> for LogType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "server" => Self::Server,
+            "scheduler" => Self::Scheduler,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+super::support::string_enum!(LogType);
 #[cfg(feature = "unreferenced-types")]
 /// The `LogsRequestBody` schema.
 ///
@@ -11235,11 +12813,41 @@ pub enum MapperValidationErrorType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "web-backend")]
-super::support::string_enum!(
-    MapperValidationErrorType, Unknown { MissingMapper = "MISSING_MAPPER",
-    InvalidMapperConfig = "INVALID_MAPPER_CONFIG", FieldNotFound = "FIELD_NOT_FOUND",
-    FieldAlreadyExists = "FIELD_ALREADY_EXISTS" }
-);
+impl MapperValidationErrorType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "MISSING_MAPPER",
+        "INVALID_MAPPER_CONFIG",
+        "FIELD_NOT_FOUND",
+        "FIELD_ALREADY_EXISTS",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MissingMapper => "MISSING_MAPPER",
+            Self::InvalidMapperConfig => "INVALID_MAPPER_CONFIG",
+            Self::FieldNotFound => "FIELD_NOT_FOUND",
+            Self::FieldAlreadyExists => "FIELD_ALREADY_EXISTS",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "web-backend")]
+impl ::std::convert::From<::std::string::String> for MapperValidationErrorType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "MISSING_MAPPER" => Self::MissingMapper,
+            "INVALID_MAPPER_CONFIG" => Self::InvalidMapperConfig,
+            "FIELD_NOT_FOUND" => Self::FieldNotFound,
+            "FIELD_ALREADY_EXISTS" => Self::FieldAlreadyExists,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "web-backend")]
+super::support::string_enum!(MapperValidationErrorType);
 #[cfg(feature = "web-backend")]
 /// The `MapperValidationResult` schema.
 ///
@@ -11310,10 +12918,38 @@ pub enum NamespaceDefinitionEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-super::support::string_enum!(
-    NamespaceDefinitionEnum, Unknown { Source = "source", Destination = "destination",
-    CustomFormat = "custom_format" }
-);
+impl NamespaceDefinitionEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "source",
+        "destination",
+        "custom_format",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Source => "source",
+            Self::Destination => "destination",
+            Self::CustomFormat => "custom_format",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "source" => Self::Source,
+            "destination" => Self::Destination,
+            "custom_format" => Self::CustomFormat,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+super::support::string_enum!(NamespaceDefinitionEnum);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Define the location where the data will be stored in the destination
 ///
@@ -11330,10 +12966,38 @@ pub enum NamespaceDefinitionEnumNoDefault {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-super::support::string_enum!(
-    NamespaceDefinitionEnumNoDefault, Unknown { Source = "source", Destination =
-    "destination", CustomFormat = "custom_format" }
-);
+impl NamespaceDefinitionEnumNoDefault {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "source",
+        "destination",
+        "custom_format",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Source => "source",
+            Self::Destination => "destination",
+            Self::CustomFormat => "custom_format",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnumNoDefault {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "source" => Self::Source,
+            "destination" => Self::Destination,
+            "custom_format" => Self::CustomFormat,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+super::support::string_enum!(NamespaceDefinitionEnumNoDefault);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -11364,10 +13028,52 @@ pub enum NamespaceDefinitionType {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    NamespaceDefinitionType, Unknown { Source = "source", Destination = "destination",
-    Customformat = "customformat" }
-);
+impl NamespaceDefinitionType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "source",
+        "destination",
+        "customformat",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Source => "source",
+            Self::Destination => "destination",
+            Self::Customformat => "customformat",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for NamespaceDefinitionType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "source" => Self::Source,
+            "destination" => Self::Destination,
+            "customformat" => Self::Customformat,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(NamespaceDefinitionType);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -11400,10 +13106,55 @@ pub enum NonBreakingChangesPreference {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    NonBreakingChangesPreference, Unknown { Ignore = "ignore", Disable = "disable",
-    PropagateColumns = "propagate_columns", PropagateFully = "propagate_fully" }
-);
+impl NonBreakingChangesPreference {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "ignore",
+        "disable",
+        "propagate_columns",
+        "propagate_fully",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ignore => "ignore",
+            Self::Disable => "disable",
+            Self::PropagateColumns => "propagate_columns",
+            Self::PropagateFully => "propagate_fully",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for NonBreakingChangesPreference {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ignore" => Self::Ignore,
+            "disable" => Self::Disable,
+            "propagate_columns" => Self::PropagateColumns,
+            "propagate_fully" => Self::PropagateFully,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(NonBreakingChangesPreference);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
 ///
@@ -11422,11 +13173,42 @@ pub enum NonBreakingSchemaUpdatesBehaviorEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-super::support::string_enum!(
-    NonBreakingSchemaUpdatesBehaviorEnum, Unknown { Ignore = "ignore", DisableConnection
-    = "disable_connection", PropagateColumns = "propagate_columns", PropagateFully =
-    "propagate_fully" }
-);
+impl NonBreakingSchemaUpdatesBehaviorEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "ignore",
+        "disable_connection",
+        "propagate_columns",
+        "propagate_fully",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ignore => "ignore",
+            Self::DisableConnection => "disable_connection",
+            Self::PropagateColumns => "propagate_columns",
+            Self::PropagateFully => "propagate_fully",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl ::std::convert::From<::std::string::String>
+for NonBreakingSchemaUpdatesBehaviorEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ignore" => Self::Ignore,
+            "disable_connection" => Self::DisableConnection,
+            "propagate_columns" => Self::PropagateColumns,
+            "propagate_fully" => Self::PropagateFully,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+super::support::string_enum!(NonBreakingSchemaUpdatesBehaviorEnum);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
 ///
@@ -11445,11 +13227,42 @@ pub enum NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-super::support::string_enum!(
-    NonBreakingSchemaUpdatesBehaviorEnumNoDefault, Unknown { Ignore = "ignore",
-    DisableConnection = "disable_connection", PropagateColumns = "propagate_columns",
-    PropagateFully = "propagate_fully" }
-);
+impl NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "ignore",
+        "disable_connection",
+        "propagate_columns",
+        "propagate_fully",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ignore => "ignore",
+            Self::DisableConnection => "disable_connection",
+            Self::PropagateColumns => "propagate_columns",
+            Self::PropagateFully => "propagate_fully",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl ::std::convert::From<::std::string::String>
+for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ignore" => Self::Ignore,
+            "disable_connection" => Self::DisableConnection,
+            "propagate_columns" => Self::PropagateColumns,
+            "propagate_fully" => Self::PropagateFully,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+super::support::string_enum!(NonBreakingSchemaUpdatesBehaviorEnumNoDefault);
 #[cfg(
     any(
         feature = "actor-definition-version",
@@ -11739,14 +13552,56 @@ pub enum NotificationTrigger {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "notifications")]
-super::support::string_enum!(
-    NotificationTrigger, Unknown { SyncSuccess = "sync_success", SyncFailure =
-    "sync_failure", SyncDisabled = "sync_disabled", SyncDisabledWarning =
-    "sync_disabled_warning", ConnectionUpdate = "connection_update",
-    ConnectionUpdateActionRequired = "connection_update_action_required",
-    BreakingChangeWarning = "breaking_change_warning", BreakingChangeSyncsDisabled =
-    "breaking_change_syncs_disabled", ConnectionSyncQueued = "connection_sync_queued" }
-);
+impl NotificationTrigger {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "sync_success",
+        "sync_failure",
+        "sync_disabled",
+        "sync_disabled_warning",
+        "connection_update",
+        "connection_update_action_required",
+        "breaking_change_warning",
+        "breaking_change_syncs_disabled",
+        "connection_sync_queued",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SyncSuccess => "sync_success",
+            Self::SyncFailure => "sync_failure",
+            Self::SyncDisabled => "sync_disabled",
+            Self::SyncDisabledWarning => "sync_disabled_warning",
+            Self::ConnectionUpdate => "connection_update",
+            Self::ConnectionUpdateActionRequired => "connection_update_action_required",
+            Self::BreakingChangeWarning => "breaking_change_warning",
+            Self::BreakingChangeSyncsDisabled => "breaking_change_syncs_disabled",
+            Self::ConnectionSyncQueued => "connection_sync_queued",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::std::convert::From<::std::string::String> for NotificationTrigger {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "sync_success" => Self::SyncSuccess,
+            "sync_failure" => Self::SyncFailure,
+            "sync_disabled" => Self::SyncDisabled,
+            "sync_disabled_warning" => Self::SyncDisabledWarning,
+            "connection_update" => Self::ConnectionUpdate,
+            "connection_update_action_required" => Self::ConnectionUpdateActionRequired,
+            "breaking_change_warning" => Self::BreakingChangeWarning,
+            "breaking_change_syncs_disabled" => Self::BreakingChangeSyncsDisabled,
+            "connection_sync_queued" => Self::ConnectionSyncQueued,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "notifications")]
+super::support::string_enum!(NotificationTrigger);
 #[cfg(
     any(
         feature = "internal",
@@ -11775,9 +13630,46 @@ pub enum NotificationType {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    NotificationType, Unknown { Slack = "slack", Customerio = "customerio" }
-);
+impl NotificationType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["slack", "customerio"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Slack => "slack",
+            Self::Customerio => "customerio",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "notifications",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for NotificationType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "slack" => Self::Slack,
+            "customerio" => Self::Customerio,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "notifications",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(NotificationType);
 #[cfg(feature = "notifications")]
 /// The `NotificationWebhookConfigValidationRequestBody` schema.
 ///
@@ -12167,10 +14059,34 @@ pub enum OperatorType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "operation", feature = "web-backend"))]
-super::support::string_enum!(
-    OperatorType, Unknown { Normalization = "normalization", Dbt = "dbt", Webhook =
-    "webhook" }
-);
+impl OperatorType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["normalization", "dbt", "webhook"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normalization => "normalization",
+            Self::Dbt => "dbt",
+            Self::Webhook => "webhook",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "operation", feature = "web-backend"))]
+impl ::std::convert::From<::std::string::String> for OperatorType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "normalization" => Self::Normalization,
+            "dbt" => Self::Dbt,
+            "webhook" => Self::Webhook,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "operation", feature = "web-backend"))]
+super::support::string_enum!(OperatorType);
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 /// The `OperatorWebhook` schema.
 ///
@@ -13107,10 +15023,34 @@ pub enum PermissionScope {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
-super::support::string_enum!(
-    PermissionScope, Unknown { Workspace = "workspace", Organization = "organization",
-    None = "none" }
-);
+impl PermissionScope {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["workspace", "organization", "none"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Workspace => "workspace",
+            Self::Organization => "organization",
+            Self::None => "none",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
+impl ::std::convert::From<::std::string::String> for PermissionScope {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "workspace" => Self::Workspace,
+            "organization" => Self::Organization,
+            "none" => Self::None,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
+super::support::string_enum!(PermissionScope);
 #[cfg(
     any(
         feature = "public",
@@ -13173,16 +15113,94 @@ pub enum PermissionType {
         feature = "user"
     )
 )]
-super::support::string_enum!(
-    PermissionType, Unknown { InstanceAdmin = "instance_admin", OrganizationAdmin =
-    "organization_admin", OrganizationEditor = "organization_editor", OrganizationRunner
-    = "organization_runner", OrganizationReader = "organization_reader",
-    OrganizationMember = "organization_member", WorkspaceOwner = "workspace_owner",
-    WorkspaceAdmin = "workspace_admin", WorkspaceRunner = "workspace_runner",
-    WorkspaceEditor = "workspace_editor", WorkspaceSourceEditor =
-    "workspace_source_editor", WorkspaceDestinationEditor =
-    "workspace_destination_editor", WorkspaceReader = "workspace_reader" }
-);
+impl PermissionType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "instance_admin",
+        "organization_admin",
+        "organization_editor",
+        "organization_runner",
+        "organization_reader",
+        "organization_member",
+        "workspace_owner",
+        "workspace_admin",
+        "workspace_runner",
+        "workspace_editor",
+        "workspace_source_editor",
+        "workspace_destination_editor",
+        "workspace_reader",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InstanceAdmin => "instance_admin",
+            Self::OrganizationAdmin => "organization_admin",
+            Self::OrganizationEditor => "organization_editor",
+            Self::OrganizationRunner => "organization_runner",
+            Self::OrganizationReader => "organization_reader",
+            Self::OrganizationMember => "organization_member",
+            Self::WorkspaceOwner => "workspace_owner",
+            Self::WorkspaceAdmin => "workspace_admin",
+            Self::WorkspaceRunner => "workspace_runner",
+            Self::WorkspaceEditor => "workspace_editor",
+            Self::WorkspaceSourceEditor => "workspace_source_editor",
+            Self::WorkspaceDestinationEditor => "workspace_destination_editor",
+            Self::WorkspaceReader => "workspace_reader",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "embedded-widget",
+        feature = "groups",
+        feature = "public-group-permissions",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission",
+        feature = "permission",
+        feature = "user-invitation",
+        feature = "user"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for PermissionType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "instance_admin" => Self::InstanceAdmin,
+            "organization_admin" => Self::OrganizationAdmin,
+            "organization_editor" => Self::OrganizationEditor,
+            "organization_runner" => Self::OrganizationRunner,
+            "organization_reader" => Self::OrganizationReader,
+            "organization_member" => Self::OrganizationMember,
+            "workspace_owner" => Self::WorkspaceOwner,
+            "workspace_admin" => Self::WorkspaceAdmin,
+            "workspace_runner" => Self::WorkspaceRunner,
+            "workspace_editor" => Self::WorkspaceEditor,
+            "workspace_source_editor" => Self::WorkspaceSourceEditor,
+            "workspace_destination_editor" => Self::WorkspaceDestinationEditor,
+            "workspace_reader" => Self::WorkspaceReader,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "embedded-widget",
+        feature = "groups",
+        feature = "public-group-permissions",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission",
+        feature = "permission",
+        feature = "user-invitation",
+        feature = "user"
+    )
+)]
+super::support::string_enum!(PermissionType);
 #[cfg(feature = "permission")]
 /// The `PermissionUpdate` schema.
 ///
@@ -13520,9 +15538,32 @@ pub enum PrivateLinkServiceType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-super::support::string_enum!(
-    PrivateLinkServiceType, Unknown { Endpoint = "endpoint", Storage = "storage" }
-);
+impl PrivateLinkServiceType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["endpoint", "storage"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Endpoint => "endpoint",
+            Self::Storage => "storage",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+impl ::std::convert::From<::std::string::String> for PrivateLinkServiceType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "endpoint" => Self::Endpoint,
+            "storage" => Self::Storage,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+super::support::string_enum!(PrivateLinkServiceType);
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// The `PrivateLinkStatus` schema.
 ///
@@ -13549,12 +15590,53 @@ pub enum PrivateLinkStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-super::support::string_enum!(
-    PrivateLinkStatus, Unknown { Creating = "creating", PendingAcceptance =
-    "pending_acceptance", Configuring = "configuring", Available = "available",
-    CreateFailed = "create_failed", Deleting = "deleting", DeleteFailed =
-    "delete_failed", Deleted = "deleted" }
-);
+impl PrivateLinkStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "creating",
+        "pending_acceptance",
+        "configuring",
+        "available",
+        "create_failed",
+        "deleting",
+        "delete_failed",
+        "deleted",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Creating => "creating",
+            Self::PendingAcceptance => "pending_acceptance",
+            Self::Configuring => "configuring",
+            Self::Available => "available",
+            Self::CreateFailed => "create_failed",
+            Self::Deleting => "deleting",
+            Self::DeleteFailed => "delete_failed",
+            Self::Deleted => "deleted",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+impl ::std::convert::From<::std::string::String> for PrivateLinkStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "creating" => Self::Creating,
+            "pending_acceptance" => Self::PendingAcceptance,
+            "configuring" => Self::Configuring,
+            "available" => Self::Available,
+            "create_failed" => Self::CreateFailed,
+            "deleting" => Self::Deleting,
+            "delete_failed" => Self::DeleteFailed,
+            "deleted" => Self::Deleted,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+super::support::string_enum!(PrivateLinkStatus);
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Internal-only — partial update used by infra-worker activities. Only the supplied fields are written.
 /// Set `clearScopedConfigurationId: true` to null out the existing scoped configuration reference
@@ -13694,15 +15776,76 @@ pub enum PublicPermissionType {
         feature = "group-permission"
     )
 )]
-super::support::string_enum!(
-    PublicPermissionType, Unknown { OrganizationAdmin = "organization_admin",
-    OrganizationEditor = "organization_editor", OrganizationRunner =
-    "organization_runner", OrganizationReader = "organization_reader", OrganizationMember
-    = "organization_member", WorkspaceAdmin = "workspace_admin", WorkspaceEditor =
-    "workspace_editor", WorkspaceSourceEditor = "workspace_source_editor",
-    WorkspaceDestinationEditor = "workspace_destination_editor", WorkspaceRunner =
-    "workspace_runner", WorkspaceReader = "workspace_reader" }
-);
+impl PublicPermissionType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "organization_admin",
+        "organization_editor",
+        "organization_runner",
+        "organization_reader",
+        "organization_member",
+        "workspace_admin",
+        "workspace_editor",
+        "workspace_source_editor",
+        "workspace_destination_editor",
+        "workspace_runner",
+        "workspace_reader",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrganizationAdmin => "organization_admin",
+            Self::OrganizationEditor => "organization_editor",
+            Self::OrganizationRunner => "organization_runner",
+            Self::OrganizationReader => "organization_reader",
+            Self::OrganizationMember => "organization_member",
+            Self::WorkspaceAdmin => "workspace_admin",
+            Self::WorkspaceEditor => "workspace_editor",
+            Self::WorkspaceSourceEditor => "workspace_source_editor",
+            Self::WorkspaceDestinationEditor => "workspace_destination_editor",
+            Self::WorkspaceRunner => "workspace_runner",
+            Self::WorkspaceReader => "workspace_reader",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for PublicPermissionType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "organization_admin" => Self::OrganizationAdmin,
+            "organization_editor" => Self::OrganizationEditor,
+            "organization_runner" => Self::OrganizationRunner,
+            "organization_reader" => Self::OrganizationReader,
+            "organization_member" => Self::OrganizationMember,
+            "workspace_admin" => Self::WorkspaceAdmin,
+            "workspace_editor" => Self::WorkspaceEditor,
+            "workspace_source_editor" => Self::WorkspaceSourceEditor,
+            "workspace_destination_editor" => Self::WorkspaceDestinationEditor,
+            "workspace_runner" => Self::WorkspaceRunner,
+            "workspace_reader" => Self::WorkspaceReader,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission"
+    )
+)]
+super::support::string_enum!(PublicPermissionType);
 #[cfg(feature = "unreferenced-types")]
 /// Root Type for RedirectUrlResponse
 ///
@@ -13732,9 +15875,32 @@ pub enum RefreshMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connection")]
-super::support::string_enum!(
-    RefreshMode, Unknown { Truncate = "Truncate", Merge = "Merge" }
-);
+impl RefreshMode {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Truncate", "Merge"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Truncate => "Truncate",
+            Self::Merge => "Merge",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "connection")]
+impl ::std::convert::From<::std::string::String> for RefreshMode {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Truncate" => Self::Truncate,
+            "Merge" => Self::Merge,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "connection")]
+super::support::string_enum!(RefreshMode);
 #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// The `RegionCreateRequest` schema.
 ///
@@ -13856,10 +16022,57 @@ pub enum ReleaseStage {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    ReleaseStage, Unknown { Alpha = "alpha", Beta = "beta", GenerallyAvailable =
-    "generally_available", Custom = "custom" }
-);
+impl ReleaseStage {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "alpha",
+        "beta",
+        "generally_available",
+        "custom",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Alpha => "alpha",
+            Self::Beta => "beta",
+            Self::GenerallyAvailable => "generally_available",
+            Self::Custom => "custom",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for ReleaseStage {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "alpha" => Self::Alpha,
+            "beta" => Self::Beta,
+            "generally_available" => Self::GenerallyAvailable,
+            "custom" => Self::Custom,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(ReleaseStage);
 #[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
 /// contains information about how a reset was configured. only populated if the job was a reset.
 ///
@@ -14296,9 +16509,32 @@ pub enum RowFilteringOperationType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-super::support::string_enum!(
-    RowFilteringOperationType, Unknown { Equal = "EQUAL", Not = "NOT" }
-);
+impl RowFilteringOperationType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["EQUAL", "NOT"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Equal => "EQUAL",
+            Self::Not => "NOT",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+impl ::std::convert::From<::std::string::String> for RowFilteringOperationType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "EQUAL" => Self::Equal,
+            "NOT" => Self::Not,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+super::support::string_enum!(RowFilteringOperationType);
 #[cfg(feature = "sso-config")]
 /// Default organization role granted to users provisioned by an SSO configuration. If omitted, defaults to organization_member.
 ///
@@ -14315,11 +16551,38 @@ pub enum SsoConfigDefaultRole {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sso-config")]
-super::support::string_enum!(
-    SsoConfigDefaultRole, Unknown { OrganizationAdmin = "organization_admin",
-    OrganizationEditor = "organization_editor", OrganizationMember =
-    "organization_member" }
-);
+impl SsoConfigDefaultRole {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "organization_admin",
+        "organization_editor",
+        "organization_member",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrganizationAdmin => "organization_admin",
+            Self::OrganizationEditor => "organization_editor",
+            Self::OrganizationMember => "organization_member",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "sso-config")]
+impl ::std::convert::From<::std::string::String> for SsoConfigDefaultRole {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "organization_admin" => Self::OrganizationAdmin,
+            "organization_editor" => Self::OrganizationEditor,
+            "organization_member" => Self::OrganizationMember,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "sso-config")]
+super::support::string_enum!(SsoConfigDefaultRole);
 #[cfg(feature = "sso-config")]
 /// The `SSOConfigRead` schema.
 ///
@@ -14377,9 +16640,32 @@ pub enum SsoConfigStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "sso-config")]
-super::support::string_enum!(
-    SsoConfigStatus, Unknown { Draft = "draft", Active = "active" }
-);
+impl SsoConfigStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["draft", "active"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Active => "active",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "sso-config")]
+impl ::std::convert::From<::std::string::String> for SsoConfigStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "draft" => Self::Draft,
+            "active" => Self::Active,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "sso-config")]
+super::support::string_enum!(SsoConfigStatus);
 #[cfg(any(feature = "internal", feature = "attempt"))]
 /// The `SaveAttemptSyncConfigRequestBody` schema.
 ///
@@ -14453,9 +16739,32 @@ pub enum ScheduleTypeEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-super::support::string_enum!(
-    ScheduleTypeEnum, Unknown { Manual = "manual", Cron = "cron" }
-);
+impl ScheduleTypeEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["manual", "cron"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manual => "manual",
+            Self::Cron => "cron",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl ::std::convert::From<::std::string::String> for ScheduleTypeEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "manual" => Self::Manual,
+            "cron" => Self::Cron,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+super::support::string_enum!(ScheduleTypeEnum);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// The `ScheduleTypeWithBasicEnum` schema.
 ///
@@ -14472,10 +16781,34 @@ pub enum ScheduleTypeWithBasicEnum {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
-super::support::string_enum!(
-    ScheduleTypeWithBasicEnum, Unknown { Manual = "manual", Cron = "cron", Basic =
-    "basic" }
-);
+impl ScheduleTypeWithBasicEnum {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["manual", "cron", "basic"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manual => "manual",
+            Self::Cron => "cron",
+            Self::Basic => "basic",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl ::std::convert::From<::std::string::String> for ScheduleTypeWithBasicEnum {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "manual" => Self::Manual,
+            "cron" => Self::Cron,
+            "basic" => Self::Basic,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+super::support::string_enum!(ScheduleTypeWithBasicEnum);
 #[cfg(any(feature = "catalog", feature = "web-backend"))]
 /// The `SchemaChange` schema.
 ///
@@ -14492,10 +16825,38 @@ pub enum SchemaChange {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "catalog", feature = "web-backend"))]
-super::support::string_enum!(
-    SchemaChange, Unknown { NoChange = "no_change", NonBreaking = "non_breaking",
-    Breaking = "breaking" }
-);
+impl SchemaChange {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "no_change",
+        "non_breaking",
+        "breaking",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoChange => "no_change",
+            Self::NonBreaking => "non_breaking",
+            Self::Breaking => "breaking",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "catalog", feature = "web-backend"))]
+impl ::std::convert::From<::std::string::String> for SchemaChange {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "no_change" => Self::NoChange,
+            "non_breaking" => Self::NonBreaking,
+            "breaking" => Self::Breaking,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "catalog", feature = "web-backend"))]
+super::support::string_enum!(SchemaChange);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -14524,10 +16885,46 @@ pub enum SchemaChangeBackfillPreference {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    SchemaChangeBackfillPreference, Unknown { Enabled = "enabled", Disabled = "disabled"
+impl SchemaChangeBackfillPreference {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::Unknown(other) => other.as_str(),
+        }
     }
-);
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for SchemaChangeBackfillPreference {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(SchemaChangeBackfillPreference);
 #[cfg(feature = "scim-config")]
 /// The `ScimConfigResponse` schema.
 ///
@@ -14593,10 +16990,38 @@ pub enum ScimConfigStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "scim-config")]
-super::support::string_enum!(
-    ScimConfigStatus, Unknown { NotConfigured = "not_configured", Enabled = "enabled",
-    Disabled = "disabled" }
-);
+impl ScimConfigStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "not_configured",
+        "enabled",
+        "disabled",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NotConfigured => "not_configured",
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "scim-config")]
+impl ::std::convert::From<::std::string::String> for ScimConfigStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "not_configured" => Self::NotConfigured,
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "scim-config")]
+super::support::string_enum!(ScimConfigStatus);
 #[cfg(feature = "scim-config")]
 /// The `ScimIdpProvider` schema.
 ///
@@ -14611,9 +17036,32 @@ pub enum ScimIdpProvider {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "scim-config")]
-super::support::string_enum!(
-    ScimIdpProvider, Unknown { Okta = "okta", MicrosoftEntraId = "microsoft_entra_id" }
-);
+impl ScimIdpProvider {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["okta", "microsoft_entra_id"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Okta => "okta",
+            Self::MicrosoftEntraId => "microsoft_entra_id",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "scim-config")]
+impl ::std::convert::From<::std::string::String> for ScimIdpProvider {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "okta" => Self::Okta,
+            "microsoft_entra_id" => Self::MicrosoftEntraId,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "scim-config")]
+super::support::string_enum!(ScimIdpProvider);
 #[cfg(
     any(
         feature = "actor-definition",
@@ -14662,9 +17110,52 @@ pub enum ScopeType {
         feature = "user-invitation"
     )
 )]
-super::support::string_enum!(
-    ScopeType, Unknown { Workspace = "workspace", Organization = "organization" }
-);
+impl ScopeType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["workspace", "organization"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Workspace => "workspace",
+            Self::Organization => "organization",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "destination-definition",
+        feature = "secret-storage",
+        feature = "secrets-persistence-config",
+        feature = "source-definition",
+        feature = "user-invitation"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for ScopeType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "workspace" => Self::Workspace,
+            "organization" => Self::Organization,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "destination-definition",
+        feature = "secret-storage",
+        feature = "secrets-persistence-config",
+        feature = "source-definition",
+        feature = "user-invitation"
+    )
+)]
+super::support::string_enum!(ScopeType);
 #[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationContextRequestBody` schema.
 ///
@@ -15070,10 +17561,44 @@ pub enum SecretPersistenceType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "secrets-persistence-config")]
-super::support::string_enum!(
-    SecretPersistenceType, Unknown { Testing = "testing", Google = "google", Vault =
-    "vault", Aws = "aws", Azure = "azure" }
-);
+impl SecretPersistenceType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "testing",
+        "google",
+        "vault",
+        "aws",
+        "azure",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Testing => "testing",
+            Self::Google => "google",
+            Self::Vault => "vault",
+            Self::Aws => "aws",
+            Self::Azure => "azure",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "secrets-persistence-config")]
+impl ::std::convert::From<::std::string::String> for SecretPersistenceType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "testing" => Self::Testing,
+            "google" => Self::Google,
+            "vault" => Self::Vault,
+            "aws" => Self::Aws,
+            "azure" => Self::Azure,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "secrets-persistence-config")]
+super::support::string_enum!(SecretPersistenceType);
 #[cfg(feature = "secret-storage")]
 /// Object representing a secret storage create request
 ///
@@ -15245,11 +17770,44 @@ pub enum SecretStorageType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "secret-storage")]
-super::support::string_enum!(
-    SecretStorageType, Unknown { LocalTesting = "local_testing", GoogleSecretManager =
-    "google_secret_manager", Vault = "vault", AwsSecretsManager = "aws_secrets_manager",
-    AzureKeyVault = "azure_key_vault" }
-);
+impl SecretStorageType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "local_testing",
+        "google_secret_manager",
+        "vault",
+        "aws_secrets_manager",
+        "azure_key_vault",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LocalTesting => "local_testing",
+            Self::GoogleSecretManager => "google_secret_manager",
+            Self::Vault => "vault",
+            Self::AwsSecretsManager => "aws_secrets_manager",
+            Self::AzureKeyVault => "azure_key_vault",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "secret-storage")]
+impl ::std::convert::From<::std::string::String> for SecretStorageType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "local_testing" => Self::LocalTesting,
+            "google_secret_manager" => Self::GoogleSecretManager,
+            "vault" => Self::Vault,
+            "aws_secrets_manager" => Self::AwsSecretsManager,
+            "azure_key_vault" => Self::AzureKeyVault,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "secret-storage")]
+super::support::string_enum!(SecretStorageType);
 #[cfg(
     any(
         feature = "public",
@@ -16792,11 +19350,74 @@ pub enum StreamMapperType {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    StreamMapperType, Unknown { Hashing = "hashing", FieldRenaming = "field-renaming",
-    RowFiltering = "row-filtering", Encryption = "encryption", FieldFiltering =
-    "field-filtering" }
-);
+impl StreamMapperType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "hashing",
+        "field-renaming",
+        "row-filtering",
+        "encryption",
+        "field-filtering",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hashing => "hashing",
+            Self::FieldRenaming => "field-renaming",
+            Self::RowFiltering => "row-filtering",
+            Self::Encryption => "encryption",
+            Self::FieldFiltering => "field-filtering",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for StreamMapperType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "hashing" => Self::Hashing,
+            "field-renaming" => Self::FieldRenaming,
+            "row-filtering" => Self::RowFiltering,
+            "encryption" => Self::Encryption,
+            "field-filtering" => Self::FieldFiltering,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(StreamMapperType);
 #[cfg(feature = "unreferenced-types")]
 /// Primary key changed
 ///
@@ -16968,9 +19589,32 @@ pub enum StreamStatusIncompleteRunCause {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-super::support::string_enum!(
-    StreamStatusIncompleteRunCause, Unknown { Failed = "FAILED", Canceled = "CANCELED" }
-);
+impl StreamStatusIncompleteRunCause {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["FAILED", "CANCELED"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Failed => "FAILED",
+            Self::Canceled => "CANCELED",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+impl ::std::convert::From<::std::string::String> for StreamStatusIncompleteRunCause {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "FAILED" => Self::Failed,
+            "CANCELED" => Self::Canceled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+super::support::string_enum!(StreamStatusIncompleteRunCause);
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusJobType` schema.
 ///
@@ -16985,9 +19629,32 @@ pub enum StreamStatusJobType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-super::support::string_enum!(
-    StreamStatusJobType, Unknown { Sync = "SYNC", Reset = "RESET" }
-);
+impl StreamStatusJobType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["SYNC", "RESET"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sync => "SYNC",
+            Self::Reset => "RESET",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+impl ::std::convert::From<::std::string::String> for StreamStatusJobType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "SYNC" => Self::Sync,
+            "RESET" => Self::Reset,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+super::support::string_enum!(StreamStatusJobType);
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusListRequestBody` schema.
 ///
@@ -17112,10 +19779,44 @@ pub enum StreamStatusRunState {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
-super::support::string_enum!(
-    StreamStatusRunState, Unknown { Pending = "PENDING", Running = "RUNNING", Complete =
-    "COMPLETE", Incomplete = "INCOMPLETE", RateLimited = "RATE_LIMITED" }
-);
+impl StreamStatusRunState {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "PENDING",
+        "RUNNING",
+        "COMPLETE",
+        "INCOMPLETE",
+        "RATE_LIMITED",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Running => "RUNNING",
+            Self::Complete => "COMPLETE",
+            Self::Incomplete => "INCOMPLETE",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+impl ::std::convert::From<::std::string::String> for StreamStatusRunState {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PENDING" => Self::Pending,
+            "RUNNING" => Self::Running,
+            "COMPLETE" => Self::Complete,
+            "INCOMPLETE" => Self::Incomplete,
+            "RATE_LIMITED" => Self::RateLimited,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+super::support::string_enum!(StreamStatusRunState);
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusUpdateRequestBody` schema.
 ///
@@ -17292,10 +19993,61 @@ pub enum SupportLevel {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    SupportLevel, Unknown { Community = "community", Certified = "certified", Archived =
-    "archived", None = "none" }
-);
+impl SupportLevel {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "community",
+        "certified",
+        "archived",
+        "none",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Community => "community",
+            Self::Certified => "certified",
+            Self::Archived => "archived",
+            Self::None => "none",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for SupportLevel {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "community" => Self::Community,
+            "certified" => Self::Certified,
+            "archived" => Self::Archived,
+            "none" => Self::None,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(SupportLevel);
 #[cfg(
     any(
         feature = "actor-definition-version",
@@ -17330,10 +20082,56 @@ pub enum SupportState {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    SupportState, Unknown { Supported = "supported", Unsupported = "unsupported",
-    Deprecated = "deprecated" }
-);
+impl SupportState {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "supported",
+        "unsupported",
+        "deprecated",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Supported => "supported",
+            Self::Unsupported => "unsupported",
+            Self::Deprecated => "deprecated",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for SupportState {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "supported" => Self::Supported,
+            "unsupported" => Self::Unsupported,
+            "deprecated" => Self::Deprecated,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(SupportState);
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `SyncInput` schema.
 ///
@@ -17393,9 +20191,56 @@ pub enum SyncMode {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    SyncMode, Unknown { FullRefresh = "full_refresh", Incremental = "incremental" }
-);
+impl SyncMode {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["full_refresh", "incremental"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FullRefresh => "full_refresh",
+            Self::Incremental => "incremental",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for SyncMode {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "full_refresh" => Self::FullRefresh,
+            "incremental" => Self::Incremental,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(SyncMode);
 #[cfg(
     any(
         feature = "destination-definition-specification",
@@ -18093,10 +20938,41 @@ pub enum UserInvitationStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "user-invitation")]
-super::support::string_enum!(
-    UserInvitationStatus, Unknown { Pending = "pending", Accepted = "accepted", Cancelled
-    = "cancelled", Declined = "declined" }
-);
+impl UserInvitationStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "pending",
+        "accepted",
+        "cancelled",
+        "declined",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepted => "accepted",
+            Self::Cancelled => "cancelled",
+            Self::Declined => "declined",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "user-invitation")]
+impl ::std::convert::From<::std::string::String> for UserInvitationStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "accepted" => Self::Accepted,
+            "cancelled" => Self::Cancelled,
+            "declined" => Self::Declined,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "user-invitation")]
+super::support::string_enum!(UserInvitationStatus);
 #[cfg(feature = "user")]
 /// The `UserRead` schema.
 ///
@@ -18194,10 +21070,34 @@ pub enum UserStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "user")]
-super::support::string_enum!(
-    UserStatus, Unknown { Invited = "invited", Registered = "registered", Disabled =
-    "disabled" }
-);
+impl UserStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["invited", "registered", "disabled"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Invited => "invited",
+            Self::Registered => "registered",
+            Self::Disabled => "disabled",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "user")]
+impl ::std::convert::From<::std::string::String> for UserStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "invited" => Self::Invited,
+            "registered" => Self::Registered,
+            "disabled" => Self::Disabled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "user")]
+super::support::string_enum!(UserStatus);
 #[cfg(feature = "user")]
 /// The `UserUpdate` schema.
 ///
@@ -18560,13 +21460,53 @@ pub enum WebBackendConnectionListSortKey {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "web-backend")]
-super::support::string_enum!(
-    WebBackendConnectionListSortKey, Unknown { ConnectionNameAsc = "connectionName_asc",
-    ConnectionNameDesc = "connectionName_desc", SourceNameAsc = "sourceName_asc",
-    SourceNameDesc = "sourceName_desc", DestinationNameAsc = "destinationName_asc",
-    DestinationNameDesc = "destinationName_desc", LastSyncAsc = "lastSync_asc",
-    LastSyncDesc = "lastSync_desc" }
-);
+impl WebBackendConnectionListSortKey {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "connectionName_asc",
+        "connectionName_desc",
+        "sourceName_asc",
+        "sourceName_desc",
+        "destinationName_asc",
+        "destinationName_desc",
+        "lastSync_asc",
+        "lastSync_desc",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConnectionNameAsc => "connectionName_asc",
+            Self::ConnectionNameDesc => "connectionName_desc",
+            Self::SourceNameAsc => "sourceName_asc",
+            Self::SourceNameDesc => "sourceName_desc",
+            Self::DestinationNameAsc => "destinationName_asc",
+            Self::DestinationNameDesc => "destinationName_desc",
+            Self::LastSyncAsc => "lastSync_asc",
+            Self::LastSyncDesc => "lastSync_desc",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "web-backend")]
+impl ::std::convert::From<::std::string::String> for WebBackendConnectionListSortKey {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "connectionName_asc" => Self::ConnectionNameAsc,
+            "connectionName_desc" => Self::ConnectionNameDesc,
+            "sourceName_asc" => Self::SourceNameAsc,
+            "sourceName_desc" => Self::SourceNameDesc,
+            "destinationName_asc" => Self::DestinationNameAsc,
+            "destinationName_desc" => Self::DestinationNameDesc,
+            "lastSync_asc" => Self::LastSyncAsc,
+            "lastSync_desc" => Self::LastSyncDesc,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "web-backend")]
+super::support::string_enum!(WebBackendConnectionListSortKey);
 #[cfg(feature = "web-backend")]
 /// The `WebBackendConnectionRead` schema.
 ///
@@ -19155,9 +22095,32 @@ pub enum WorkloadPriority {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "source")]
-super::support::string_enum!(
-    WorkloadPriority, Unknown { High = "high", Default = "default" }
-);
+impl WorkloadPriority {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["high", "default"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::High => "high",
+            Self::Default => "default",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "source")]
+impl ::std::convert::From<::std::string::String> for WorkloadPriority {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "high" => Self::High,
+            "default" => Self::Default,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "source")]
+super::support::string_enum!(WorkloadPriority);
 #[cfg(feature = "workspace")]
 /// The `WorkspaceCreate` schema.
 ///
@@ -19891,9 +22854,42 @@ pub enum AdvancedAuthAuthFlowType {
         feature = "source-definition-specification"
     )
 )]
-super::support::string_enum!(
-    AdvancedAuthAuthFlowType, Unknown { Oauth20 = "oauth2.0", Oauth10 = "oauth1.0" }
-);
+impl AdvancedAuthAuthFlowType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["oauth2.0", "oauth1.0"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Oauth20 => "oauth2.0",
+            Self::Oauth10 => "oauth1.0",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "source-definition-specification"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for AdvancedAuthAuthFlowType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "oauth2.0" => Self::Oauth20,
+            "oauth1.0" => Self::Oauth10,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "source-definition-specification"
+    )
+)]
+super::support::string_enum!(AdvancedAuthAuthFlowType);
 #[cfg(
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
@@ -19910,10 +22906,35 @@ pub enum ApplicationTokenRequestWithGrantGrantType {
 #[cfg(
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
-super::support::string_enum!(
-    ApplicationTokenRequestWithGrantGrantType, Unknown { ClientCredentials =
-    "client_credentials" }
-);
+impl ApplicationTokenRequestWithGrantGrantType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["client_credentials"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientCredentials => "client_credentials",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
+impl ::std::convert::From<::std::string::String>
+for ApplicationTokenRequestWithGrantGrantType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "client_credentials" => Self::ClientCredentials,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
+super::support::string_enum!(ApplicationTokenRequestWithGrantGrantType);
 #[cfg(
     any(
         feature = "internal",
@@ -19949,9 +22970,34 @@ pub enum AuthConfigurationMode {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance-configuration")]
-super::support::string_enum!(
-    AuthConfigurationMode, Unknown { None = "none", Simple = "simple", Oidc = "oidc" }
-);
+impl AuthConfigurationMode {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["none", "simple", "oidc"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Simple => "simple",
+            Self::Oidc => "oidc",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "instance-configuration")]
+impl ::std::convert::From<::std::string::String> for AuthConfigurationMode {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "simple" => Self::Simple,
+            "oidc" => Self::Oidc,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "instance-configuration")]
+super::support::string_enum!(AuthConfigurationMode);
 #[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 /// Inline schema at `CheckConnectionRead.status`.
 ///
@@ -19966,9 +23012,32 @@ pub enum CheckConnectionReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
-super::support::string_enum!(
-    CheckConnectionReadStatus, Unknown { Succeeded = "succeeded", Failed = "failed" }
-);
+impl CheckConnectionReadStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
+impl ::std::convert::From<::std::string::String> for CheckConnectionReadStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
+super::support::string_enum!(CheckConnectionReadStatus);
 #[cfg(feature = "operation")]
 /// Inline schema at `CheckOperationRead.status`.
 ///
@@ -19983,9 +23052,32 @@ pub enum CheckOperationReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "operation")]
-super::support::string_enum!(
-    CheckOperationReadStatus, Unknown { Succeeded = "succeeded", Failed = "failed" }
-);
+impl CheckOperationReadStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "operation")]
+impl ::std::convert::From<::std::string::String> for CheckOperationReadStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "operation")]
+super::support::string_enum!(CheckOperationReadStatus);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -20020,10 +23112,58 @@ pub enum ConnectionScheduleTimeUnit {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    ConnectionScheduleTimeUnit, Unknown { Minutes = "minutes", Hours = "hours", Days =
-    "days", Weeks = "weeks", Months = "months" }
-);
+impl ConnectionScheduleTimeUnit {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "minutes",
+        "hours",
+        "days",
+        "weeks",
+        "months",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Minutes => "minutes",
+            Self::Hours => "hours",
+            Self::Days => "days",
+            Self::Weeks => "weeks",
+            Self::Months => "months",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for ConnectionScheduleTimeUnit {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "minutes" => Self::Minutes,
+            "hours" => Self::Hours,
+            "days" => Self::Days,
+            "weeks" => Self::Weeks,
+            "months" => Self::Months,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(ConnectionScheduleTimeUnit);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -20088,10 +23228,59 @@ pub enum ConnectionScheduleDataBasicScheduleTimeUnit {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    ConnectionScheduleDataBasicScheduleTimeUnit, Unknown { Minutes = "minutes", Hours =
-    "hours", Days = "days", Weeks = "weeks", Months = "months" }
-);
+impl ConnectionScheduleDataBasicScheduleTimeUnit {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "minutes",
+        "hours",
+        "days",
+        "weeks",
+        "months",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Minutes => "minutes",
+            Self::Hours => "hours",
+            Self::Days => "days",
+            Self::Weeks => "weeks",
+            Self::Months => "months",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String>
+for ConnectionScheduleDataBasicScheduleTimeUnit {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "minutes" => Self::Minutes,
+            "hours" => Self::Hours,
+            "days" => Self::Days,
+            "weeks" => Self::Weeks,
+            "months" => Self::Months,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(ConnectionScheduleDataBasicScheduleTimeUnit);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -20146,11 +23335,51 @@ pub enum ConnectorBuilderAuxiliaryRequestType {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-builder-project")]
-super::support::string_enum!(
-    ConnectorBuilderAuxiliaryRequestType, Unknown { Http = "HTTP", Auth = "AUTH",
-    ParentStream = "PARENT_STREAM", AsyncCreate = "ASYNC_CREATE", AsyncPoll =
-    "ASYNC_POLL", AsyncAbort = "ASYNC_ABORT", AsyncDelete = "ASYNC_DELETE" }
-);
+impl ConnectorBuilderAuxiliaryRequestType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "HTTP",
+        "AUTH",
+        "PARENT_STREAM",
+        "ASYNC_CREATE",
+        "ASYNC_POLL",
+        "ASYNC_ABORT",
+        "ASYNC_DELETE",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http => "HTTP",
+            Self::Auth => "AUTH",
+            Self::ParentStream => "PARENT_STREAM",
+            Self::AsyncCreate => "ASYNC_CREATE",
+            Self::AsyncPoll => "ASYNC_POLL",
+            Self::AsyncAbort => "ASYNC_ABORT",
+            Self::AsyncDelete => "ASYNC_DELETE",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "connector-builder-project")]
+impl ::std::convert::From<::std::string::String>
+for ConnectorBuilderAuxiliaryRequestType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "HTTP" => Self::Http,
+            "AUTH" => Self::Auth,
+            "PARENT_STREAM" => Self::ParentStream,
+            "ASYNC_CREATE" => Self::AsyncCreate,
+            "ASYNC_POLL" => Self::AsyncPoll,
+            "ASYNC_ABORT" => Self::AsyncAbort,
+            "ASYNC_DELETE" => Self::AsyncDelete,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "connector-builder-project")]
+super::support::string_enum!(ConnectorBuilderAuxiliaryRequestType);
 #[cfg(feature = "connector-builder-project")]
 /// The http method of the request ("GET", "POST", "PUT", or "PATCH")
 ///
@@ -20169,10 +23398,37 @@ pub enum ConnectorBuilderHttpRequestHttpMethod {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-builder-project")]
-super::support::string_enum!(
-    ConnectorBuilderHttpRequestHttpMethod, Unknown { Get = "GET", Post = "POST", Put =
-    "PUT", Patch = "PATCH" }
-);
+impl ConnectorBuilderHttpRequestHttpMethod {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["GET", "POST", "PUT", "PATCH"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "connector-builder-project")]
+impl ::std::convert::From<::std::string::String>
+for ConnectorBuilderHttpRequestHttpMethod {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "PUT" => Self::Put,
+            "PATCH" => Self::Patch,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "connector-builder-project")]
+super::support::string_enum!(ConnectorBuilderHttpRequestHttpMethod);
 #[cfg(feature = "connector-builder-project")]
 /// Inline schema at `ConnectorBuilderProjectStreamRead.logs.Item`.
 ///
@@ -20212,10 +23468,37 @@ pub enum ConnectorBuilderProjectStreamReadLogsItemLevel {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "connector-builder-project")]
-super::support::string_enum!(
-    ConnectorBuilderProjectStreamReadLogsItemLevel, Unknown { Info = "INFO", Warn =
-    "WARN", Error = "ERROR", Fatal = "FATAL" }
-);
+impl ConnectorBuilderProjectStreamReadLogsItemLevel {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["INFO", "WARN", "ERROR", "FATAL"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Info => "INFO",
+            Self::Warn => "WARN",
+            Self::Error => "ERROR",
+            Self::Fatal => "FATAL",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "connector-builder-project")]
+impl ::std::convert::From<::std::string::String>
+for ConnectorBuilderProjectStreamReadLogsItemLevel {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "INFO" => Self::Info,
+            "WARN" => Self::Warn,
+            "ERROR" => Self::Error,
+            "FATAL" => Self::Fatal,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "connector-builder-project")]
+super::support::string_enum!(ConnectorBuilderProjectStreamReadLogsItemLevel);
 #[cfg(feature = "connector-builder-project")]
 /// Inline schema at `ConnectorBuilderProjectStreamRead.slices.Item`.
 ///
@@ -20308,10 +23591,34 @@ pub enum CustomerPortalRequestBodyFlow {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
-super::support::string_enum!(
-    CustomerPortalRequestBodyFlow, Unknown { Portal = "portal", PaymentMethod =
-    "payment_method", Setup = "setup" }
-);
+impl CustomerPortalRequestBodyFlow {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["portal", "payment_method", "setup"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Portal => "portal",
+            Self::PaymentMethod => "payment_method",
+            Self::Setup => "setup",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl ::std::convert::From<::std::string::String> for CustomerPortalRequestBodyFlow {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "portal" => Self::Portal,
+            "payment_method" => Self::PaymentMethod,
+            "setup" => Self::Setup,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::string_enum!(CustomerPortalRequestBodyFlow);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Requested self-serve plan when initiating setup checkout. Defaults to standard for backwards compatibility.
 ///
@@ -20326,9 +23633,32 @@ pub enum CustomerPortalRequestBodyPlan {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
-super::support::string_enum!(
-    CustomerPortalRequestBodyPlan, Unknown { Standard = "standard", Plus = "plus" }
-);
+impl CustomerPortalRequestBodyPlan {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["standard", "plus"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Standard => "standard",
+            Self::Plus => "plus",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl ::std::convert::From<::std::string::String> for CustomerPortalRequestBodyPlan {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "standard" => Self::Standard,
+            "plus" => Self::Plus,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::string_enum!(CustomerPortalRequestBodyPlan);
 #[cfg(feature = "dataplanes-2")]
 /// Inline schema at `DataplaneHealthRead.status`.
 ///
@@ -20347,10 +23677,41 @@ pub enum DataplaneHealthReadStatus {
     Unknown2(::std::string::String),
 }
 #[cfg(feature = "dataplanes-2")]
-super::support::string_enum!(
-    DataplaneHealthReadStatus, Unknown2 { Healthy = "HEALTHY", Degraded = "DEGRADED",
-    Unhealthy = "UNHEALTHY", Unknown = "UNKNOWN" }
-);
+impl DataplaneHealthReadStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "HEALTHY",
+        "DEGRADED",
+        "UNHEALTHY",
+        "UNKNOWN",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Healthy => "HEALTHY",
+            Self::Degraded => "DEGRADED",
+            Self::Unhealthy => "UNHEALTHY",
+            Self::Unknown => "UNKNOWN",
+            Self::Unknown2(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "dataplanes-2")]
+impl ::std::convert::From<::std::string::String> for DataplaneHealthReadStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "HEALTHY" => Self::Healthy,
+            "DEGRADED" => Self::Degraded,
+            "UNHEALTHY" => Self::Unhealthy,
+            "UNKNOWN" => Self::Unknown,
+            _ => Self::Unknown2(value),
+        }
+    }
+}
+#[cfg(feature = "dataplanes-2")]
+super::support::string_enum!(DataplaneHealthReadStatus);
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
 /// Inline schema at `DomainVerificationResponse.status`.
 ///
@@ -20369,10 +23730,41 @@ pub enum DomainVerificationResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
-super::support::string_enum!(
-    DomainVerificationResponseStatus, Unknown { Pending = "PENDING", Verified =
-    "VERIFIED", Failed = "FAILED", Expired = "EXPIRED" }
-);
+impl DomainVerificationResponseStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "PENDING",
+        "VERIFIED",
+        "FAILED",
+        "EXPIRED",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Verified => "VERIFIED",
+            Self::Failed => "FAILED",
+            Self::Expired => "EXPIRED",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
+impl ::std::convert::From<::std::string::String> for DomainVerificationResponseStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PENDING" => Self::Pending,
+            "VERIFIED" => Self::Verified,
+            "FAILED" => Self::Failed,
+            "EXPIRED" => Self::Expired,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
+super::support::string_enum!(DomainVerificationResponseStatus);
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
 /// Inline schema at `DomainVerificationResponse.verificationMethod`.
 ///
@@ -20387,10 +23779,33 @@ pub enum DomainVerificationResponseVerificationMethod {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
-super::support::string_enum!(
-    DomainVerificationResponseVerificationMethod, Unknown { DnsTxt = "DNS_TXT", Legacy =
-    "LEGACY" }
-);
+impl DomainVerificationResponseVerificationMethod {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["DNS_TXT", "LEGACY"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DnsTxt => "DNS_TXT",
+            Self::Legacy => "LEGACY",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
+impl ::std::convert::From<::std::string::String>
+for DomainVerificationResponseVerificationMethod {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "DNS_TXT" => Self::DnsTxt,
+            "LEGACY" => Self::Legacy,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
+super::support::string_enum!(DomainVerificationResponseVerificationMethod);
 #[cfg(
     any(
         feature = "public",
@@ -20433,9 +23848,61 @@ pub enum EncryptionMapperAesConfigurationAlgorithm {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    EncryptionMapperAesConfigurationAlgorithm, Unknown { Aes = "AES" }
-);
+impl EncryptionMapperAesConfigurationAlgorithm {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["AES"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aes => "AES",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String>
+for EncryptionMapperAesConfigurationAlgorithm {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "AES" => Self::Aes,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(EncryptionMapperAesConfigurationAlgorithm);
 #[cfg(
     any(
         feature = "public",
@@ -20488,10 +23955,78 @@ pub enum EncryptionMapperAesConfigurationMode {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    EncryptionMapperAesConfigurationMode, Unknown { Cbc = "CBC", Cfb = "CFB", Ofb =
-    "OFB", Ctr = "CTR", Gcm = "GCM", Ecb = "ECB" }
-);
+impl EncryptionMapperAesConfigurationMode {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "CBC",
+        "CFB",
+        "OFB",
+        "CTR",
+        "GCM",
+        "ECB",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cbc => "CBC",
+            Self::Cfb => "CFB",
+            Self::Ofb => "OFB",
+            Self::Ctr => "CTR",
+            Self::Gcm => "GCM",
+            Self::Ecb => "ECB",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String>
+for EncryptionMapperAesConfigurationMode {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "CBC" => Self::Cbc,
+            "CFB" => Self::Cfb,
+            "OFB" => Self::Ofb,
+            "CTR" => Self::Ctr,
+            "GCM" => Self::Gcm,
+            "ECB" => Self::Ecb,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(EncryptionMapperAesConfigurationMode);
 #[cfg(
     any(
         feature = "public",
@@ -20536,10 +24071,63 @@ pub enum EncryptionMapperAesConfigurationPadding {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    EncryptionMapperAesConfigurationPadding, Unknown { NoPadding = "NoPadding",
-    Pkcs5Padding = "PKCS5Padding" }
-);
+impl EncryptionMapperAesConfigurationPadding {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["NoPadding", "PKCS5Padding"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoPadding => "NoPadding",
+            Self::Pkcs5Padding => "PKCS5Padding",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String>
+for EncryptionMapperAesConfigurationPadding {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "NoPadding" => Self::NoPadding,
+            "PKCS5Padding" => Self::Pkcs5Padding,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(EncryptionMapperAesConfigurationPadding);
 #[cfg(
     any(
         feature = "public",
@@ -20582,9 +24170,61 @@ pub enum EncryptionMapperRsaConfigurationAlgorithm {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    EncryptionMapperRsaConfigurationAlgorithm, Unknown { Rsa = "RSA" }
-);
+impl EncryptionMapperRsaConfigurationAlgorithm {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["RSA"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rsa => "RSA",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String>
+for EncryptionMapperRsaConfigurationAlgorithm {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "RSA" => Self::Rsa,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(EncryptionMapperRsaConfigurationAlgorithm);
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Inline schema at `EndpointPrivateLinkServiceConfig.type`.
 ///
@@ -20597,9 +24237,31 @@ pub enum EndpointPrivateLinkServiceConfigType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-super::support::string_enum!(
-    EndpointPrivateLinkServiceConfigType, Unknown { Endpoint = "endpoint" }
-);
+impl EndpointPrivateLinkServiceConfigType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["endpoint"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Endpoint => "endpoint",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+impl ::std::convert::From<::std::string::String>
+for EndpointPrivateLinkServiceConfigType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "endpoint" => Self::Endpoint,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+super::support::string_enum!(EndpointPrivateLinkServiceConfigType);
 #[cfg(feature = "web-backend")]
 /// Inline schema at `FieldSpec.type`.
 ///
@@ -20636,13 +24298,68 @@ pub enum FieldSpecType {
     Unknown2(::std::string::String),
 }
 #[cfg(feature = "web-backend")]
-super::support::string_enum!(
-    FieldSpecType, Unknown2 { String = "STRING", Boolean = "BOOLEAN", Date = "DATE",
-    TimestampWithoutTimezone = "TIMESTAMP_WITHOUT_TIMEZONE", TimestampWithTimezone =
-    "TIMESTAMP_WITH_TIMEZONE", TimeWithoutTimezone = "TIME_WITHOUT_TIMEZONE",
-    TimeWithTimezone = "TIME_WITH_TIMEZONE", Integer = "INTEGER", Number = "NUMBER",
-    Array = "ARRAY", Object = "OBJECT", Multi = "MULTI", Unknown = "UNKNOWN" }
-);
+impl FieldSpecType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "STRING",
+        "BOOLEAN",
+        "DATE",
+        "TIMESTAMP_WITHOUT_TIMEZONE",
+        "TIMESTAMP_WITH_TIMEZONE",
+        "TIME_WITHOUT_TIMEZONE",
+        "TIME_WITH_TIMEZONE",
+        "INTEGER",
+        "NUMBER",
+        "ARRAY",
+        "OBJECT",
+        "MULTI",
+        "UNKNOWN",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "STRING",
+            Self::Boolean => "BOOLEAN",
+            Self::Date => "DATE",
+            Self::TimestampWithoutTimezone => "TIMESTAMP_WITHOUT_TIMEZONE",
+            Self::TimestampWithTimezone => "TIMESTAMP_WITH_TIMEZONE",
+            Self::TimeWithoutTimezone => "TIME_WITHOUT_TIMEZONE",
+            Self::TimeWithTimezone => "TIME_WITH_TIMEZONE",
+            Self::Integer => "INTEGER",
+            Self::Number => "NUMBER",
+            Self::Array => "ARRAY",
+            Self::Object => "OBJECT",
+            Self::Multi => "MULTI",
+            Self::Unknown => "UNKNOWN",
+            Self::Unknown2(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "web-backend")]
+impl ::std::convert::From<::std::string::String> for FieldSpecType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "STRING" => Self::String,
+            "BOOLEAN" => Self::Boolean,
+            "DATE" => Self::Date,
+            "TIMESTAMP_WITHOUT_TIMEZONE" => Self::TimestampWithoutTimezone,
+            "TIMESTAMP_WITH_TIMEZONE" => Self::TimestampWithTimezone,
+            "TIME_WITHOUT_TIMEZONE" => Self::TimeWithoutTimezone,
+            "TIME_WITH_TIMEZONE" => Self::TimeWithTimezone,
+            "INTEGER" => Self::Integer,
+            "NUMBER" => Self::Number,
+            "ARRAY" => Self::Array,
+            "OBJECT" => Self::Object,
+            "MULTI" => Self::Multi,
+            "UNKNOWN" => Self::Unknown,
+            _ => Self::Unknown2(value),
+        }
+    }
+}
+#[cfg(feature = "web-backend")]
+super::support::string_enum!(FieldSpecType);
 #[cfg(
     any(
         feature = "internal",
@@ -20679,10 +24396,58 @@ pub enum FieldTransformTransformType {
         feature = "web-backend"
     )
 )]
-super::support::string_enum!(
-    FieldTransformTransformType, Unknown { AddField = "add_field", RemoveField =
-    "remove_field", UpdateFieldSchema = "update_field_schema" }
-);
+impl FieldTransformTransformType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "add_field",
+        "remove_field",
+        "update_field_schema",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AddField => "add_field",
+            Self::RemoveField => "remove_field",
+            Self::UpdateFieldSchema => "update_field_schema",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for FieldTransformTransformType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "add_field" => Self::AddField,
+            "remove_field" => Self::RemoveField,
+            "update_field_schema" => Self::UpdateFieldSchema,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
+super::support::string_enum!(FieldTransformTransformType);
 #[cfg(
     any(
         feature = "public",
@@ -20739,10 +24504,80 @@ pub enum HashingMapperConfigurationMethod {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    HashingMapperConfigurationMethod, Unknown { Md2 = "MD2", Md5 = "MD5", Sha1 = "SHA-1",
-    Sha224 = "SHA-224", Sha256 = "SHA-256", Sha384 = "SHA-384", Sha512 = "SHA-512" }
-);
+impl HashingMapperConfigurationMethod {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "MD2",
+        "MD5",
+        "SHA-1",
+        "SHA-224",
+        "SHA-256",
+        "SHA-384",
+        "SHA-512",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Md2 => "MD2",
+            Self::Md5 => "MD5",
+            Self::Sha1 => "SHA-1",
+            Self::Sha224 => "SHA-224",
+            Self::Sha256 => "SHA-256",
+            Self::Sha384 => "SHA-384",
+            Self::Sha512 => "SHA-512",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for HashingMapperConfigurationMethod {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "MD2" => Self::Md2,
+            "MD5" => Self::Md5,
+            "SHA-1" => Self::Sha1,
+            "SHA-224" => Self::Sha224,
+            "SHA-256" => Self::Sha256,
+            "SHA-384" => Self::Sha384,
+            "SHA-512" => Self::Sha512,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(HashingMapperConfigurationMethod);
 #[cfg(feature = "unreferenced-types")]
 /// Inline schema at `ImportRead.status`.
 ///
@@ -20757,9 +24592,32 @@ pub enum ImportReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-super::support::string_enum!(
-    ImportReadStatus, Unknown { Succeeded = "succeeded", Failed = "failed" }
-);
+impl ImportReadStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+impl ::std::convert::From<::std::string::String> for ImportReadStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+super::support::string_enum!(ImportReadStatus);
 #[cfg(any(feature = "cloud-only", feature = "organization"))]
 /// Inline schema at `IndividualWorkspaceUsageRead.workspace`.
 ///
@@ -20792,9 +24650,32 @@ pub enum InitiateOauthRequestClientType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
-super::support::string_enum!(
-    InitiateOauthRequestClientType, Unknown { Api = "api", Webapp = "webapp" }
-);
+impl InitiateOauthRequestClientType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["api", "webapp"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api => "api",
+            Self::Webapp => "webapp",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
+impl ::std::convert::From<::std::string::String> for InitiateOauthRequestClientType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "api" => Self::Api,
+            "webapp" => Self::Webapp,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
+super::support::string_enum!(InitiateOauthRequestClientType);
 #[cfg(feature = "instance-configuration")]
 /// Inline schema at `InstanceConfigurationResponse.edition`.
 ///
@@ -20813,10 +24694,42 @@ pub enum InstanceConfigurationResponseEdition {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance-configuration")]
-super::support::string_enum!(
-    InstanceConfigurationResponseEdition, Unknown { Community = "community", Pro = "pro",
-    Enterprise = "enterprise", Trial = "trial" }
-);
+impl InstanceConfigurationResponseEdition {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "community",
+        "pro",
+        "enterprise",
+        "trial",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Community => "community",
+            Self::Pro => "pro",
+            Self::Enterprise => "enterprise",
+            Self::Trial => "trial",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "instance-configuration")]
+impl ::std::convert::From<::std::string::String>
+for InstanceConfigurationResponseEdition {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "community" => Self::Community,
+            "pro" => Self::Pro,
+            "enterprise" => Self::Enterprise,
+            "trial" => Self::Trial,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "instance-configuration")]
+super::support::string_enum!(InstanceConfigurationResponseEdition);
 #[cfg(feature = "instance-configuration")]
 /// Inline schema at `InstanceConfigurationResponse.trackingStrategy`.
 ///
@@ -20831,10 +24744,33 @@ pub enum InstanceConfigurationResponseTrackingStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "instance-configuration")]
-super::support::string_enum!(
-    InstanceConfigurationResponseTrackingStrategy, Unknown { Logging = "logging", Segment
-    = "segment" }
-);
+impl InstanceConfigurationResponseTrackingStrategy {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["logging", "segment"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Logging => "logging",
+            Self::Segment => "segment",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "instance-configuration")]
+impl ::std::convert::From<::std::string::String>
+for InstanceConfigurationResponseTrackingStrategy {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "logging" => Self::Logging,
+            "segment" => Self::Segment,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "instance-configuration")]
+super::support::string_enum!(InstanceConfigurationResponseTrackingStrategy);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Inline schema at `InvoiceRead.status`.
 ///
@@ -20855,10 +24791,44 @@ pub enum InvoiceReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
-super::support::string_enum!(
-    InvoiceReadStatus, Unknown { Draft = "draft", Open = "open", Paid = "paid", Void =
-    "void", Uncollectible = "uncollectible" }
-);
+impl InvoiceReadStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "draft",
+        "open",
+        "paid",
+        "void",
+        "uncollectible",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Open => "open",
+            Self::Paid => "paid",
+            Self::Void => "void",
+            Self::Uncollectible => "uncollectible",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl ::std::convert::From<::std::string::String> for InvoiceReadStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "draft" => Self::Draft,
+            "open" => Self::Open,
+            "paid" => Self::Paid,
+            "void" => Self::Void,
+            "uncollectible" => Self::Uncollectible,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::string_enum!(InvoiceReadStatus);
 #[cfg(feature = "jobs-2")]
 /// The field to order by
 ///
@@ -20873,10 +24843,33 @@ pub enum JobListForWorkspacesRequestBodyOrderByField {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jobs-2")]
-super::support::string_enum!(
-    JobListForWorkspacesRequestBodyOrderByField, Unknown { CreatedAt = "createdAt",
-    UpdatedAt = "updatedAt" }
-);
+impl JobListForWorkspacesRequestBodyOrderByField {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["createdAt", "updatedAt"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreatedAt => "createdAt",
+            Self::UpdatedAt => "updatedAt",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "jobs-2")]
+impl ::std::convert::From<::std::string::String>
+for JobListForWorkspacesRequestBodyOrderByField {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "createdAt" => Self::CreatedAt,
+            "updatedAt" => Self::UpdatedAt,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "jobs-2")]
+super::support::string_enum!(JobListForWorkspacesRequestBodyOrderByField);
 #[cfg(feature = "jobs-2")]
 /// The order by method
 ///
@@ -20891,9 +24884,33 @@ pub enum JobListForWorkspacesRequestBodyOrderByMethod {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jobs-2")]
-super::support::string_enum!(
-    JobListForWorkspacesRequestBodyOrderByMethod, Unknown { Asc = "ASC", Desc = "DESC" }
-);
+impl JobListForWorkspacesRequestBodyOrderByMethod {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["ASC", "DESC"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "ASC",
+            Self::Desc => "DESC",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "jobs-2")]
+impl ::std::convert::From<::std::string::String>
+for JobListForWorkspacesRequestBodyOrderByMethod {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "jobs-2")]
+super::support::string_enum!(JobListForWorkspacesRequestBodyOrderByMethod);
 #[cfg(feature = "jobs-2")]
 /// The field to order by
 ///
@@ -20908,10 +24925,32 @@ pub enum JobListRequestBodyOrderByField {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jobs-2")]
-super::support::string_enum!(
-    JobListRequestBodyOrderByField, Unknown { CreatedAt = "createdAt", UpdatedAt =
-    "updatedAt" }
-);
+impl JobListRequestBodyOrderByField {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["createdAt", "updatedAt"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CreatedAt => "createdAt",
+            Self::UpdatedAt => "updatedAt",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "jobs-2")]
+impl ::std::convert::From<::std::string::String> for JobListRequestBodyOrderByField {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "createdAt" => Self::CreatedAt,
+            "updatedAt" => Self::UpdatedAt,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "jobs-2")]
+super::support::string_enum!(JobListRequestBodyOrderByField);
 #[cfg(feature = "jobs-2")]
 /// The order by method
 ///
@@ -20926,9 +24965,32 @@ pub enum JobListRequestBodyOrderByMethod {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "jobs-2")]
-super::support::string_enum!(
-    JobListRequestBodyOrderByMethod, Unknown { Asc = "ASC", Desc = "DESC" }
-);
+impl JobListRequestBodyOrderByMethod {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["ASC", "DESC"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "ASC",
+            Self::Desc => "DESC",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "jobs-2")]
+impl ::std::convert::From<::std::string::String> for JobListRequestBodyOrderByMethod {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "jobs-2")]
+super::support::string_enum!(JobListRequestBodyOrderByMethod);
 #[cfg(feature = "notifications")]
 /// Inline schema at `NotificationRead.status`.
 ///
@@ -20943,9 +25005,32 @@ pub enum NotificationReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "notifications")]
-super::support::string_enum!(
-    NotificationReadStatus, Unknown { Succeeded = "succeeded", Failed = "failed" }
-);
+impl NotificationReadStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "notifications")]
+impl ::std::convert::From<::std::string::String> for NotificationReadStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "notifications")]
+super::support::string_enum!(NotificationReadStatus);
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 /// Inline schema at `OperatorWebhook.dbtCloud`.
 ///
@@ -20978,9 +25063,30 @@ pub enum OperatorWebhookWebhookType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "operation", feature = "web-backend"))]
-super::support::string_enum!(
-    OperatorWebhookWebhookType, Unknown { DbtCloud = "dbtCloud" }
-);
+impl OperatorWebhookWebhookType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["dbtCloud"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DbtCloud => "dbtCloud",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "operation", feature = "web-backend"))]
+impl ::std::convert::From<::std::string::String> for OperatorWebhookWebhookType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "dbtCloud" => Self::DbtCloud,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "operation", feature = "web-backend"))]
+super::support::string_enum!(OperatorWebhookWebhookType);
 #[cfg(any(feature = "organization", feature = "workspace"))]
 /// Inline schema at `OrganizationInfoRead.billing`.
 ///
@@ -21018,10 +25124,33 @@ pub enum OrganizationInfoReadBillingAccountType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organization", feature = "workspace"))]
-super::support::string_enum!(
-    OrganizationInfoReadBillingAccountType, Unknown { Free = "free", Internal =
-    "internal" }
-);
+impl OrganizationInfoReadBillingAccountType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["free", "internal"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Free => "free",
+            Self::Internal => "internal",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "organization", feature = "workspace"))]
+impl ::std::convert::From<::std::string::String>
+for OrganizationInfoReadBillingAccountType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "free" => Self::Free,
+            "internal" => Self::Internal,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "organization", feature = "workspace"))]
+super::support::string_enum!(OrganizationInfoReadBillingAccountType);
 #[cfg(any(feature = "organization", feature = "workspace"))]
 /// Inline schema at `OrganizationInfoRead.billing.paymentStatus`.
 ///
@@ -21044,11 +25173,48 @@ pub enum OrganizationInfoReadBillingPaymentStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organization", feature = "workspace"))]
-super::support::string_enum!(
-    OrganizationInfoReadBillingPaymentStatus, Unknown { Uninitialized = "uninitialized",
-    Okay = "okay", GracePeriod = "grace_period", Disabled = "disabled", Locked =
-    "locked", Manual = "manual" }
-);
+impl OrganizationInfoReadBillingPaymentStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "uninitialized",
+        "okay",
+        "grace_period",
+        "disabled",
+        "locked",
+        "manual",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Uninitialized => "uninitialized",
+            Self::Okay => "okay",
+            Self::GracePeriod => "grace_period",
+            Self::Disabled => "disabled",
+            Self::Locked => "locked",
+            Self::Manual => "manual",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "organization", feature = "workspace"))]
+impl ::std::convert::From<::std::string::String>
+for OrganizationInfoReadBillingPaymentStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "uninitialized" => Self::Uninitialized,
+            "okay" => Self::Okay,
+            "grace_period" => Self::GracePeriod,
+            "disabled" => Self::Disabled,
+            "locked" => Self::Locked,
+            "manual" => Self::Manual,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "organization", feature = "workspace"))]
+super::support::string_enum!(OrganizationInfoReadBillingPaymentStatus);
 #[cfg(any(feature = "organization", feature = "workspace"))]
 /// Inline schema at `OrganizationInfoRead.billing.subscriptionStatus`.
 ///
@@ -21065,10 +25231,39 @@ pub enum OrganizationInfoReadBillingSubscriptionStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "organization", feature = "workspace"))]
-super::support::string_enum!(
-    OrganizationInfoReadBillingSubscriptionStatus, Unknown { PreSubscription =
-    "pre_subscription", Unsubscribed = "unsubscribed", Subscribed = "subscribed" }
-);
+impl OrganizationInfoReadBillingSubscriptionStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "pre_subscription",
+        "unsubscribed",
+        "subscribed",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PreSubscription => "pre_subscription",
+            Self::Unsubscribed => "unsubscribed",
+            Self::Subscribed => "subscribed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "organization", feature = "workspace"))]
+impl ::std::convert::From<::std::string::String>
+for OrganizationInfoReadBillingSubscriptionStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pre_subscription" => Self::PreSubscription,
+            "unsubscribed" => Self::Unsubscribed,
+            "subscribed" => Self::Subscribed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "organization", feature = "workspace"))]
+super::support::string_enum!(OrganizationInfoReadBillingSubscriptionStatus);
 #[cfg(
     any(
         feature = "billing",
@@ -21105,11 +25300,62 @@ pub enum OrganizationPaymentConfigReadPaymentStatus {
         feature = "admin-api"
     )
 )]
-super::support::string_enum!(
-    OrganizationPaymentConfigReadPaymentStatus, Unknown { Uninitialized =
-    "uninitialized", Okay = "okay", GracePeriod = "grace_period", Disabled = "disabled",
-    Locked = "locked", Manual = "manual" }
-);
+impl OrganizationPaymentConfigReadPaymentStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "uninitialized",
+        "okay",
+        "grace_period",
+        "disabled",
+        "locked",
+        "manual",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Uninitialized => "uninitialized",
+            Self::Okay => "okay",
+            Self::GracePeriod => "grace_period",
+            Self::Disabled => "disabled",
+            Self::Locked => "locked",
+            Self::Manual => "manual",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
+impl ::std::convert::From<::std::string::String>
+for OrganizationPaymentConfigReadPaymentStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "uninitialized" => Self::Uninitialized,
+            "okay" => Self::Okay,
+            "grace_period" => Self::GracePeriod,
+            "disabled" => Self::Disabled,
+            "locked" => Self::Locked,
+            "manual" => Self::Manual,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
+super::support::string_enum!(OrganizationPaymentConfigReadPaymentStatus);
 #[cfg(
     any(
         feature = "billing",
@@ -21140,10 +25386,53 @@ pub enum OrganizationPaymentConfigReadSubscriptionStatus {
         feature = "admin-api"
     )
 )]
-super::support::string_enum!(
-    OrganizationPaymentConfigReadSubscriptionStatus, Unknown { PreSubscription =
-    "pre_subscription", Subscribed = "subscribed", Unsubscribed = "unsubscribed" }
-);
+impl OrganizationPaymentConfigReadSubscriptionStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "pre_subscription",
+        "subscribed",
+        "unsubscribed",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PreSubscription => "pre_subscription",
+            Self::Subscribed => "subscribed",
+            Self::Unsubscribed => "unsubscribed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
+impl ::std::convert::From<::std::string::String>
+for OrganizationPaymentConfigReadSubscriptionStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pre_subscription" => Self::PreSubscription,
+            "subscribed" => Self::Subscribed,
+            "unsubscribed" => Self::Unsubscribed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
+super::support::string_enum!(OrganizationPaymentConfigReadSubscriptionStatus);
 #[cfg(
     any(
         feature = "billing",
@@ -21172,10 +25461,47 @@ pub enum OrganizationPaymentConfigReadUsageCategoryOverwrite {
         feature = "admin-api"
     )
 )]
-super::support::string_enum!(
-    OrganizationPaymentConfigReadUsageCategoryOverwrite, Unknown { Free = "free",
-    Internal = "internal" }
-);
+impl OrganizationPaymentConfigReadUsageCategoryOverwrite {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["free", "internal"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Free => "free",
+            Self::Internal => "internal",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
+impl ::std::convert::From<::std::string::String>
+for OrganizationPaymentConfigReadUsageCategoryOverwrite {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "free" => Self::Free,
+            "internal" => Self::Internal,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
+super::support::string_enum!(OrganizationPaymentConfigReadUsageCategoryOverwrite);
 #[cfg(
     any(
         feature = "billing",
@@ -21212,11 +25538,62 @@ pub enum OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
         feature = "admin-api"
     )
 )]
-super::support::string_enum!(
-    OrganizationPaymentConfigUpdateRequestBodyPaymentStatus, Unknown { Uninitialized =
-    "uninitialized", Okay = "okay", GracePeriod = "grace_period", Disabled = "disabled",
-    Locked = "locked", Manual = "manual" }
-);
+impl OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "uninitialized",
+        "okay",
+        "grace_period",
+        "disabled",
+        "locked",
+        "manual",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Uninitialized => "uninitialized",
+            Self::Okay => "okay",
+            Self::GracePeriod => "grace_period",
+            Self::Disabled => "disabled",
+            Self::Locked => "locked",
+            Self::Manual => "manual",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
+impl ::std::convert::From<::std::string::String>
+for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "uninitialized" => Self::Uninitialized,
+            "okay" => Self::Okay,
+            "grace_period" => Self::GracePeriod,
+            "disabled" => Self::Disabled,
+            "locked" => Self::Locked,
+            "manual" => Self::Manual,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
+super::support::string_enum!(OrganizationPaymentConfigUpdateRequestBodyPaymentStatus);
 #[cfg(
     any(
         feature = "billing",
@@ -21245,9 +25622,48 @@ pub enum OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
         feature = "admin-api"
     )
 )]
+impl OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["free", "internal"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Free => "free",
+            Self::Internal => "internal",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
+impl ::std::convert::From<::std::string::String>
+for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "free" => Self::Free,
+            "internal" => Self::Internal,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 super::support::string_enum!(
-    OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite, Unknown { Free =
-    "free", Internal = "internal" }
+    OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite
 );
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Inline schema at `OrganizationSubscriptionInfoRead.credits`.
@@ -21301,10 +25717,35 @@ pub enum OrganizationTrialStatusReadTrialStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
-super::support::string_enum!(
-    OrganizationTrialStatusReadTrialStatus, Unknown { PreTrial = "pre_trial", InTrial =
-    "in_trial", PostTrial = "post_trial" }
-);
+impl OrganizationTrialStatusReadTrialStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["pre_trial", "in_trial", "post_trial"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PreTrial => "pre_trial",
+            Self::InTrial => "in_trial",
+            Self::PostTrial => "post_trial",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl ::std::convert::From<::std::string::String>
+for OrganizationTrialStatusReadTrialStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pre_trial" => Self::PreTrial,
+            "in_trial" => Self::InTrial,
+            "post_trial" => Self::PostTrial,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::string_enum!(OrganizationTrialStatusReadTrialStatus);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Inline schema at `PaymentInformationRead.customer`.
 ///
@@ -21340,9 +25781,32 @@ pub enum PermissionCheckReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "permission")]
-super::support::string_enum!(
-    PermissionCheckReadStatus, Unknown { Succeeded = "succeeded", Failed = "failed" }
-);
+impl PermissionCheckReadStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "permission")]
+impl ::std::convert::From<::std::string::String> for PermissionCheckReadStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "permission")]
+super::support::string_enum!(PermissionCheckReadStatus);
 #[cfg(
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
@@ -21359,9 +25823,34 @@ pub enum PublicAccessTokenResponseTokenType {
 #[cfg(
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
-super::support::string_enum!(
-    PublicAccessTokenResponseTokenType, Unknown { Bearer = "Bearer" }
-);
+impl PublicAccessTokenResponseTokenType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["Bearer"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bearer => "Bearer",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
+impl ::std::convert::From<::std::string::String> for PublicAccessTokenResponseTokenType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Bearer" => Self::Bearer,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
+super::support::string_enum!(PublicAccessTokenResponseTokenType);
 #[cfg(
     any(
         feature = "public",
@@ -21404,9 +25893,60 @@ pub enum RowFilteringOperationEqualType {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    RowFilteringOperationEqualType, Unknown { Equal = "EQUAL" }
-);
+impl RowFilteringOperationEqualType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["EQUAL"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Equal => "EQUAL",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for RowFilteringOperationEqualType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "EQUAL" => Self::Equal,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(RowFilteringOperationEqualType);
 #[cfg(
     any(
         feature = "public",
@@ -21449,7 +25989,60 @@ pub enum RowFilteringOperationNotType {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(RowFilteringOperationNotType, Unknown { Not = "NOT" });
+impl RowFilteringOperationNotType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["NOT"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Not => "NOT",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for RowFilteringOperationNotType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "NOT" => Self::Not,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(RowFilteringOperationNotType);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -21482,10 +26075,50 @@ pub enum SourceDefinitionReadSourceType {
         feature = "workspace"
     )
 )]
-super::support::string_enum!(
-    SourceDefinitionReadSourceType, Unknown { Api = "api", File = "file", Database =
-    "database", Custom = "custom" }
-);
+impl SourceDefinitionReadSourceType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["api", "file", "database", "custom"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api => "api",
+            Self::File => "file",
+            Self::Database => "database",
+            Self::Custom => "custom",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for SourceDefinitionReadSourceType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "api" => Self::Api,
+            "file" => Self::File,
+            "database" => Self::Database,
+            "custom" => Self::Custom,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
+super::support::string_enum!(SourceDefinitionReadSourceType);
 #[cfg(feature = "source-oauth")]
 /// Inline schema at `SourceOAuthScopesRead.scopeJoinStrategy`.
 ///
@@ -21502,10 +26135,35 @@ pub enum SourceOAuthScopesReadScopeJoinStrategy {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "source-oauth")]
-super::support::string_enum!(
-    SourceOAuthScopesReadScopeJoinStrategy, Unknown { Space = "space", Comma = "comma",
-    Plus = "plus" }
-);
+impl SourceOAuthScopesReadScopeJoinStrategy {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["space", "comma", "plus"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Space => "space",
+            Self::Comma => "comma",
+            Self::Plus => "plus",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "source-oauth")]
+impl ::std::convert::From<::std::string::String>
+for SourceOAuthScopesReadScopeJoinStrategy {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "space" => Self::Space,
+            "comma" => Self::Comma,
+            "plus" => Self::Plus,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "source-oauth")]
+super::support::string_enum!(SourceOAuthScopesReadScopeJoinStrategy);
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Inline schema at `StoragePrivateLinkServiceConfig.type`.
 ///
@@ -21518,9 +26176,31 @@ pub enum StoragePrivateLinkServiceConfigType {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
-super::support::string_enum!(
-    StoragePrivateLinkServiceConfigType, Unknown { Storage = "storage" }
-);
+impl StoragePrivateLinkServiceConfigType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["storage"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Storage => "storage",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+impl ::std::convert::From<::std::string::String>
+for StoragePrivateLinkServiceConfigType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "storage" => Self::Storage,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+super::support::string_enum!(StoragePrivateLinkServiceConfigType);
 #[cfg(
     any(
         feature = "internal",
@@ -21553,10 +26233,51 @@ pub enum StreamAttributeTransformTransformType {
         feature = "web-backend"
     )
 )]
-super::support::string_enum!(
-    StreamAttributeTransformTransformType, Unknown { UpdatePrimaryKey =
-    "update_primary_key" }
-);
+impl StreamAttributeTransformTransformType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["update_primary_key"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UpdatePrimaryKey => "update_primary_key",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
+impl ::std::convert::From<::std::string::String>
+for StreamAttributeTransformTransformType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "update_primary_key" => Self::UpdatePrimaryKey,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
+super::support::string_enum!(StreamAttributeTransformTransformType);
 #[cfg(feature = "unreferenced-types")]
 /// Inline schema at `StreamFieldStatusChanged.status`.
 ///
@@ -21571,10 +26292,32 @@ pub enum StreamFieldStatusChangedStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-super::support::string_enum!(
-    StreamFieldStatusChangedStatus, Unknown { Enabled = "enabled", Disabled = "disabled"
+impl StreamFieldStatusChangedStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+            Self::Unknown(other) => other.as_str(),
+        }
     }
-);
+}
+#[cfg(feature = "unreferenced-types")]
+impl ::std::convert::From<::std::string::String> for StreamFieldStatusChangedStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+super::support::string_enum!(StreamFieldStatusChangedStatus);
 #[cfg(
     any(
         feature = "internal",
@@ -21611,10 +26354,58 @@ pub enum StreamTransformTransformType {
         feature = "web-backend"
     )
 )]
-super::support::string_enum!(
-    StreamTransformTransformType, Unknown { AddStream = "add_stream", RemoveStream =
-    "remove_stream", UpdateStream = "update_stream" }
-);
+impl StreamTransformTransformType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "add_stream",
+        "remove_stream",
+        "update_stream",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AddStream => "add_stream",
+            Self::RemoveStream => "remove_stream",
+            Self::UpdateStream => "update_stream",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for StreamTransformTransformType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "add_stream" => Self::AddStream,
+            "remove_stream" => Self::RemoveStream,
+            "update_stream" => Self::UpdateStream,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
+super::support::string_enum!(StreamTransformTransformType);
 #[cfg(
     any(
         feature = "internal",
@@ -21705,12 +26496,60 @@ pub enum UpdateOrganizationEntitlementPlanRequestBodyPlanName {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "entitlements")]
-super::support::string_enum!(
-    UpdateOrganizationEntitlementPlanRequestBodyPlanName, Unknown { Core = "CORE", Sme =
-    "SME", Standard = "STANDARD", StandardTrial = "STANDARD_TRIAL", Pro = "PRO", Partner
-    = "PARTNER", Pov = "POV", Flex = "FLEX", EmbeddedPayg = "EMBEDDED_PAYG",
-    EmbeddedAnnualCommitment = "EMBEDDED_ANNUAL_COMMITMENT" }
-);
+impl UpdateOrganizationEntitlementPlanRequestBodyPlanName {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "CORE",
+        "SME",
+        "STANDARD",
+        "STANDARD_TRIAL",
+        "PRO",
+        "PARTNER",
+        "POV",
+        "FLEX",
+        "EMBEDDED_PAYG",
+        "EMBEDDED_ANNUAL_COMMITMENT",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Core => "CORE",
+            Self::Sme => "SME",
+            Self::Standard => "STANDARD",
+            Self::StandardTrial => "STANDARD_TRIAL",
+            Self::Pro => "PRO",
+            Self::Partner => "PARTNER",
+            Self::Pov => "POV",
+            Self::Flex => "FLEX",
+            Self::EmbeddedPayg => "EMBEDDED_PAYG",
+            Self::EmbeddedAnnualCommitment => "EMBEDDED_ANNUAL_COMMITMENT",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "entitlements")]
+impl ::std::convert::From<::std::string::String>
+for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "CORE" => Self::Core,
+            "SME" => Self::Sme,
+            "STANDARD" => Self::Standard,
+            "STANDARD_TRIAL" => Self::StandardTrial,
+            "PRO" => Self::Pro,
+            "PARTNER" => Self::Partner,
+            "POV" => Self::Pov,
+            "FLEX" => Self::Flex,
+            "EMBEDDED_PAYG" => Self::EmbeddedPayg,
+            "EMBEDDED_ANNUAL_COMMITMENT" => Self::EmbeddedAnnualCommitment,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "entitlements")]
+super::support::string_enum!(UpdateOrganizationEntitlementPlanRequestBodyPlanName);
 #[cfg(feature = "unreferenced-types")]
 /// Inline schema at `UploadRead.status`.
 ///
@@ -21725,9 +26564,32 @@ pub enum UploadReadStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "unreferenced-types")]
-super::support::string_enum!(
-    UploadReadStatus, Unknown { Succeeded = "succeeded", Failed = "failed" }
-);
+impl UploadReadStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+impl ::std::convert::From<::std::string::String> for UploadReadStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-types")]
+super::support::string_enum!(UploadReadStatus);
 #[cfg(feature = "web-backend")]
 /// Inline schema at `WebBackendConnectionListFilters.statuses.Item`.
 ///
@@ -21746,10 +26608,42 @@ pub enum WebBackendConnectionListFiltersStatusesItem {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "web-backend")]
-super::support::string_enum!(
-    WebBackendConnectionListFiltersStatusesItem, Unknown { Healthy = "healthy", Failed =
-    "failed", Running = "running", Paused = "paused" }
-);
+impl WebBackendConnectionListFiltersStatusesItem {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "healthy",
+        "failed",
+        "running",
+        "paused",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Healthy => "healthy",
+            Self::Failed => "failed",
+            Self::Running => "running",
+            Self::Paused => "paused",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "web-backend")]
+impl ::std::convert::From<::std::string::String>
+for WebBackendConnectionListFiltersStatusesItem {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "healthy" => Self::Healthy,
+            "failed" => Self::Failed,
+            "running" => Self::Running,
+            "paused" => Self::Paused,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "web-backend")]
+super::support::string_enum!(WebBackendConnectionListFiltersStatusesItem);
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// ActorDefinitionCreateRequest
 ///
@@ -21862,10 +26756,42 @@ pub enum GetActorDefinitionResultResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
-super::support::string_enum!(
-    GetActorDefinitionResultResponseStatus, Unknown { Pending = "pending", Running =
-    "running", Succeeded = "succeeded", Failed = "failed" }
-);
+impl GetActorDefinitionResultResponseStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "pending",
+        "running",
+        "succeeded",
+        "failed",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+impl ::std::convert::From<::std::string::String>
+for GetActorDefinitionResultResponseStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "running" => Self::Running,
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+super::support::string_enum!(GetActorDefinitionResultResponseStatus);
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// ActorDefinitionUpdateRequest
 ///
@@ -22137,10 +27063,33 @@ pub enum GetCheckCommandOutputResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "command")]
-super::support::string_enum!(
-    GetCheckCommandOutputResponseStatus, Unknown { Succeeded = "succeeded", Failed =
-    "failed" }
-);
+impl GetCheckCommandOutputResponseStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "command")]
+impl ::std::convert::From<::std::string::String>
+for GetCheckCommandOutputResponseStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "command")]
+super::support::string_enum!(GetCheckCommandOutputResponseStatus);
 #[cfg(feature = "command")]
 /// DiscoverCommandOutputRequest
 ///
@@ -22201,10 +27150,33 @@ pub enum GetDiscoverCommandOutputResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "command")]
-super::support::string_enum!(
-    GetDiscoverCommandOutputResponseStatus, Unknown { Succeeded = "succeeded", Failed =
-    "failed" }
-);
+impl GetDiscoverCommandOutputResponseStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "command")]
+impl ::std::convert::From<::std::string::String>
+for GetDiscoverCommandOutputResponseStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "command")]
+super::support::string_enum!(GetDiscoverCommandOutputResponseStatus);
 #[cfg(feature = "command")]
 /// ReplicateCommandOutputRequest
 ///
@@ -22296,10 +27268,32 @@ pub enum GetSpecCommandOutputResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "command")]
-super::support::string_enum!(
-    GetSpecCommandOutputResponseStatus, Unknown { Succeeded = "succeeded", Failed =
-    "failed" }
-);
+impl GetSpecCommandOutputResponseStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "command")]
+impl ::std::convert::From<::std::string::String> for GetSpecCommandOutputResponseStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "command")]
+super::support::string_enum!(GetSpecCommandOutputResponseStatus);
 #[cfg(any(feature = "internal", feature = "command"))]
 /// RunCheckCommandRequest
 ///
@@ -22538,10 +27532,41 @@ pub enum GetCommandStatusResponseStatus {
     Unknown(::std::string::String),
 }
 #[cfg(feature = "command")]
-super::support::string_enum!(
-    GetCommandStatusResponseStatus, Unknown { Pending = "pending", Running = "running",
-    Completed = "completed", Cancelled = "cancelled" }
-);
+impl GetCommandStatusResponseStatus {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "pending",
+        "running",
+        "completed",
+        "cancelled",
+    ];
+    /// The wire value.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::Completed => "completed",
+            Self::Cancelled => "cancelled",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+#[cfg(feature = "command")]
+impl ::std::convert::From<::std::string::String> for GetCommandStatusResponseStatus {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "running" => Self::Running,
+            "completed" => Self::Completed,
+            "cancelled" => Self::Cancelled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+#[cfg(feature = "command")]
+super::support::string_enum!(GetCommandStatusResponseStatus);
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// CancelQueuedJobRequest
 ///

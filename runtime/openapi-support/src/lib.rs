@@ -121,16 +121,17 @@ pub fn serialize_tagged<T: Serialize, S: Serializer>(
     json.serialize(serializer)
 }
 
-/// The conversions of a string enum, one `Variant = "wire"` per known value;
-/// `$catch` is the variant holding any other value verbatim. The enum itself
-/// (its variants and their docs) is written by the generator; this writes
-/// `VALUES`, `as_str`, `From<String>`, `From<&str>`, `FromStr`, `Display`,
-/// `Serialize`, `Deserialize` and `Eq`. Generated code calls it through its
+/// The impls of a string enum that do not depend on its values: `Eq`,
+/// `From<&str>`, `FromStr`, `Display`, `Serialize` and `Deserialize`, all
+/// through the enum's own `as_str` and `From<String>`, which the generator
+/// writes out (they hold the values). Generated code calls it through its
 /// `support` re-export of this crate.
 ///
-/// The conversions are `#[inline]`: a non-generic function that is not
-/// inline is compiled in the crate that defines it, for every enum whether
-/// a user needs it or not; inline, it is compiled where it is used, as the
+/// No repetition: a `macro_rules!` that repeats over the values costs the
+/// compiler more to expand than the written-out match it saves. The
+/// conversions are `#[inline]`: a non-generic function that is not inline
+/// is compiled in the crate that defines it, for every enum whether a user
+/// needs it or not; inline, it is compiled where it is used, as the
 /// derives' methods are. `Eq` is a plain impl: the derive adds a field
 /// check function that would be compiled per enum.
 ///
@@ -138,13 +139,27 @@ pub fn serialize_tagged<T: Serialize, S: Serializer>(
 /// #[derive(Debug, Clone, PartialEq, Hash, PartialOrd, Ord)]
 /// pub enum Status {
 ///     Active,
-///     Inactive,
 ///     Unknown(String),
 /// }
-/// openapi_support::string_enum!(Status, Unknown { Active = "active", Inactive = "inactive" });
+/// impl Status {
+///     pub fn as_str(&self) -> &str {
+///         match self {
+///             Self::Active => "active",
+///             Self::Unknown(other) => other.as_str(),
+///         }
+///     }
+/// }
+/// impl From<String> for Status {
+///     fn from(value: String) -> Self {
+///         match value.as_str() {
+///             "active" => Self::Active,
+///             _ => Self::Unknown(value),
+///         }
+///     }
+/// }
+/// openapi_support::string_enum!(Status);
 ///
-/// assert_eq!(Status::VALUES, ["active", "inactive"]);
-/// assert_eq!(Status::from("inactive"), Status::Inactive);
+/// assert_eq!(Status::from("active"), Status::Active);
 /// assert_eq!("paused".parse::<Status>(), Ok(Status::Unknown("paused".into())));
 /// assert_eq!(serde_json::to_string(&Status::Active)?, r#""active""#);
 /// assert_eq!(serde_json::from_str::<Status>(r#""paused""#)?.to_string(), "paused");
@@ -152,32 +167,9 @@ pub fn serialize_tagged<T: Serialize, S: Serializer>(
 /// ```
 #[macro_export]
 macro_rules! string_enum {
-    ($ty:ident, $catch:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+    ($ty:ident) => {
         #[allow(deprecated)]
         impl ::std::cmp::Eq for $ty {}
-        #[allow(deprecated)]
-        impl $ty {
-            /// Every value this version knows, in spec order.
-            pub const VALUES: &'static [&'static str] = &[$($wire),*];
-            /// The wire value.
-            #[inline]
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $wire,)*
-                    Self::$catch(other) => other.as_str(),
-                }
-            }
-        }
-        #[allow(deprecated)]
-        impl ::std::convert::From<::std::string::String> for $ty {
-            #[inline]
-            fn from(value: ::std::string::String) -> Self {
-                match value.as_str() {
-                    $($wire => Self::$variant,)*
-                    _ => Self::$catch(value),
-                }
-            }
-        }
         #[allow(deprecated)]
         impl ::std::convert::From<&str> for $ty {
             #[inline]
@@ -202,13 +194,18 @@ macro_rules! string_enum {
         }
         #[allow(deprecated)]
         impl ::serde::Serialize for $ty {
-            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+            fn serialize<__S: ::serde::Serializer>(
+                &self,
+                serializer: __S,
+            ) -> ::std::result::Result<__S::Ok, __S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
         #[allow(deprecated)]
         impl<'de> ::serde::Deserialize<'de> for $ty {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> ::std::result::Result<Self, __D::Error> {
                 $crate::enum_str(deserializer).map(Self::from)
             }
         }
