@@ -34,12 +34,13 @@ pub const RESERVED_METHOD_NAMES: &[&str] = &[
 ];
 pub mod write;
 
-/// Independent stages on all cores. Threads, not a pool: the pipeline has a
-/// handful of coarse tasks (a spec, a crate, a file), each far longer than a
-/// thread start. Every task gets its own thread, but only as many run at once
-/// as there are cores ([`permits`]): a task that has not started holds no
-/// memory, so the process's peak stays near what the running tasks need, and
-/// every page it does not touch is a page the kernel does not zero.
+/// Independent stages on all cores. No pool: the pipeline has a few dozen
+/// coarse tasks (a spec, a crate, a part of a file), each far longer than a
+/// thread start, so each [`run`] starts its own few helper threads. Only as
+/// many tasks run at once as there are cores (`permits`): a task that has
+/// not started holds no memory, so the process's peak stays near what the
+/// running tasks need, and every page it does not touch is a page the kernel
+/// does not zero (see "Codegen speed" in ARCHITECTURE.md).
 pub mod par {
     /// One task; it may borrow from the caller.
     pub type Task<'a, T> = Box<dyn FnOnce() -> T + Send + 'a>;
