@@ -68,9 +68,9 @@ pub mod par {
     }
 
     /// Run every task and return their results in the tasks' order. This
-    /// thread starts the first at once and takes the next ones as it
-    /// finishes; up to one thread per core more take them too, each task
-    /// once it has a permit. A task that panics panics here (a generator bug,
+    /// thread runs the first and takes the next ones as it finishes; up to
+    /// one thread per core more take them too, each task once it has a
+    /// permit. A task that panics panics here (a generator bug,
     /// as in a sequential run). Inside [`inline`], all run here in order.
     ///
     /// A few threads that take task after task rather than a thread per
@@ -94,10 +94,19 @@ pub mod par {
             *results[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value);
         };
         std::thread::scope(|s| {
+            // This thread takes the first task before any helper exists: it
+            // starts here, and at once when this thread holds a permit.
+            let permit = permits::Hold::take();
+            let first = queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop_front();
             // Without a thread (resources exhausted) this one runs them all.
             let helpers: Vec<_> = (1..count.min(permits::limit() + 1))
                 .filter_map(|_| std::thread::Builder::new().stack_size(STACK).spawn_scoped(s, work).ok())
                 .collect();
+            if let Some((i, task)) = first {
+                let value = task();
+                *results[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value);
+            }
+            drop(permit);
             work();
             let _lent = permits::Lend::new();
             for helper in helpers {
