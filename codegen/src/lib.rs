@@ -86,29 +86,29 @@ pub mod par {
         let count = tasks.len();
         let queue = std::sync::Mutex::new(tasks.into_iter().enumerate().collect::<std::collections::VecDeque<_>>());
         let results: Vec<std::sync::Mutex<Option<T>>> = (0..count).map(|_| std::sync::Mutex::new(None)).collect();
-        let work = || loop {
-            let _permit = permits::Hold::take();
-            let next = queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop_front();
-            let Some((i, task)) = next else { break };
+        let next = || queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop_front();
+        let finish = |(i, task): (usize, Task<'a, T>)| {
             let value = task();
             *results[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value);
+        };
+        let work = || loop {
+            let _permit = permits::hold();
+            let Some(task) = next() else { break };
+            finish(task);
         };
         std::thread::scope(|s| {
             // This thread takes the first task before any helper exists: it
             // starts here, and at once when this thread holds a permit.
-            let permit = permits::Hold::take();
-            let first = queue.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop_front();
+            let permit = permits::hold();
+            let first = next();
             // Without a thread (resources exhausted) this one runs them all.
             let helpers: Vec<_> = (1..count.min(permits::limit() + 1))
                 .filter_map(|_| std::thread::Builder::new().stack_size(STACK).spawn_scoped(s, work).ok())
                 .collect();
-            if let Some((i, task)) = first {
-                let value = task();
-                *results[i].lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(value);
-            }
+            first.map(finish);
             drop(permit);
             work();
-            let _lent = permits::Lend::new();
+            let _lent = permits::lend();
             for helper in helpers {
                 if let Err(panic) = helper.join() {
                     std::panic::resume_unwind(panic);
@@ -121,7 +121,7 @@ pub mod par {
     /// Run `f`, which waits for another thread's work, with this thread's
     /// permit lent meanwhile (as [`run`] does while it joins its tasks).
     pub fn waiting<T>(f: impl FnOnce() -> T) -> T {
-        let _lent = permits::Lend::new();
+        let _lent = permits::lend();
         f()
     }
 
@@ -151,11 +151,14 @@ pub mod par {
         /// How many tasks run at once: `CODEGEN_JOBS` when set to a positive
         /// number (for measuring), else one per core.
         pub(super) fn limit() -> usize {
-            std::env::var("CODEGEN_JOBS")
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .filter(|&n: &usize| n > 0)
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
+            static LIMIT: OnceLock<usize> = OnceLock::new();
+            *LIMIT.get_or_init(|| {
+                std::env::var("CODEGEN_JOBS")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&n: &usize| n > 0)
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
+            })
         }
 
         fn permits() -> &'static Permits {
@@ -190,47 +193,42 @@ pub mod par {
             p.turn.notify_all();
         }
 
-        /// A permit for this thread while alive, unless it holds one already.
-        pub(super) struct Hold(bool);
-
-        impl Hold {
-            pub(super) fn take() -> Hold {
-                if HELD.with(std::cell::Cell::get) {
-                    return Hold(false);
-                }
-                acquire();
-                Hold(true)
-            }
+        fn held() -> bool {
+            HELD.with(std::cell::Cell::get)
         }
 
-        impl Drop for Hold {
+        /// Undoes, when dropped, what made it: gives back a permit it took,
+        /// or takes back one it lent.
+        pub(super) struct Guard {
+            undo: Option<fn()>,
+        }
+
+        impl Drop for Guard {
             fn drop(&mut self) {
-                if self.0 {
-                    release();
+                if let Some(undo) = self.undo {
+                    undo();
                 }
             }
         }
 
-        /// This thread's permit given back while alive (it is waiting for
-        /// other tasks), taken again when dropped.
-        pub(super) struct Lend(bool);
-
-        impl Lend {
-            pub(super) fn new() -> Lend {
-                let held = HELD.with(std::cell::Cell::get);
-                if held {
-                    release();
-                }
-                Lend(held)
+        /// A permit for this thread while the guard lives, unless it holds
+        /// one already.
+        pub(super) fn hold() -> Guard {
+            if held() {
+                return Guard { undo: None };
             }
+            acquire();
+            Guard { undo: Some(release) }
         }
 
-        impl Drop for Lend {
-            fn drop(&mut self) {
-                if self.0 {
-                    acquire();
-                }
+        /// This thread's permit given back while the guard lives (it is
+        /// waiting for other tasks), taken again when dropped.
+        pub(super) fn lend() -> Guard {
+            if !held() {
+                return Guard { undo: None };
             }
+            release();
+            Guard { undo: Some(acquire) }
         }
     }
 

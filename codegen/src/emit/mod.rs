@@ -274,6 +274,9 @@ pub(crate) fn push_str_literal(out: &mut String, text: &str) {
 /// [`DOC_END`]): control characters no spec text is turned into.
 const DOC_MARK: &str = "\u{1}\u{2}doc";
 const DOC_END: char = '\u{3}';
+/// [`DOC_MARK`] as a string literal spells it: a placeholder printed as a
+/// literal (inside a macro's tokens) rather than as a doc comment.
+const DOC_MARK_ESCAPED: &str = r"\u{1}\u{2}doc";
 
 std::thread_local! {
     /// The doc blocks this thread's emitters made, by placeholder number,
@@ -329,14 +332,15 @@ fn doc_attrs(text: &str, inner: bool) -> TokenStream {
 /// the block's lines, each with the same indentation and prefix.
 fn fill_docs(file: &str, text: String) -> Result<String, EmitError> {
     let err = |message: &str| EmitError { file: file.to_string(), message: message.to_string() };
-    if !text.contains(DOC_MARK) {
-        // A placeholder printed as a literal (inside a macro's tokens) would
-        // spell its characters as escapes.
-        if text.contains(r"\u{1}\u{2}doc") {
-            return Err(err("a doc block was placed where it is not an attribute"));
-        }
-        return Ok(text);
+    let out = if text.contains(DOC_MARK) { fill_doc_lines(&text).map_err(err)? } else { text };
+    if out.contains(DOC_MARK) || out.contains(DOC_MARK_ESCAPED) {
+        return Err(err("a doc block was placed where it is not an attribute"));
     }
+    Ok(out)
+}
+
+/// [`fill_docs`] on text that holds placeholders.
+fn fill_doc_lines(text: &str) -> Result<String, &'static str> {
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     DOC_BLOCKS.with(|d| {
         let d = d.borrow();
@@ -351,9 +355,7 @@ fn fill_docs(file: &str, text: String) -> Result<String, EmitError> {
                 continue;
             };
             // Kept, not removed: an emitter may put the same docs in two places.
-            let Some(lines) = d.blocks.get(&id) else {
-                return Err(err("a doc block was not made on this thread"));
-            };
+            let lines = d.blocks.get(&id).ok_or("a doc block was not made on this thread")?;
             for doc in lines {
                 out.push_str(indent);
                 out.push_str(prefix);
@@ -361,12 +363,8 @@ fn fill_docs(file: &str, text: String) -> Result<String, EmitError> {
                 out.push('\n');
             }
         }
-        Ok(())
-    })?;
-    if out.contains(DOC_MARK) || out.contains(r"\u{1}\u{2}doc") {
-        return Err(err("a doc block was placed where it is not an attribute"));
-    }
-    Ok(out)
+        Ok(out)
+    })
 }
 
 /// An identifier token (raw identifiers included). Every identifier the
